@@ -1,0 +1,65 @@
+//! Settings: defaults, overridden by environment variables. Rules live here, not in code.
+
+use std::env;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Idle sessions end after this many minutes.
+    pub session_idle_minutes: i64,
+    /// Every session ends this many hours after sign-in.
+    pub session_max_hours: i64,
+    /// CNY per USD ×10⁴, used only to place USD projects in investment bands and sort them.
+    pub usd_rate_e4: i64,
+    /// Rows per list page when the caller does not say, and the most a caller may ask for.
+    pub per_page_default: i64,
+    pub per_page_max: i64,
+    /// Cookies marked Secure (set when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            usd_rate_e4: 71_000,
+            per_page_default: 20,
+            per_page_max: 100,
+            secure_cookies: false,
+        }
+    }
+}
+
+fn var<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    match env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("环境变量 {name} 的值无效：{text}")),
+        Err(_) => Ok(None),
+    }
+}
+
+impl Config {
+    /// Defaults, then `ZHAOSHANG_*` environment variables.
+    pub fn from_env() -> anyhow::Result<Config> {
+        let mut c = Config::default();
+        if let Some(v) = var("ZHAOSHANG_SESSION_IDLE_MINUTES")? {
+            c.session_idle_minutes = v;
+        }
+        if let Some(v) = var("ZHAOSHANG_SESSION_MAX_HOURS")? {
+            c.session_max_hours = v;
+        }
+        if let Some(v) = var::<String>("ZHAOSHANG_USD_RATE")? {
+            c.usd_rate_e4 = crate::domain::money::parse_scaled(&v, 4)
+                .ok()
+                .filter(|r| *r > 0)
+                .ok_or_else(|| anyhow::anyhow!("ZHAOSHANG_USD_RATE 须为正数，如 7.1"))?;
+        }
+        if let Some(v) = var("ZHAOSHANG_SECURE_COOKIES")? {
+            c.secure_cookies = v;
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,73 @@
+//! Calendar dates in Asia/Shanghai (UTC+8, no daylight saving).
+
+use time::{Date, Month, OffsetDateTime, UtcOffset, macros::format_description};
+
+pub const SHANGHAI: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// Today's date in Asia/Shanghai for a given instant.
+pub fn shanghai_date(now: OffsetDateTime) -> Date {
+    now.to_offset(SHANGHAI).date()
+}
+
+/// `YYYY-MM-DD`.
+pub fn iso(date: Date) -> String {
+    let fmt = format_description!("[year]-[month]-[day]");
+    date.format(&fmt).unwrap_or_default()
+}
+
+/// Parses the date forms people type: 2019-05-28, 2019-5-28, 2019.5.28, 2019/5/28, 2019年5月28日,
+/// also with full-width digits.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let normalised: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '年' | '月' | '.' | '/' | '．' | '／' => '-',
+            other => other,
+        })
+        .filter(|c| *c != '日')
+        .collect();
+    let mut parts = normalised.split('-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1900..=2200).contains(&year) {
+        return None;
+    }
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+/// Whole days from `from` to `to`.
+pub fn days_between(from: Date, to: Date) -> i64 {
+    (to - from).whole_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn common_forms_parse() {
+        for text in ["2019-05-28", "2019-5-28", "2019.5.28", "2019/5/28", "2019年5月28日", "２０１９年５月２８日"] {
+            assert_eq!(parse_date(text), Some(date!(2019 - 05 - 28)), "{text}");
+        }
+    }
+
+    #[test]
+    fn impossible_dates_do_not_parse() {
+        for text in ["2019-02-30", "2019-13-01", "hello", "", "2019-05", "2019-05-28-1"] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn shanghai_day_starts_at_16_utc() {
+        assert_eq!(shanghai_date(datetime!(2026-11-22 15:59 UTC)), date!(2026 - 11 - 22));
+        assert_eq!(shanghai_date(datetime!(2026-11-22 16:00 UTC)), date!(2026 - 11 - 23));
+    }
+}

@@ -1,0 +1,141 @@
+//! Every Chinese label the user sees for an English key, in one place.
+
+use super::channel::Channel;
+use super::money::Currency;
+use super::stage::{Stage, TransitionRefusal};
+use super::user::Role;
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Lead => "线索",
+            Stage::Negotiating => "在谈",
+            Stage::Intent => "意向签约",
+            Stage::Contracted => "正式签约",
+            Stage::Landed => "落地",
+            Stage::Construction => "开工在建",
+            Stage::Production => "投产",
+            Stage::AtCapacity => "达产",
+            Stage::Paused => "暂停",
+            Stage::Terminated => "终止",
+            Stage::Exited => "退出",
+            Stage::Rejected => "否决",
+        }
+    }
+
+    /// The label of the date a move into this stage records.
+    pub fn date_label(self) -> &'static str {
+        match self {
+            Stage::Lead => "录入日期",
+            Stage::Negotiating => "首次洽谈日期",
+            Stage::Intent => "意向签约日期",
+            Stage::Contracted => "正式签约日期",
+            Stage::Landed => "落地日期（注册或供地）",
+            Stage::Construction => "实际开工日期",
+            Stage::Production => "投产日期",
+            Stage::AtCapacity => "达产日期",
+            Stage::Paused => "暂停日期",
+            Stage::Terminated => "终止日期",
+            Stage::Exited => "退出日期",
+            Stage::Rejected => "否决日期",
+        }
+    }
+}
+
+impl TransitionRefusal {
+    pub fn message(self, from: Stage, to: Stage) -> String {
+        match self {
+            TransitionRefusal::SameStage => format!("项目已处于“{}”阶段", to.label()),
+            TransitionRefusal::FromFinal => {
+                format!("项目已“{}”，不能再变更阶段", from.label())
+            }
+            TransitionRefusal::ResumeElsewhere { left } => format!(
+                "暂停的项目只能恢复到暂停前的“{}”阶段（或终止/退出），不能转为“{}”",
+                left.label(),
+                to.label()
+            ),
+            TransitionRefusal::WrongClosure => {
+                "未落地的项目只能“终止”，已落地的项目只能“退出”".to_string()
+            }
+            TransitionRefusal::NotAllowed => format!(
+                "不能从“{}”直接转为“{}”，请按阶段顺序推进",
+                from.label(),
+                to.label()
+            ),
+        }
+    }
+}
+
+impl Channel {
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Business => "以商招商",
+            Channel::Kinship => "亲情招商",
+            Channel::Agency => "中介招商",
+            Channel::FieldTeam => "驻外分队招商",
+            Channel::Online => "网上招商",
+            Channel::Expo => "会展/推介会",
+            Channel::Chain => "产业链招商",
+            Channel::Other => "其他",
+        }
+    }
+}
+
+impl Currency {
+    /// The unit a form field takes.
+    pub fn wan_label(self) -> &'static str {
+        match self {
+            Currency::Cny => "万元",
+            Currency::Usd => "万美元",
+        }
+    }
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Leader => "领导",
+            Role::Officer => "招商专员",
+            Role::Department => "职能部门",
+            Role::Enterprise => "企业",
+            Role::Sysadmin => "系统管理员",
+            Role::Secadmin => "安全管理员",
+            Role::Auditor => "审计管理员",
+        }
+    }
+}
+
+/// Labels of project fields, shared by forms, messages and the API's error `field` names.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "项目名称",
+        "investor_name" => "投资方",
+        "industry_code" => "所属行业",
+        "channel" => "招商方式",
+        "total_investment" => "总投资",
+        "currency" => "币种",
+        "land_area" => "用地面积（亩）",
+        "land_area_m2" => "用地面积（㎡）",
+        "lead_on" => "录入日期",
+        "building_area" => "建筑面积（㎡）",
+        "expected_output" => "预计年产值",
+        "expected_tax" => "预计年税收",
+        "jobs" => "预计用工",
+        "unit_id" => "责任单位",
+        "officer_id" => "责任人",
+        "leader_id" => "包联领导",
+        "referrer" => "引荐人",
+        "notes" => "备注",
+        "to" => "目标阶段",
+        "date" => "日期",
+        "contract_amount" => "合同金额",
+        "credit_code" => "统一社会信用代码",
+        "land_grant_date" => "供地日期",
+        "reason" => "原因",
+        "body" => "进展情况",
+        "version" => "版本",
+        "login" => "账号",
+        "password" => "密码",
+        _ => "字段",
+    }
+}

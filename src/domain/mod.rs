@@ -1,0 +1,16 @@
+//! Pure types and rules: no I/O, no database or web types.
+
+pub mod area;
+pub mod channel;
+pub mod credit_code;
+pub mod dates;
+pub mod glossary;
+pub mod ids;
+pub mod industry;
+pub mod money;
+pub mod project;
+pub mod stage;
+pub mod transition;
+pub mod user;
+pub mod validation;
+pub mod search;

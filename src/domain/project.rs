@@ -1,0 +1,371 @@
+//! A project's editable facts, parsed from what a user typed.
+
+use super::area::Area;
+use super::channel::Channel;
+use super::glossary::field_label;
+use super::ids::{UnitId, UserId};
+use super::industry::IndustryCode;
+use super::money::{AmountError, Currency, Money};
+use super::validation::Invalid;
+
+/// What a form or an API call supplies, unparsed. Amounts are in 万 (万元/万美元), land in 亩.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ProjectInput {
+    pub name: String,
+    pub investor_name: String,
+    pub industry_code: String,
+    pub channel: String,
+    pub total_investment: String,
+    pub currency: String,
+    pub land_area: String,
+    /// Land area in ㎡ (the API's exact form); when given it takes precedence over `land_area`.
+    pub land_area_m2: String,
+    pub building_area: String,
+    pub expected_output: String,
+    pub expected_tax: String,
+    pub jobs: String,
+    pub unit_id: String,
+    pub officer_id: String,
+    pub leader_id: String,
+    pub referrer: String,
+    pub notes: String,
+}
+
+/// Validated facts, ready to store. References (unit, officer, leader) are checked by the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFields {
+    pub name: String,
+    pub investor_name: String,
+    pub industry: IndustryCode,
+    pub channel: Option<Channel>,
+    pub total_investment: Money,
+    pub land_area: Option<Area>,
+    pub building_area: Option<Area>,
+    pub expected_output: Option<Money>,
+    pub expected_tax: Option<Money>,
+    pub jobs: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub officer_id: Option<UserId>,
+    pub leader_id: Option<UserId>,
+    pub referrer: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub const NAME_MAX: usize = 100;
+pub const NOTES_MAX: usize = 2000;
+pub const JOBS_MAX: i64 = 1_000_000;
+
+pub fn amount_message(field: &str, error: AmountError, unit: &str) -> String {
+    let label = field_label(field);
+    match error {
+        AmountError::Empty => format!("{label}不能为空"),
+        AmountError::NotANumber => format!("{label}须为数字（单位：{unit}）"),
+        AmountError::TooManyDecimals => format!("{label}最多保留4位小数（单位：{unit}）"),
+        AmountError::Negative => format!("{label}不能为负数"),
+        AmountError::TooLarge => format!("{label}数值过大"),
+    }
+}
+
+fn optional(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty()).then_some(t)
+}
+
+fn text_field(
+    errors: &mut Invalid,
+    field: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> Option<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        if required {
+            errors.add(field, format!("{}不能为空", field_label(field)));
+        }
+        return None;
+    }
+    if trimmed.chars().count() > max {
+        errors.add(field, format!("{}不能超过{max}个字", field_label(field)));
+        return None;
+    }
+    Some(trimmed.to_string())
+}
+
+fn id_field(errors: &mut Invalid, field: &str, value: &str) -> Option<i64> {
+    let v = optional(value)?;
+    match v.parse::<i64>() {
+        Ok(id) if id > 0 => Some(id),
+        _ => {
+            errors.add(field, format!("{}无效", field_label(field)));
+            None
+        }
+    }
+}
+
+impl ProjectInput {
+    pub fn parse(&self) -> Result<ProjectFields, Invalid> {
+        let mut errors = Invalid::default();
+        let name = text_field(&mut errors, "name", &self.name, true, NAME_MAX);
+        let investor_name =
+            text_field(&mut errors, "investor_name", &self.investor_name, true, NAME_MAX);
+        let industry = match optional(&self.industry_code) {
+            None => {
+                errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
+                None
+            }
+            Some(code) => {
+                let parsed = IndustryCode::parse(code);
+                if parsed.is_none() {
+                    errors.add(
+                        "industry_code",
+                        format!("所属行业代码“{code}”不是 GB/T 4754-2017 的行业大类代码（01–97）"),
+                    );
+                }
+                parsed
+            }
+        };
+        let channel = match optional(&self.channel) {
+            None => None,
+            Some(key) => {
+                let parsed = Channel::parse(key);
+                if parsed.is_none() {
+                    errors.add("channel", "招商方式无效，请从列表中选择");
+                }
+                parsed
+            }
+        };
+        let currency = match optional(&self.currency) {
+            None => Some(Currency::Cny),
+            Some(code) => {
+                let parsed = Currency::parse(code);
+                if parsed.is_none() {
+                    errors.add("currency", "币种只能是人民币（CNY）或美元（USD）");
+                }
+                parsed
+            }
+        };
+        let total_investment = currency.and_then(|cur| {
+            match Money::parse_wan(&self.total_investment, cur) {
+                Ok(m) if m.yuan == 0 => {
+                    errors.add("total_investment", "总投资须大于0");
+                    None
+                }
+                Ok(m) => Some(m),
+                Err(e) => {
+                    errors.add(
+                        "total_investment",
+                        amount_message("total_investment", e, cur.wan_label()),
+                    );
+                    None
+                }
+            }
+        });
+        let land_area = match optional(&self.land_area_m2) {
+            Some(t) => match Area::parse_m2(t) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    errors.add("land_area_m2", amount_message("land_area_m2", e, "㎡"));
+                    None
+                }
+            },
+            None => optional(&self.land_area).and_then(|t| match Area::parse_mu(t) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    errors.add("land_area", amount_message("land_area", e, "亩"));
+                    None
+                }
+            }),
+        };
+        let building_area = optional(&self.building_area).and_then(|t| match Area::parse_m2(t) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                errors.add("building_area", amount_message("building_area", e, "㎡"));
+                None
+            }
+        });
+        let mut cny_optional = |field: &str, text: &str| {
+            optional(text).and_then(|t| match Money::parse_wan(t, Currency::Cny) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    errors.add(field, amount_message(field, e, "万元"));
+                    None
+                }
+            })
+        };
+        let expected_output = cny_optional("expected_output", &self.expected_output);
+        let expected_tax = cny_optional("expected_tax", &self.expected_tax);
+        let jobs = optional(&self.jobs).and_then(|t| match t.parse::<i64>() {
+            Ok(n) if (0..=JOBS_MAX).contains(&n) => Some(n),
+            _ => {
+                errors.add("jobs", format!("预计用工须为0到{JOBS_MAX}之间的整数（人）"));
+                None
+            }
+        });
+        let unit_id = id_field(&mut errors, "unit_id", &self.unit_id).map(UnitId);
+        let officer_id = id_field(&mut errors, "officer_id", &self.officer_id).map(UserId);
+        let leader_id = id_field(&mut errors, "leader_id", &self.leader_id).map(UserId);
+        let referrer = text_field(&mut errors, "referrer", &self.referrer, false, NAME_MAX);
+        let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
+
+        match (name, investor_name, industry, total_investment) {
+            (Some(name), Some(investor_name), Some(industry), Some(total_investment))
+                if errors.is_empty() =>
+            {
+                Ok(ProjectFields {
+                    name,
+                    investor_name,
+                    industry,
+                    channel,
+                    total_investment,
+                    land_area,
+                    building_area,
+                    expected_output,
+                    expected_tax,
+                    jobs,
+                    unit_id,
+                    officer_id,
+                    leader_id,
+                    referrer,
+                    notes,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Investment bands for filtering, compared in yuan (USD converted at the configured rate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    AtLeast50M,
+    AtLeast100M,
+    AtLeast1B,
+}
+
+impl Band {
+    pub const ALL: [Band; 3] = [Band::AtLeast50M, Band::AtLeast100M, Band::AtLeast1B];
+    pub fn key(self) -> &'static str {
+        match self {
+            Band::AtLeast50M => "5000w",
+            Band::AtLeast100M => "1y",
+            Band::AtLeast1B => "10y",
+        }
+    }
+    pub fn parse(key: &str) -> Option<Band> {
+        Band::ALL.into_iter().find(|b| b.key() == key)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::AtLeast50M => "5000万元以上",
+            Band::AtLeast100M => "亿元以上",
+            Band::AtLeast1B => "10亿元以上",
+        }
+    }
+    pub fn min_yuan(self) -> i64 {
+        match self {
+            Band::AtLeast50M => 50_000_000,
+            Band::AtLeast100M => 100_000_000,
+            Band::AtLeast1B => 1_000_000_000,
+        }
+    }
+}
+
+/// "四个一批": 储备一批 is a current state; the other three count first entries in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    Reserve,
+    Signed,
+    Started,
+    Producing,
+}
+
+impl Batch {
+    pub const ALL: [Batch; 4] = [Batch::Reserve, Batch::Signed, Batch::Started, Batch::Producing];
+    pub fn key(self) -> &'static str {
+        match self {
+            Batch::Reserve => "reserve",
+            Batch::Signed => "signed",
+            Batch::Started => "started",
+            Batch::Producing => "producing",
+        }
+    }
+    pub fn parse(key: &str) -> Option<Batch> {
+        Batch::ALL.into_iter().find(|b| b.key() == key)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Batch::Reserve => "储备一批",
+            Batch::Signed => "签约一批",
+            Batch::Started => "开工一批",
+            Batch::Producing => "投产一批",
+        }
+    }
+    /// The stage whose first entry date places a project in this batch.
+    pub fn entry_stage(self) -> Option<super::stage::Stage> {
+        use super::stage::Stage;
+        match self {
+            Batch::Reserve => None,
+            Batch::Signed => Some(Stage::Contracted),
+            Batch::Started => Some(Stage::Construction),
+            Batch::Producing => Some(Stage::Production),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ProjectInput {
+        ProjectInput {
+            name: "年产10万吨钢铁深加工项目".into(),
+            investor_name: "宁波某钢铁有限公司".into(),
+            industry_code: "31".into(),
+            total_investment: "52000".into(),
+            ..ProjectInput::default()
+        }
+    }
+
+    #[test]
+    fn a_minimal_project_parses() {
+        let f = valid().parse().unwrap();
+        assert_eq!(f.total_investment, Money::new(520_000_000, Currency::Cny));
+        assert_eq!(f.industry.code(), "31");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let input = ProjectInput {
+            name: " ".into(),
+            industry_code: "99".into(),
+            total_investment: "12.345678".into(),
+            land_area: "abc".into(),
+            jobs: "-3".into(),
+            channel: "magic".into(),
+            ..ProjectInput::default()
+        };
+        let errors = input.parse().unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        for f in ["name", "investor_name", "industry_code", "total_investment", "land_area", "jobs", "channel"] {
+            assert!(fields.contains(&f), "missing {f} in {fields:?}");
+        }
+        assert!(errors.message_for("total_investment").unwrap().contains("4位小数"));
+    }
+
+    #[test]
+    fn zero_investment_is_refused() {
+        let mut input = valid();
+        input.total_investment = "0".into();
+        assert!(input.parse().unwrap_err().message_for("total_investment").is_some());
+    }
+
+    #[test]
+    fn usd_amounts_keep_their_currency() {
+        let mut input = valid();
+        input.currency = "USD".into();
+        input.total_investment = "3000".into();
+        assert_eq!(input.parse().unwrap().total_investment.currency, Currency::Usd);
+    }
+}

@@ -1,0 +1,282 @@
+//! A request to move a project to another stage, and the facts each move needs.
+
+use super::credit_code::{CreditCode, CreditCodeError};
+use super::dates::{iso, parse_date};
+use super::money::{Currency, Money};
+use super::project::amount_message;
+use super::stage::{Move, Stage};
+use super::validation::Invalid;
+use time::Date;
+
+/// What the user typed for a transition. `contract_amount` is in 万 of `contract_currency`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TransitionInput {
+    pub to: String,
+    pub date: String,
+    pub contract_amount: String,
+    pub contract_currency: String,
+    pub credit_code: String,
+    pub land_grant_date: String,
+    pub reason: String,
+}
+
+/// Where the project stands now: what a transition is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageState {
+    pub stage: Stage,
+    pub paused_from: Option<Stage>,
+    /// The effective date of the latest stage change (or of the lead's entry).
+    pub since: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Facts {
+    None,
+    Contract { amount: Money },
+    Landing { credit_code: Option<CreditCode>, land_grant_date: Option<Date> },
+    Reason(String),
+}
+
+/// A checked transition, ready to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub from: Stage,
+    pub to: Stage,
+    pub movement: Move,
+    pub date: Date,
+    pub facts: Facts,
+}
+
+pub const REASON_MAX: usize = 500;
+
+impl Transition {
+    /// The stage a paused project will return to, after this transition.
+    pub fn paused_from_after(&self, before: &StageState) -> Option<Stage> {
+        match self.movement {
+            Move::Pause => Some(before.stage),
+            _ => None,
+        }
+    }
+}
+
+impl TransitionInput {
+    pub fn validate(&self, state: &StageState, today: Date) -> Result<Transition, Invalid> {
+        let mut errors = Invalid::default();
+        let to = match Stage::parse(self.to.trim()) {
+            Some(s) => s,
+            None => return Err(Invalid::single("to", "请选择要转入的阶段")),
+        };
+        let movement = match state.stage.check_move(to, state.paused_from) {
+            Ok(m) => m,
+            Err(refusal) => return Err(Invalid::single("to", refusal.message(state.stage, to))),
+        };
+        let date = match parse_date(&self.date) {
+            None if self.date.trim().is_empty() => {
+                errors.add("date", format!("{}不能为空", to.date_label()));
+                None
+            }
+            None => {
+                errors.add("date", format!("{}格式不正确，应为 年-月-日，如 2026-05-28", to.date_label()));
+                None
+            }
+            Some(d) if d > today => {
+                errors.add("date", format!("{}不能晚于今天（{}）", to.date_label(), iso(today)));
+                None
+            }
+            Some(d) if d < state.since => {
+                errors.add(
+                    "date",
+                    format!(
+                        "{}不能早于上一阶段“{}”的日期（{}）",
+                        to.date_label(),
+                        state.stage.label(),
+                        iso(state.since)
+                    ),
+                );
+                None
+            }
+            Some(d) => Some(d),
+        };
+        let facts = match (movement, to) {
+            (Move::Pause | Move::Close, _) => {
+                let reason = self.reason.trim();
+                if reason.is_empty() {
+                    errors.add("reason", format!("转为“{}”须填写原因", to.label()));
+                } else if reason.chars().count() > REASON_MAX {
+                    errors.add("reason", format!("原因不能超过{REASON_MAX}个字"));
+                }
+                Facts::Reason(reason.to_string())
+            }
+            (Move::Advance, Stage::Contracted) => {
+                let currency = if self.contract_currency.trim().is_empty() {
+                    Some(Currency::Cny)
+                } else {
+                    Currency::parse(self.contract_currency.trim())
+                };
+                match currency {
+                    None => {
+                        errors.add("contract_amount", "合同金额币种只能是 CNY 或 USD");
+                        Facts::None
+                    }
+                    Some(cur) => match Money::parse_wan(&self.contract_amount, cur) {
+                        Ok(m) if m.yuan > 0 => Facts::Contract { amount: m },
+                        Ok(_) => {
+                            errors.add("contract_amount", "合同金额须大于0");
+                            Facts::None
+                        }
+                        Err(e) => {
+                            errors.add(
+                                "contract_amount",
+                                amount_message("contract_amount", e, cur.wan_label()),
+                            );
+                            Facts::None
+                        }
+                    },
+                }
+            }
+            (Move::Advance, Stage::Landed) => {
+                let credit_code = match self.credit_code.trim() {
+                    "" => None,
+                    text => match CreditCode::parse(text) {
+                        Ok(c) => Some(c),
+                        Err(e) => {
+                            let why = match e {
+                                CreditCodeError::Length => "应为18位",
+                                CreditCodeError::Character => {
+                                    "含有不允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）"
+                                }
+                                CreditCodeError::Checksum => "校验位不正确，请核对",
+                            };
+                            errors.add("credit_code", format!("统一社会信用代码{why}"));
+                            None
+                        }
+                    },
+                };
+                let land_grant_date = match self.land_grant_date.trim() {
+                    "" => None,
+                    text => match parse_date(text) {
+                        Some(d) if d <= today => Some(d),
+                        Some(_) => {
+                            errors.add("land_grant_date", "供地日期不能晚于今天");
+                            None
+                        }
+                        None => {
+                            errors.add("land_grant_date", "供地日期格式不正确，应为 年-月-日");
+                            None
+                        }
+                    },
+                };
+                if self.credit_code.trim().is_empty() && self.land_grant_date.trim().is_empty() {
+                    errors.add(
+                        "credit_code",
+                        "落地须填写本地注册企业的统一社会信用代码或供地日期（至少一项）",
+                    );
+                }
+                Facts::Landing {
+                    credit_code,
+                    land_grant_date,
+                }
+            }
+            _ => Facts::None,
+        };
+        match date {
+            Some(date) if errors.is_empty() => Ok(Transition {
+                from: state.stage,
+                to,
+                movement,
+                date,
+                facts,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 23);
+
+    fn state(stage: Stage) -> StageState {
+        StageState {
+            stage,
+            paused_from: None,
+            since: date!(2026 - 03 - 01),
+        }
+    }
+
+    fn input(to: &str, date: &str) -> TransitionInput {
+        TransitionInput {
+            to: to.into(),
+            date: date.into(),
+            ..TransitionInput::default()
+        }
+    }
+
+    #[test]
+    fn a_future_date_is_refused() {
+        let e = input("negotiating", "2026-11-24").validate(&state(Stage::Lead), TODAY).unwrap_err();
+        assert!(e.message_for("date").unwrap().contains("不能晚于今天"));
+    }
+
+    #[test]
+    fn a_date_before_the_previous_stage_is_refused() {
+        let e = input("negotiating", "2026-02-28").validate(&state(Stage::Lead), TODAY).unwrap_err();
+        assert!(e.message_for("date").unwrap().contains("不能早于上一阶段"));
+    }
+
+    #[test]
+    fn the_same_day_as_the_previous_stage_is_fine() {
+        assert!(input("negotiating", "2026-03-01").validate(&state(Stage::Lead), TODAY).is_ok());
+    }
+
+    #[test]
+    fn contracting_needs_an_amount() {
+        let e = input("contracted", "2026-05-01").validate(&state(Stage::Negotiating), TODAY).unwrap_err();
+        assert!(e.message_for("contract_amount").is_some());
+        let mut ok = input("contracted", "2026-05-01");
+        ok.contract_amount = "52000".into();
+        let t = ok.validate(&state(Stage::Negotiating), TODAY).unwrap();
+        assert_eq!(t.facts, Facts::Contract { amount: Money::new(520_000_000, Currency::Cny) });
+    }
+
+    #[test]
+    fn landing_needs_a_valid_credit_code_or_a_land_grant() {
+        let s = state(Stage::Contracted);
+        let e = input("landed", "2026-05-01").validate(&s, TODAY).unwrap_err();
+        assert!(e.message_for("credit_code").unwrap().contains("至少一项"));
+        let mut bad = input("landed", "2026-05-01");
+        bad.credit_code = "91350100M000100Y44".into();
+        assert!(bad.validate(&s, TODAY).unwrap_err().message_for("credit_code").unwrap().contains("校验位"));
+        let mut good = input("landed", "2026-05-01");
+        good.credit_code = "91350100M000100Y43".into();
+        assert!(good.validate(&s, TODAY).is_ok());
+        let mut land = input("landed", "2026-05-01");
+        land.land_grant_date = "2026年4月30日".into();
+        assert!(land.validate(&s, TODAY).is_ok());
+    }
+
+    #[test]
+    fn pausing_and_closing_need_a_reason() {
+        for (from, to) in [(Stage::Lead, "paused"), (Stage::Lead, "terminated"), (Stage::Landed, "exited"), (Stage::Intent, "rejected")] {
+            let e = input(to, "2026-05-01").validate(&state(from), TODAY).unwrap_err();
+            assert!(e.message_for("reason").is_some(), "{to}");
+        }
+    }
+
+    #[test]
+    fn an_illegal_jump_names_the_rule() {
+        let e = input("production", "2026-05-01").validate(&state(Stage::Lead), TODAY).unwrap_err();
+        assert_eq!(e.message_for("to").unwrap(), "不能从“线索”直接转为“投产”，请按阶段顺序推进");
+    }
+
+    #[test]
+    fn resuming_returns_to_the_left_stage() {
+        let s = StageState { stage: Stage::Paused, paused_from: Some(Stage::Construction), since: date!(2026 - 03 - 01) };
+        assert!(input("construction", "2026-04-01").validate(&s, TODAY).is_ok());
+        assert!(input("negotiating", "2026-04-01").validate(&s, TODAY).is_err());
+    }
+}

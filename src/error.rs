@@ -1,0 +1,40 @@
+//! One error type for every use case. User errors carry a Chinese message; server faults keep
+//! their detail for the log only.
+
+use crate::domain::validation::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}", .0.summary())]
+    Invalid(Invalid),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl From<Invalid> for Error {
+    fn from(e: Invalid) -> Self {
+        Error::Invalid(e)
+    }
+}
+
+impl Error {
+    pub fn project_not_found() -> Error {
+        Error::NotFound("项目不存在，或不在您的管辖范围内".into())
+    }
+}

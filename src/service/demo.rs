@@ -1,0 +1,475 @@
+//! Demo data: a county's units, accounts and ~50 projects drawn from the source reports, loaded
+//! through the same use cases as real input; and synthetic projects in bulk for scale tests.
+
+use super::App;
+use crate::domain::dates::iso;
+#[cfg(test)]
+use crate::domain::dates::parse_date;
+use crate::domain::ids::{ProjectId, UserId};
+use crate::domain::project::ProjectInput;
+use crate::domain::search;
+use crate::domain::stage::Stage;
+use crate::domain::transition::TransitionInput;
+use crate::domain::user::{Actor, Role};
+use crate::error::{Error, Result};
+use crate::store::{audit, bulk, now_text, units, users};
+use serde::Deserialize;
+use time::{Date, Duration};
+
+const SEED: &str = include_str!("../cli/demo_seed.json");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Seed {
+    units: Vec<SeedUnit>,
+    users: Vec<SeedUser>,
+    projects: Vec<SeedProject>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedUnit {
+    code: String,
+    name: String,
+    parent: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedUser {
+    login: String,
+    name: String,
+    role: String,
+    unit: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedProject {
+    name: String,
+    investor_name: String,
+    industry_code: String,
+    channel: String,
+    total_investment_wan: String,
+    currency: String,
+    land_area_mu: Option<String>,
+    building_area_m2: Option<i64>,
+    expected_output_wan: Option<String>,
+    expected_tax_wan: Option<String>,
+    jobs: Option<i64>,
+    unit: String,
+    officer: Option<String>,
+    leader: Option<String>,
+    referrer: Option<String>,
+    notes: Option<String>,
+    history: Vec<SeedEvent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedEvent {
+    date: String,
+    note: Option<String>,
+    to: Option<String>,
+    contract_amount_wan: Option<String>,
+    credit_code: Option<String>,
+    land_grant_date: Option<String>,
+    reason: Option<String>,
+}
+
+/// The accounts the demo created, to print.
+pub struct DemoAccounts {
+    pub logins: Vec<(String, String, String)>,
+}
+
+fn seed_error(what: String) -> Error {
+    Error::Internal(anyhow::anyhow!("demo seed: {what}"))
+}
+
+impl App {
+    /// Loads the demo county on an empty database. Every account gets `password`.
+    pub async fn load_demo(&self, password: &str) -> Result<DemoAccounts> {
+        let seed: Seed = serde_json::from_str(SEED).map_err(|e| seed_error(e.to_string()))?;
+        for u in &seed.units {
+            self.add_unit(&u.code, &u.name, u.parent.as_deref()).await?;
+        }
+        let mut logins = Vec::new();
+        for u in &seed.users {
+            let role = Role::parse(&u.role).ok_or_else(|| seed_error(format!("role {}", u.role)))?;
+            self.add_user(&u.login, &u.name, role, &u.unit, password, false).await?;
+            logins.push((u.login.clone(), u.name.clone(), role.label().to_string()));
+        }
+        let mut conn = self.db.pool.acquire().await?;
+        let leader = self.actor_by_login(&mut conn, "leader").await?;
+        let mut user_ids = std::collections::HashMap::new();
+        for u in &seed.users {
+            if let Some(r) = users::by_login(&mut conn, &u.login).await? {
+                user_ids.insert(u.login.clone(), r.id);
+            }
+        }
+        for p in &seed.projects {
+            let unit = units::by_code(&mut conn, &p.unit)
+                .await?
+                .ok_or_else(|| seed_error(format!("unit {}", p.unit)))?;
+            let id_of = |login: &Option<String>| -> String {
+                login
+                    .as_ref()
+                    .and_then(|l| user_ids.get(l))
+                    .map(|id: &UserId| id.to_string())
+                    .unwrap_or_default()
+            };
+            let input = ProjectInput {
+                name: p.name.clone(),
+                investor_name: p.investor_name.clone(),
+                industry_code: p.industry_code.clone(),
+                channel: p.channel.clone(),
+                total_investment: p.total_investment_wan.clone(),
+                currency: p.currency.clone(),
+                land_area: p.land_area_mu.clone().unwrap_or_default(),
+                land_area_m2: String::new(),
+                building_area: p.building_area_m2.map(|a| a.to_string()).unwrap_or_default(),
+                expected_output: p.expected_output_wan.clone().unwrap_or_default(),
+                expected_tax: p.expected_tax_wan.clone().unwrap_or_default(),
+                jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
+                unit_id: unit.id.to_string(),
+                officer_id: id_of(&p.officer),
+                leader_id: id_of(&p.leader),
+                referrer: p.referrer.clone().unwrap_or_default(),
+                notes: p.notes.clone().unwrap_or_default(),
+            };
+            // The officer in charge records the project when the unit is theirs; else the leader.
+            let actor = match &p.officer {
+                Some(login) => {
+                    let a = self.actor_by_login(&mut conn, login).await?;
+                    if a.unit_path.contains(&unit.path) { a } else { leader.clone() }
+                }
+                None => leader.clone(),
+            };
+            let first = p.history.first().map(|e| e.date.clone()).unwrap_or_default();
+            // An officer may not reach every leader the seed names; the county leader can.
+            let (actor, created) = match self.create_project(&actor, &input, &first).await {
+                Err(Error::Invalid(_)) if actor.id != leader.id => {
+                    (leader.clone(), self.create_project(&leader, &input, &first).await)
+                }
+                other => (actor, other),
+            };
+            let project = created.map_err(|e| seed_error(format!("{}: {e}", p.name)))?;
+            self.replay_history(&actor, project.id, &p.currency, &p.history).await?;
+        }
+        Ok(DemoAccounts { logins })
+    }
+
+    async fn replay_history(&self, actor: &Actor, id: ProjectId, currency: &str, history: &[SeedEvent]) -> Result<()> {
+        for e in history {
+            if let Some(body) = &e.note {
+                self.add_note(actor, id, body, &e.date).await.map_err(|err| seed_error(format!("note {body}: {err}")))?;
+            }
+            if let Some(to) = &e.to {
+                let input = TransitionInput {
+                    to: to.clone(),
+                    date: e.date.clone(),
+                    contract_amount: e.contract_amount_wan.clone().unwrap_or_default(),
+                    contract_currency: currency.to_string(),
+                    credit_code: e.credit_code.clone().unwrap_or_default(),
+                    land_grant_date: e.land_grant_date.clone().unwrap_or_default(),
+                    reason: e.reason.clone().unwrap_or_default(),
+                };
+                self.transition_project(actor, id, &input, None)
+                    .await
+                    .map_err(|err| seed_error(format!("project {id} → {to}: {err}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn actor_by_login(&self, conn: &mut crate::store::Conn, login: &str) -> Result<Actor> {
+        let u = users::by_login(conn, login)
+            .await?
+            .ok_or_else(|| seed_error(format!("user {login}")))?;
+        Ok(Actor {
+            id: u.id,
+            login: u.login,
+            name: u.name,
+            role: u.role,
+            unit_id: u.unit_id,
+            unit_path: u.unit_path,
+        })
+    }
+
+    /// Adds `count` synthetic projects with plausible histories, spread over all units.
+    /// Needs at least one unit and one account (load the demo first).
+    pub async fn generate_projects(&self, count: usize, seed: u64) -> Result<usize> {
+        let mut conn = self.db.pool.acquire().await?;
+        let root = units::by_code(&mut conn, "yutian_county").await?;
+        let all_units = match root {
+            Some(r) => units::subtree(&mut conn, &r.path).await?,
+            None => return Err(Error::Conflict("请先加载演示数据（serve --demo 或 demo）再生成项目".into())),
+        };
+        let author = users::by_login(&mut conn, "leader")
+            .await?
+            .ok_or_else(|| Error::Conflict("缺少演示账号 leader".into()))?;
+        drop(conn);
+        let unit_ids: Vec<i64> = all_units.iter().map(|u| u.id.0).collect();
+        let today = self.today();
+        let now = now_text();
+        let mut rng = SplitMix(seed);
+        let mut done = 0;
+        while done < count {
+            let batch = (count - done).min(10_000);
+            let mut tx = self.db.pool.begin().await?;
+            let first_id = bulk::next_project_id(&mut tx).await?;
+            let mut projects = Vec::with_capacity(batch);
+            let mut events = Vec::with_capacity(batch * 5);
+            let mut grams = Vec::with_capacity(batch * 24);
+            for i in 0..batch {
+                let id = first_id + i as i64;
+                let (p, evs) = synthetic(&mut rng, id, &unit_ids, author.id.0, today, &now);
+                for g in search::grams_of(&[&p.name, &p.investor_name]) {
+                    grams.push((g, id));
+                }
+                projects.push(p);
+                events.extend(evs);
+            }
+            bulk::insert_projects(&mut tx, &projects).await?;
+            bulk::insert_events(&mut tx, &events, &now).await?;
+            bulk::insert_grams(&mut tx, &grams).await?;
+            audit::append(
+                &mut tx,
+                None,
+                audit::Entry {
+                    action: "generate",
+                    entity: "project",
+                    entity_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({ "first_id": first_id, "count": batch })),
+                },
+                &now,
+            )
+            .await?;
+            tx.commit().await?;
+            done += batch;
+        }
+        self.db.resync_sequences().await?;
+        self.db.analyze().await?;
+        Ok(done)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so runs are reproducible.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const REGIONS: [&str; 18] = [
+    "宁波", "苏州", "深圳", "天津", "唐山", "温州", "台州", "无锡", "东莞", "佛山", "青岛", "泉州", "杭州",
+    "常州", "嘉兴", "北京", "上海", "广州",
+];
+const BRANDS: [&str; 20] = [
+    "华宇", "恒通", "金盛", "永泰", "鑫源", "瑞丰", "宏达", "中科", "东方", "天成", "博远", "众诚", "明阳",
+    "汇丰", "新亚", "凯晟", "隆基", "正泰", "海川", "德力",
+];
+const PRODUCTS: [(&str, &[&str]); 15] = [
+    ("31", &["钢铁深加工", "不锈钢薄板", "特种钢材"]),
+    ("17", &["高档面料", "纺织印染", "功能性纤维"]),
+    ("18", &["服装加工", "品牌服饰", "针织服装"]),
+    ("38", &["智能家电", "锂电池", "光伏组件", "高效电机"]),
+    ("39", &["电子元器件", "半导体封测", "光电显示"]),
+    ("34", &["数控机床", "液压件", "精密轴承"]),
+    ("36", &["汽车零部件", "新能源汽车配件"]),
+    ("13", &["肉制品加工", "粮油加工", "饲料"]),
+    ("14", &["休闲食品", "调味品"]),
+    ("26", &["精细化工", "新型涂料"]),
+    ("29", &["塑料制品", "橡胶轮胎"]),
+    ("30", &["新型建材", "玻璃深加工"]),
+    ("33", &["五金制品", "金属结构件"]),
+    ("59", &["冷链物流", "仓储物流"]),
+    ("27", &["生物医药", "医疗器械"]),
+];
+const CHANNELS: [&str; 8] = ["business", "kinship", "agency", "field_team", "online", "expo", "chain", "other"];
+const SUFFIXES: [&str; 3] = ["有限公司", "股份有限公司", "集团有限公司"];
+
+fn synthetic(
+    rng: &mut SplitMix,
+    id: i64,
+    unit_ids: &[i64],
+    author: i64,
+    today: Date,
+    now: &str,
+) -> (bulk::BulkProject, Vec<bulk::BulkEvent>) {
+    let (industry, products) = *rng.pick(&PRODUCTS);
+    let product = *rng.pick(products);
+    let region = *rng.pick(&REGIONS);
+    let brand = *rng.pick(&BRANDS);
+    let name = match rng.below(3) {
+        0 => format!("年产{}万件{product}项目", 1 + rng.below(200)),
+        1 => format!("{product}生产基地项目"),
+        _ => format!("{brand}{product}扩建项目"),
+    };
+    let trade: String = product.chars().take(2).collect();
+    let investor_name = format!("{region}{brand}{trade}{}", rng.pick(&SUFFIXES));
+    // Log-uniform between 500万 and 50亿, rounded to 万元.
+    let wan = (500.0 * (10f64).powf(rng.below(10_000) as f64 / 2500.0)).round() as i64;
+    let usd = rng.below(40) == 0;
+    let total = wan * 10_000;
+    let target_rank = match rng.below(100) {
+        0..=29 => rng.below(3) as usize,
+        30..=44 => 3,
+        45..=54 => 4,
+        55..=74 => 5,
+        75..=89 => 6,
+        _ => 7,
+    };
+    let lead_on = Date::from_calendar_date(2023, time::Month::January, 1).unwrap_or(today)
+        + Duration::days(rng.below(1400) as i64);
+    let lead_on = lead_on.min(today);
+    let mut events = vec![bulk::BulkEvent {
+        project_id: id,
+        kind: "created",
+        from_stage: None,
+        to_stage: Some("lead"),
+        effective_date: iso(lead_on),
+        body: None,
+        actor_id: author,
+    }];
+    let mut entries: [Option<String>; 6] = Default::default();
+    let mut stage = Stage::Lead;
+    let mut since = lead_on;
+    for next in Stage::MAIN_PATH.iter().skip(1).take(target_rank) {
+        let date = since + Duration::days(10 + rng.below(120) as i64);
+        if date > today {
+            break;
+        }
+        if *next == Stage::Intent && rng.below(3) == 0 {
+            continue; // signed without an intention agreement
+        }
+        if let Some(rank) = next.rank().filter(|r| *r >= 2) {
+            entries[rank - 2] = Some(iso(date));
+        }
+        events.push(bulk::BulkEvent {
+            project_id: id,
+            kind: "transition",
+            from_stage: Some(stage.key()),
+            to_stage: Some(next.key()),
+            effective_date: iso(date),
+            body: None,
+            actor_id: author,
+        });
+        stage = *next;
+        since = date;
+    }
+    let mut paused_from = None;
+    let closing = rng.below(100);
+    let off_path = if closing < 5 {
+        Some((Stage::Paused, "企业资金安排调整，暂缓推进"))
+    } else if closing < 8 && !stage.has_landed() {
+        Some((Stage::Terminated, "投资方战略调整，洽谈终止"))
+    } else if closing < 10 && stage.has_landed() {
+        Some((Stage::Exited, "未按约定开工，依约收回土地"))
+    } else if closing < 12 && stage.is_reserve() {
+        Some((Stage::Rejected, "不符合园区准入条件"))
+    } else {
+        None
+    };
+    if let Some((to, reason)) = off_path {
+        let date = (since + Duration::days(5 + rng.below(60) as i64)).min(today);
+        events.push(bulk::BulkEvent {
+            project_id: id,
+            kind: "transition",
+            from_stage: Some(stage.key()),
+            to_stage: Some(to.key()),
+            effective_date: iso(date),
+            body: Some(reason.to_string()),
+            actor_id: author,
+        });
+        if to == Stage::Paused {
+            paused_from = Some(stage.key());
+        }
+        stage = to;
+        since = date;
+    }
+    let mut last_progress = since;
+    for _ in 0..rng.below(3) {
+        let date = (since + Duration::days(rng.below(90) as i64)).min(today);
+        last_progress = last_progress.max(date);
+        events.push(bulk::BulkEvent {
+            project_id: id,
+            kind: "note",
+            from_stage: None,
+            to_stage: None,
+            effective_date: iso(date),
+            body: Some("对接企业，协调推进相关事项".to_string()),
+            actor_id: author,
+        });
+    }
+    let contract = entries[1].as_ref().map(|_| total);
+    let project = bulk::BulkProject {
+        id,
+        search_text: search::search_text(&[&name, &investor_name]),
+        name,
+        investor_name,
+        industry_code: industry,
+        channel: *rng.pick(&CHANNELS),
+        total_investment_yuan: if usd { total / 7 } else { total },
+        currency: if usd { "USD" } else { "CNY" },
+        land_area_m2: (rng.below(4) > 0).then(|| (10 + rng.below(490) as i64) * 10_000 / 15),
+        unit_id: *rng.pick(unit_ids),
+        stage: stage.key(),
+        paused_from,
+        stage_since: iso(since),
+        lead_on: iso(lead_on),
+        entries,
+        contract_amount_yuan: contract.map(|c| if usd { c / 7 } else { c }),
+        last_progress_on: iso(last_progress),
+        created_by: author,
+        now: now.to_string(),
+    };
+    (project, events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_parses_and_its_dates_are_valid() {
+        let seed: Seed = serde_json::from_str(SEED).unwrap();
+        assert!(seed.projects.len() >= 40);
+        assert!(seed.users.iter().any(|u| u.login == "leader" && u.role == "leader"));
+        assert!(seed.users.iter().any(|u| u.login == "officer" && u.role == "officer"));
+        for p in &seed.projects {
+            for e in &p.history {
+                assert!(parse_date(&e.date).is_some(), "{}: {}", p.name, e.date);
+            }
+        }
+    }
+
+    #[test]
+    fn synthetic_histories_never_run_into_the_future() {
+        let today = Date::from_calendar_date(2026, time::Month::November, 23).unwrap();
+        let mut rng = SplitMix(7);
+        for id in 1..2000 {
+            let (p, events) = synthetic(&mut rng, id, &[1, 2, 3], 1, today, "now");
+            assert!(parse_date(&p.last_progress_on).unwrap() <= today);
+            let mut last = parse_date(&p.lead_on).unwrap();
+            for e in events.iter().filter(|e| e.kind == "transition") {
+                let d = parse_date(&e.effective_date).unwrap();
+                assert!(d >= last && d <= today);
+                last = d;
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Use cases. Each write: authorize (role and unit scope) → validate → one transaction →
+//! audit entry in that transaction.
+
+pub mod auth;
+pub mod demo;
+pub mod projects;
+pub mod setup;
+
+use crate::config::Config;
+use crate::domain::dates::shanghai_date;
+use crate::store::Db;
+use std::sync::Arc;
+use time::Date;
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+impl App {
+    pub fn new(db: Db, config: Config) -> App {
+        App {
+            db,
+            config: Arc::new(config),
+        }
+    }
+
+    /// Today in Asia/Shanghai.
+    pub fn today(&self) -> Date {
+        shanghai_date(time::OffsetDateTime::now_utc())
+    }
+}

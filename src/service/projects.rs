@@ -1,0 +1,575 @@
+//! The project pipeline's use cases.
+
+use super::App;
+use crate::domain::dates::{iso, parse_date};
+use crate::domain::glossary::field_label;
+use crate::domain::ids::{ProjectId, UnitId};
+use crate::domain::industry::IndustryCode;
+use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput};
+use crate::domain::search::Query;
+use crate::domain::stage::Stage;
+use crate::domain::transition::{Facts, TransitionInput};
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::Invalid;
+use crate::error::{Error, Result};
+use crate::store::projects::{self as store_projects, EventKind, ListFilter, NewEvent, Project, Sort, Totals};
+use crate::store::{Conn, audit, now_text, units, users};
+use serde_json::json;
+
+/// List parameters as they arrive (query string or API), unparsed.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ListParams {
+    pub stage: String,
+    pub q: String,
+    pub unit: String,
+    pub industry: String,
+    pub band: String,
+    pub batch: String,
+    pub from: String,
+    pub to: String,
+    pub sort: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct ProjectPage {
+    pub items: Vec<Project>,
+    pub totals: Totals,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl ProjectPage {
+    pub fn pages(&self) -> i64 {
+        ((self.totals.count + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// What the project forms offer to choose from, within the caller's reach.
+pub struct FormChoices {
+    pub units: Vec<units::Unit>,
+    pub officers: Vec<users::UserRecord>,
+    pub leaders: Vec<users::UserRecord>,
+}
+
+fn forbid_read(actor: &Actor) -> Result<()> {
+    if actor.role.reads_projects() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!("“{}”角色不能查看招商项目", actor.role.label())))
+    }
+}
+
+fn forbid_write(actor: &Actor) -> Result<()> {
+    if actor.role.writes_projects() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!("“{}”角色不能录入或修改招商项目", actor.role.label())))
+    }
+}
+
+/// Loads a project the caller may see; anything outside scope is "not found".
+async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
+    match store_projects::unit_path_of(conn, id).await? {
+        Some(path) if actor.unit_path.contains(&path) => {}
+        _ => return Err(Error::project_not_found()),
+    }
+    store_projects::by_id(conn, id).await?.ok_or_else(Error::project_not_found)
+}
+
+fn audit_json(p: &Project) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or(serde_json::Value::Null)
+}
+
+fn stale(current: i64) -> Error {
+    Error::Conflict(format!(
+        "该项目已被他人修改（当前版本 {current}），您的修改未保存，请刷新后重新核对"
+    ))
+}
+
+/// Checks the unit and people a project names are within the caller's reach.
+async fn check_references(
+    conn: &mut Conn,
+    actor: &Actor,
+    fields: &ProjectFields,
+) -> Result<UnitId> {
+    let mut errors = Invalid::default();
+    let unit_id = match fields.unit_id {
+        None => actor.unit_id,
+        Some(id) => match units::by_id(conn, id).await? {
+            Some(u) if actor.unit_path.contains(&u.path) => id,
+            _ => {
+                errors.add("unit_id", "责任单位不存在，或不在您的管辖范围内");
+                actor.unit_id
+            }
+        },
+    };
+    for (field, id, roles) in [
+        ("officer_id", fields.officer_id, &[Role::Officer, Role::Leader][..]),
+        ("leader_id", fields.leader_id, &[Role::Leader][..]),
+    ] {
+        let Some(id) = id else { continue };
+        match users::by_id(conn, id).await? {
+            Some(u)
+                if u.active
+                    && roles.contains(&u.role)
+                    && (actor.unit_path.contains(&u.unit_path)
+                        || u.unit_path.contains(&actor.unit_path)) => {}
+            _ => errors.add(
+                field,
+                format!("{}须为本单位或上级单位在岗的{}", field_label(field), if field == "leader_id" { "领导" } else { "招商人员" }),
+            ),
+        }
+    }
+    errors.into_result(|| unit_id).map_err(Error::from)
+}
+
+impl App {
+    pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {
+        forbid_read(actor)?;
+        let mut conn = self.db.pool.acquire().await?;
+        let units = units::subtree(&mut conn, &actor.unit_path).await?;
+        let people = users::assignable(&mut conn, &actor.unit_path).await?;
+        let (leaders, officers) = people.into_iter().partition(|u| u.role == Role::Leader);
+        Ok(FormChoices {
+            units,
+            officers,
+            leaders,
+        })
+    }
+
+    pub async fn list_projects(&self, actor: &Actor, params: &ListParams) -> Result<ProjectPage> {
+        forbid_read(actor)?;
+        let mut conn = self.db.pool.acquire().await?;
+        let mut errors = Invalid::default();
+        let unit_path = match params.unit.trim() {
+            "" => actor.unit_path.clone(),
+            text => match text.parse::<i64>().ok().map(UnitId) {
+                Some(id) => match units::by_id(&mut conn, id).await? {
+                    Some(u) if actor.unit_path.contains(&u.path) => u.path,
+                    _ => {
+                        errors.add("unit", "单位不存在，或不在您的管辖范围内");
+                        actor.unit_path.clone()
+                    }
+                },
+                None => {
+                    errors.add("unit", "单位无效");
+                    actor.unit_path.clone()
+                }
+            },
+        };
+        let mut choice = |field: &str, text: &str, label: &str, ok: bool| {
+            if !text.trim().is_empty() && !ok {
+                errors.add(field, format!("{label}“{}”无效，请从列表中选择", text.trim()));
+            }
+        };
+        let stage = Stage::parse(params.stage.trim());
+        choice("stage", &params.stage, "阶段", stage.is_some());
+        let industry = IndustryCode::parse(&params.industry);
+        choice("industry", &params.industry, "行业", industry.is_some());
+        let band = Band::parse(params.band.trim());
+        choice("band", &params.band, "投资规模", band.is_some());
+        let batch = Batch::parse(params.batch.trim());
+        choice("batch", &params.batch, "四个一批", batch.is_some());
+        let sort = Sort::parse(params.sort.trim());
+        choice("sort", &params.sort, "排序", sort.is_some());
+        let mut date = |field: &str, text: &str| match text.trim() {
+            "" => None,
+            t => {
+                let d = parse_date(t);
+                if d.is_none() {
+                    errors.add(field, format!("{}日期格式不正确，应为 年-月-日", if field == "from" { "起始" } else { "截止" }));
+                }
+                d
+            }
+        };
+        let from = date("from", &params.from);
+        let to = date("to", &params.to);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            errors.add("to", "截止日期不能早于起始日期");
+        }
+        let page = match params.page.trim() {
+            "" => 1,
+            t => t.parse::<i64>().ok().filter(|p| *p >= 1 && *p <= 1_000_000).unwrap_or_else(|| {
+                errors.add("page", "页码须为正整数");
+                1
+            }),
+        };
+        let max = self.config.per_page_max;
+        let per_page = match params.per_page.trim() {
+            "" => self.config.per_page_default,
+            t => t.parse::<i64>().ok().filter(|p| (1..=max).contains(p)).unwrap_or_else(|| {
+                errors.add("per_page", format!("每页条数须在1到{max}之间"));
+                self.config.per_page_default
+            }),
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let filter = ListFilter {
+            unit_path,
+            stage,
+            industry,
+            band,
+            batch,
+            from,
+            to,
+            query: Query::parse(&params.q),
+            sort: sort.unwrap_or_default(),
+            page,
+            per_page,
+            usd_rate_e4: self.config.usd_rate_e4,
+        };
+        let totals = store_projects::totals(&mut conn, &filter).await?;
+        let items = store_projects::page(&mut conn, &filter).await?;
+        Ok(ProjectPage {
+            items,
+            totals,
+            page,
+            per_page,
+        })
+    }
+
+    pub async fn get_project(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
+        forbid_read(actor)?;
+        let mut conn = self.db.pool.acquire().await?;
+        load_in_scope(&mut conn, actor, id).await
+    }
+
+    pub async fn project_events(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+    ) -> Result<Vec<store_projects::Event>> {
+        forbid_read(actor)?;
+        let mut conn = self.db.pool.acquire().await?;
+        load_in_scope(&mut conn, actor, id).await?;
+        Ok(store_projects::events(&mut conn, id).await?)
+    }
+
+    /// Records a new project in `lead`. `lead_on` (录入日期) defaults to today.
+    pub async fn create_project(
+        &self,
+        actor: &Actor,
+        input: &ProjectInput,
+        lead_on: &str,
+    ) -> Result<Project> {
+        forbid_write(actor)?;
+        let today = self.today();
+        let parsed = input.parse();
+        let lead_on = match lead_on.trim() {
+            "" => Ok(today),
+            t => match parse_date(t) {
+                Some(d) if d <= today => Ok(d),
+                Some(_) => Err(format!("录入日期不能晚于今天（{}）", iso(today))),
+                None => Err("录入日期格式不正确，应为 年-月-日".to_string()),
+            },
+        };
+        let fields = match (parsed, lead_on) {
+            (Ok(f), Ok(d)) => (f, d),
+            (Err(mut e), Err(msg)) => {
+                e.add("lead_on", msg);
+                return Err(e.into());
+            }
+            (Err(e), Ok(_)) => return Err(e.into()),
+            (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
+        };
+        let (fields, lead_on) = fields;
+        let mut tx = self.db.pool.begin().await?;
+        let unit_id = check_references(&mut tx, actor, &fields).await?;
+        let now = now_text();
+        let id = store_projects::insert(&mut tx, &fields, unit_id, lead_on, Some(actor.id), &now).await?;
+        store_projects::insert_event(
+            &mut tx,
+            &NewEvent {
+                project_id: id,
+                kind: EventKind::Created,
+                from_stage: None,
+                to_stage: Some(Stage::Lead),
+                effective_date: lead_on,
+                body: None,
+                facts: None,
+                actor_id: Some(actor.id),
+            },
+            &now,
+        )
+        .await?;
+        let project = store_projects::by_id(&mut tx, id).await?.ok_or_else(Error::project_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "create",
+                entity: "project",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(audit_json(&project)),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    /// Rewrites a project's facts; refused when `version` is not the current one.
+    pub async fn update_project(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        input: &ProjectInput,
+        version: i64,
+    ) -> Result<Project> {
+        forbid_write(actor)?;
+        let fields = input.parse()?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = load_in_scope(&mut tx, actor, id).await?;
+        if before.version != version {
+            return Err(stale(before.version));
+        }
+        let unit_id = check_references(&mut tx, actor, &fields).await?;
+        let now = now_text();
+        if !store_projects::update_fields(&mut tx, id, &fields, unit_id, version, &now).await? {
+            return Err(stale(before.version));
+        }
+        let after = store_projects::by_id(&mut tx, id).await?.ok_or_else(Error::project_not_found)?;
+        let changed = changed_fields(&before, &after);
+        if !changed.is_empty() {
+            store_projects::insert_event(
+                &mut tx,
+                &NewEvent {
+                    project_id: id,
+                    kind: EventKind::Edited,
+                    from_stage: None,
+                    to_stage: None,
+                    effective_date: self.today(),
+                    body: Some(&format!("修改了：{}", changed.join("、"))),
+                    facts: None,
+                    actor_id: Some(actor.id),
+                },
+                &now,
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "update",
+                entity: "project",
+                entity_id: Some(id.to_string()),
+                before: Some(audit_json(&before)),
+                after: Some(audit_json(&after)),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Moves a project to another stage with the facts that move needs.
+    /// `version`, when given, must be the current one.
+    pub async fn transition_project(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        input: &TransitionInput,
+        version: Option<i64>,
+    ) -> Result<Project> {
+        forbid_write(actor)?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = load_in_scope(&mut tx, actor, id).await?;
+        if let Some(v) = version
+            && v != before.version
+        {
+            return Err(stale(before.version));
+        }
+        let state = before.stage_state();
+        let t = input.validate(&state, self.today())?;
+        let paused_from = t.paused_from_after(&state);
+        let now = now_text();
+        if !store_projects::apply_transition(&mut tx, id, &t, paused_from, before.version, &now).await? {
+            return Err(stale(before.version));
+        }
+        let (facts, body) = match &t.facts {
+            Facts::None => (None, None),
+            Facts::Contract { amount } => (Some(json!({ "contract_amount": amount })), None),
+            Facts::Landing {
+                credit_code,
+                land_grant_date,
+            } => (
+                Some(json!({
+                    "credit_code": credit_code.as_ref().map(|c| c.to_string()),
+                    "land_grant_date": land_grant_date.map(iso),
+                })),
+                None,
+            ),
+            Facts::Reason(r) => (None, Some(r.as_str())),
+        };
+        store_projects::insert_event(
+            &mut tx,
+            &NewEvent {
+                project_id: id,
+                kind: EventKind::Transition,
+                from_stage: Some(t.from),
+                to_stage: Some(t.to),
+                effective_date: t.date,
+                body,
+                facts,
+                actor_id: Some(actor.id),
+            },
+            &now,
+        )
+        .await?;
+        let after = store_projects::by_id(&mut tx, id).await?.ok_or_else(Error::project_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "transition",
+                entity: "project",
+                entity_id: Some(id.to_string()),
+                before: Some(audit_json(&before)),
+                after: Some(audit_json(&after)),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Adds a progress note (进展情况) dated `date` (default today).
+    pub async fn add_note(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        body: &str,
+        date: &str,
+    ) -> Result<store_projects::Event> {
+        forbid_write(actor)?;
+        let today = self.today();
+        let mut tx = self.db.pool.begin().await?;
+        let project = load_in_scope(&mut tx, actor, id).await?;
+        let mut errors = Invalid::default();
+        let body = body.trim();
+        if body.is_empty() {
+            errors.add("body", "进展情况不能为空");
+        } else if body.chars().count() > crate::domain::project::NOTES_MAX {
+            errors.add("body", format!("进展情况不能超过{}个字", crate::domain::project::NOTES_MAX));
+        }
+        let date = match date.trim() {
+            "" => Some(today),
+            t => match parse_date(t) {
+                Some(d) if d > today => {
+                    errors.add("date", format!("进展日期不能晚于今天（{}）", iso(today)));
+                    None
+                }
+                Some(d) if d < project.lead_on => {
+                    errors.add("date", format!("进展日期不能早于项目录入日期（{}）", iso(project.lead_on)));
+                    None
+                }
+                Some(d) => Some(d),
+                None => {
+                    errors.add("date", "进展日期格式不正确，应为 年-月-日");
+                    None
+                }
+            },
+        };
+        let date = match date {
+            Some(d) if errors.is_empty() => d,
+            _ => return Err(errors.into()),
+        };
+        let now = now_text();
+        let event_id = store_projects::insert_event(
+            &mut tx,
+            &NewEvent {
+                project_id: id,
+                kind: EventKind::Note,
+                from_stage: None,
+                to_stage: None,
+                effective_date: date,
+                body: Some(body),
+                facts: None,
+                actor_id: Some(actor.id),
+            },
+            &now,
+        )
+        .await?;
+        store_projects::touch_progress(&mut tx, id, date, &now).await?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "note",
+                entity: "project",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(json!({ "event_id": event_id, "date": iso(date), "body": body })),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let events = store_projects::events(&mut conn, id).await?;
+        events
+            .into_iter()
+            .find(|e| e.id == event_id)
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("note {event_id} vanished")))
+    }
+}
+
+/// Labels of the facts that differ between two versions of a project.
+fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut check = |field: &str, same: bool| {
+        if !same {
+            out.push(field_label(field));
+        }
+    };
+    check("name", a.name == b.name);
+    check("investor_name", a.investor_name == b.investor_name);
+    check("industry_code", a.industry_code == b.industry_code);
+    check("channel", a.channel == b.channel);
+    check("total_investment", a.total_investment == b.total_investment);
+    check("land_area", a.land_area == b.land_area);
+    check("building_area", a.building_area == b.building_area);
+    check("expected_output", a.expected_output == b.expected_output);
+    check("expected_tax", a.expected_tax == b.expected_tax);
+    check("jobs", a.jobs == b.jobs);
+    check("unit_id", a.unit_id == b.unit_id);
+    check("officer_id", a.officer_id == b.officer_id);
+    check("leader_id", a.leader_id == b.leader_id);
+    check("referrer", a.referrer == b.referrer);
+    check("notes", a.notes == b.notes);
+    out
+}
+
+/// A project's current facts as form input (for edit forms and partial API updates).
+pub fn input_of(p: &Project) -> ProjectInput {
+    ProjectInput {
+        name: p.name.clone(),
+        investor_name: p.investor_name.clone(),
+        industry_code: p.industry_code.clone(),
+        channel: p.channel.map(|c| c.key().to_string()).unwrap_or_default(),
+        total_investment: p.total_investment.wan_plain(),
+        currency: p.total_investment.currency.code().to_string(),
+        land_area: p.land_area.map(|a| a.mu_plain()).unwrap_or_default(),
+        land_area_m2: String::new(),
+        building_area: p.building_area.map(|a| a.m2.to_string()).unwrap_or_default(),
+        expected_output: p.expected_output.map(|m| m.wan_plain()).unwrap_or_default(),
+        expected_tax: p.expected_tax.map(|m| m.wan_plain()).unwrap_or_default(),
+        jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
+        unit_id: p.unit_id.to_string(),
+        officer_id: p.officer_id.map(|u| u.to_string()).unwrap_or_default(),
+        leader_id: p.leader_id.map(|u| u.to_string()).unwrap_or_default(),
+        referrer: p.referrer.clone().unwrap_or_default(),
+        notes: p.notes.clone().unwrap_or_default(),
+    }
+}
+

@@ -1,0 +1,156 @@
+//! Units and accounts as set up by the command line and the demo loader. (The administrators'
+//! screens for them come with the organisation capability.)
+
+use super::App;
+use super::auth::hash_password;
+use crate::domain::ids::{UnitId, UserId};
+use crate::domain::user::{Role, password_problem};
+use crate::domain::validation::Invalid;
+use crate::error::{Error, Result};
+use crate::store::{audit, now_text, units, users};
+use serde_json::json;
+
+impl App {
+    pub async fn add_unit(&self, code: &str, name: &str, parent_code: Option<&str>) -> Result<UnitId> {
+        let code = code.trim();
+        let name = name.trim();
+        let mut errors = Invalid::default();
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            errors.add("code", "单位代码不能为空，只能由字母、数字、下划线和连字符组成");
+        }
+        if name.is_empty() || name.chars().count() > 50 {
+            errors.add("name", "单位名称不能为空，且不超过50个字");
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let mut tx = self.db.pool.begin().await?;
+        if units::by_code(&mut tx, code).await?.is_some() {
+            return Err(Error::Conflict(format!("单位代码“{code}”已存在")));
+        }
+        let parent = match parent_code {
+            None => None,
+            Some(pc) => Some(
+                units::by_code(&mut tx, pc)
+                    .await?
+                    .ok_or_else(|| Error::Invalid(Invalid::single("parent", format!("上级单位“{pc}”不存在"))))?,
+            ),
+        };
+        let now = now_text();
+        let unit = units::insert(&mut tx, code, name, parent.as_ref(), &now).await?;
+        audit::append(
+            &mut tx,
+            None,
+            audit::Entry {
+                action: "create",
+                entity: "unit",
+                entity_id: Some(unit.id.to_string()),
+                before: None,
+                after: Some(json!({ "code": code, "name": name, "parent": parent_code })),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(unit.id)
+    }
+
+    /// Creates an account. `must_change` marks a one-time password.
+    pub async fn add_user(
+        &self,
+        login: &str,
+        name: &str,
+        role: Role,
+        unit_code: &str,
+        password: &str,
+        must_change: bool,
+    ) -> Result<UserId> {
+        let login = login.trim();
+        let mut errors = Invalid::default();
+        if login.is_empty() || login.len() > 32 || !login.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            errors.add("login", "账号须为1到32位字母、数字、下划线或点");
+        }
+        if name.trim().is_empty() {
+            errors.add("name", "姓名不能为空");
+        }
+        if let Some(problem) = password_problem(login, password) {
+            errors.add("password", problem);
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let hash = {
+            let password = password.to_string();
+            tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|e| anyhow::anyhow!(e))??
+        };
+        let mut tx = self.db.pool.begin().await?;
+        if users::by_login(&mut tx, login).await?.is_some() {
+            return Err(Error::Conflict(format!("账号“{login}”已存在")));
+        }
+        let unit = units::by_code(&mut tx, unit_code)
+            .await?
+            .ok_or_else(|| Error::Invalid(Invalid::single("unit", format!("单位“{unit_code}”不存在"))))?;
+        let now = now_text();
+        let id = users::insert(
+            &mut tx,
+            &users::NewUser {
+                login,
+                name: name.trim(),
+                role,
+                unit_id: unit.id,
+                password_hash: &hash,
+                must_change_password: must_change,
+            },
+            &now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            None,
+            audit::Entry {
+                action: "create",
+                entity: "user",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(json!({ "login": login, "role": role.key(), "unit": unit_code })),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// True when no unit exists yet (a fresh database).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(units::count(&mut conn).await? == 0 && users::count(&mut conn).await? == 0)
+    }
+
+    /// On an empty database: a root unit and one system administrator with a one-time password.
+    /// Returns the login and password to print once.
+    pub async fn bootstrap(&self) -> Result<Option<(String, String)>> {
+        if !self.is_empty().await? {
+            return Ok(None);
+        }
+        self.add_unit("root", "本级单位", None).await?;
+        let password = generated_password()?;
+        self.add_user("sysadmin", "系统管理员", Role::Sysadmin, "root", &password, true)
+            .await?;
+        Ok(Some(("sysadmin".into(), password)))
+    }
+}
+
+/// A random password that satisfies the policy (upper, lower, digit, symbol).
+pub fn generated_password() -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let body: String = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(format!("Zs-{body}-9a"))
+}

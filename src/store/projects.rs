@@ -1,0 +1,688 @@
+//! Projects, their append-only events and their search grams.
+
+use super::{Bind, Conn, SqlBuilder};
+use crate::domain::area::Area;
+use crate::domain::channel::Channel;
+use crate::domain::dates::{iso, parse_date};
+use crate::domain::ids::{EventId, ProjectId, UnitId, UserId};
+use crate::domain::industry::IndustryCode;
+use crate::domain::money::{Currency, Money};
+use crate::domain::project::{Band, Batch, ProjectFields};
+use crate::domain::search::{self, Query};
+use crate::domain::stage::Stage;
+use crate::domain::transition::{Facts, StageState, Transition};
+use crate::domain::user::UnitPath;
+use serde::Serialize;
+use sqlx::Row;
+use time::Date;
+
+/// A project as read back, with the names of its unit and people.
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    pub id: ProjectId,
+    pub name: String,
+    pub investor_name: String,
+    pub industry_code: String,
+    pub channel: Option<Channel>,
+    pub total_investment: Money,
+    #[serde(serialize_with = "ser_area", rename = "land_area_m2")]
+    pub land_area: Option<Area>,
+    #[serde(serialize_with = "ser_area", rename = "building_area_m2")]
+    pub building_area: Option<Area>,
+    pub expected_output: Option<Money>,
+    pub expected_tax: Option<Money>,
+    pub jobs: Option<i64>,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub officer_id: Option<UserId>,
+    pub officer_name: Option<String>,
+    pub leader_id: Option<UserId>,
+    pub leader_name: Option<String>,
+    pub referrer: Option<String>,
+    pub notes: Option<String>,
+    pub stage: Stage,
+    pub paused_from: Option<Stage>,
+    #[serde(serialize_with = "ser_date")]
+    pub stage_since: Date,
+    #[serde(serialize_with = "ser_date")]
+    pub lead_on: Date,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub intent_on: Option<Date>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub contracted_on: Option<Date>,
+    pub contract_amount: Option<Money>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub landed_on: Option<Date>,
+    pub credit_code: Option<String>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub land_grant_date: Option<Date>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub construction_on: Option<Date>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub production_on: Option<Date>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub at_capacity_on: Option<Date>,
+    #[serde(serialize_with = "ser_date")]
+    pub last_progress_on: Date,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso(*d))
+}
+fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&iso(*d)),
+        None => s.serialize_none(),
+    }
+}
+fn ser_area<S: serde::Serializer>(a: &Option<Area>, s: S) -> Result<S::Ok, S::Error> {
+    match a {
+        Some(a) => s.serialize_i64(a.m2),
+        None => s.serialize_none(),
+    }
+}
+
+impl Project {
+    pub fn stage_state(&self) -> StageState {
+        StageState {
+            stage: self.stage,
+            paused_from: self.paused_from,
+            since: self.stage_since,
+        }
+    }
+    pub fn industry(&self) -> Option<IndustryCode> {
+        IndustryCode::parse(&self.industry_code)
+    }
+}
+
+const COLUMNS: &str = "p.id, p.name, p.investor_name, p.industry_code, p.channel, \
+    p.total_investment_yuan, p.currency, p.land_area_m2, p.building_area_m2, \
+    p.expected_output_yuan, p.expected_tax_yuan, p.jobs, p.unit_id, u.name AS unit_name, \
+    p.officer_id, o.name AS officer_name, p.leader_id, l.name AS leader_name, p.referrer, p.notes, \
+    p.stage, p.paused_from, p.stage_since, p.lead_on, p.intent_on, p.contracted_on, \
+    p.contract_amount_yuan, p.contract_currency, p.landed_on, p.credit_code, p.land_grant_date, \
+    p.construction_on, p.production_on, p.at_capacity_on, p.last_progress_on, p.version, \
+    p.created_at, p.updated_at";
+
+const JOINS: &str = "FROM projects p JOIN units u ON u.id = p.unit_id \
+    LEFT JOIN users o ON o.id = p.officer_id LEFT JOIN users l ON l.id = p.leader_id";
+
+fn decode_err(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("bad {what}: {value}").into())
+}
+
+fn date_col(row: &sqlx::any::AnyRow, col: &str) -> sqlx::Result<Date> {
+    let text: String = row.try_get(col)?;
+    parse_date(&text).ok_or_else(|| decode_err(col, &text))
+}
+
+fn opt_date_col(row: &sqlx::any::AnyRow, col: &str) -> sqlx::Result<Option<Date>> {
+    match row.try_get::<Option<String>, _>(col)? {
+        None => Ok(None),
+        Some(text) => parse_date(&text).map(Some).ok_or_else(|| decode_err(col, &text)),
+    }
+}
+
+fn stage_col(row: &sqlx::any::AnyRow, col: &str) -> sqlx::Result<Option<Stage>> {
+    match row.try_get::<Option<String>, _>(col)? {
+        None => Ok(None),
+        Some(text) => Stage::parse(&text).map(Some).ok_or_else(|| decode_err(col, &text)),
+    }
+}
+
+fn currency_of(text: &str) -> sqlx::Result<Currency> {
+    Currency::parse(text).ok_or_else(|| decode_err("currency", text))
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
+    let currency = currency_of(&row.try_get::<String, _>("currency")?)?;
+    let cny = |col: &str| -> sqlx::Result<Option<Money>> {
+        Ok(row
+            .try_get::<Option<i64>, _>(col)?
+            .map(|y| Money::new(y, Currency::Cny)))
+    };
+    let contract_amount = match (
+        row.try_get::<Option<i64>, _>("contract_amount_yuan")?,
+        row.try_get::<Option<String>, _>("contract_currency")?,
+    ) {
+        (Some(y), Some(c)) => Some(Money::new(y, currency_of(&c)?)),
+        _ => None,
+    };
+    Ok(Project {
+        id: ProjectId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        investor_name: row.try_get("investor_name")?,
+        industry_code: row.try_get("industry_code")?,
+        channel: row
+            .try_get::<Option<String>, _>("channel")?
+            .and_then(|c| Channel::parse(&c)),
+        total_investment: Money::new(row.try_get("total_investment_yuan")?, currency),
+        land_area: row.try_get::<Option<i64>, _>("land_area_m2")?.map(Area::from_m2),
+        building_area: row
+            .try_get::<Option<i64>, _>("building_area_m2")?
+            .map(Area::from_m2),
+        expected_output: cny("expected_output_yuan")?,
+        expected_tax: cny("expected_tax_yuan")?,
+        jobs: row.try_get("jobs")?,
+        unit_id: UnitId(row.try_get("unit_id")?),
+        unit_name: row.try_get("unit_name")?,
+        officer_id: row.try_get::<Option<i64>, _>("officer_id")?.map(UserId),
+        officer_name: row.try_get("officer_name")?,
+        leader_id: row.try_get::<Option<i64>, _>("leader_id")?.map(UserId),
+        leader_name: row.try_get("leader_name")?,
+        referrer: row.try_get("referrer")?,
+        notes: row.try_get("notes")?,
+        stage: stage_col(row, "stage")?.ok_or_else(|| decode_err("stage", ""))?,
+        paused_from: stage_col(row, "paused_from")?,
+        stage_since: date_col(row, "stage_since")?,
+        lead_on: date_col(row, "lead_on")?,
+        intent_on: opt_date_col(row, "intent_on")?,
+        contracted_on: opt_date_col(row, "contracted_on")?,
+        contract_amount,
+        landed_on: opt_date_col(row, "landed_on")?,
+        credit_code: row.try_get("credit_code")?,
+        land_grant_date: opt_date_col(row, "land_grant_date")?,
+        construction_on: opt_date_col(row, "construction_on")?,
+        production_on: opt_date_col(row, "production_on")?,
+        at_capacity_on: opt_date_col(row, "at_capacity_on")?,
+        last_progress_on: date_col(row, "last_progress_on")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+pub async fn by_id(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<Project>> {
+    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE p.id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
+/// The unit path of a project (for scope checks before loading everything).
+pub async fn unit_path_of(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<UnitPath>> {
+    Ok(sqlx::query("SELECT u.path FROM projects p JOIN units u ON u.id = p.unit_id WHERE p.id = $1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get::<String, _>("path"))
+        .transpose()?
+        .map(UnitPath))
+}
+
+fn opt_money_yuan(m: Option<Money>) -> Option<i64> {
+    m.map(|m| m.yuan)
+}
+
+/// Inserts a new project in `lead` on `lead_on`; returns its id.
+pub async fn insert(
+    conn: &mut Conn,
+    fields: &ProjectFields,
+    unit_id: UnitId,
+    lead_on: Date,
+    created_by: Option<UserId>,
+    now: &str,
+) -> sqlx::Result<ProjectId> {
+    let lead = iso(lead_on);
+    let id: i64 = sqlx::query(
+        "INSERT INTO projects (name, investor_name, search_text, industry_code, channel, \
+         total_investment_yuan, currency, land_area_m2, building_area_m2, expected_output_yuan, \
+         expected_tax_yuan, jobs, unit_id, officer_id, leader_id, referrer, notes, stage, \
+         stage_since, lead_on, last_progress_on, version, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'lead', \
+         $18, $18, $18, 1, $19, $20, $20) RETURNING id",
+    )
+    .bind(&fields.name)
+    .bind(&fields.investor_name)
+    .bind(search::search_text(&[&fields.name, &fields.investor_name]))
+    .bind(fields.industry.code())
+    .bind(fields.channel.map(|c| c.key()))
+    .bind(fields.total_investment.yuan)
+    .bind(fields.total_investment.currency.code())
+    .bind(fields.land_area.map(|a| a.m2))
+    .bind(fields.building_area.map(|a| a.m2))
+    .bind(opt_money_yuan(fields.expected_output))
+    .bind(opt_money_yuan(fields.expected_tax))
+    .bind(fields.jobs)
+    .bind(unit_id.0)
+    .bind(fields.officer_id.map(|u| u.0))
+    .bind(fields.leader_id.map(|u| u.0))
+    .bind(fields.referrer.as_deref())
+    .bind(fields.notes.as_deref())
+    .bind(&lead)
+    .bind(created_by.map(|u| u.0))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    let id = ProjectId(id);
+    replace_grams(conn, id, &fields.name, &fields.investor_name).await?;
+    Ok(id)
+}
+
+/// Rewrites the editable facts if the version still matches; false when it did not (stale).
+pub async fn update_fields(
+    conn: &mut Conn,
+    id: ProjectId,
+    fields: &ProjectFields,
+    unit_id: UnitId,
+    expected_version: i64,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE projects SET name = $1, investor_name = $2, search_text = $3, industry_code = $4, \
+         channel = $5, total_investment_yuan = $6, currency = $7, land_area_m2 = $8, \
+         building_area_m2 = $9, expected_output_yuan = $10, expected_tax_yuan = $11, jobs = $12, \
+         unit_id = $13, officer_id = $14, leader_id = $15, referrer = $16, notes = $17, \
+         version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20",
+    )
+    .bind(&fields.name)
+    .bind(&fields.investor_name)
+    .bind(search::search_text(&[&fields.name, &fields.investor_name]))
+    .bind(fields.industry.code())
+    .bind(fields.channel.map(|c| c.key()))
+    .bind(fields.total_investment.yuan)
+    .bind(fields.total_investment.currency.code())
+    .bind(fields.land_area.map(|a| a.m2))
+    .bind(fields.building_area.map(|a| a.m2))
+    .bind(opt_money_yuan(fields.expected_output))
+    .bind(opt_money_yuan(fields.expected_tax))
+    .bind(fields.jobs)
+    .bind(unit_id.0)
+    .bind(fields.officer_id.map(|u| u.0))
+    .bind(fields.leader_id.map(|u| u.0))
+    .bind(fields.referrer.as_deref())
+    .bind(fields.notes.as_deref())
+    .bind(now)
+    .bind(id.0)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if done == 1 {
+        replace_grams(conn, id, &fields.name, &fields.investor_name).await?;
+    }
+    Ok(done == 1)
+}
+
+async fn replace_grams(
+    conn: &mut Conn,
+    id: ProjectId,
+    name: &str,
+    investor: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM project_grams WHERE project_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    let grams: Vec<i64> = search::grams_of(&[name, investor]).into_iter().collect();
+    for chunk in grams.chunks(200) {
+        let mut b = SqlBuilder::default();
+        b.push("INSERT INTO project_grams (gram, project_id) VALUES ");
+        for (i, g) in chunk.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.push("(").bind(Bind::Int(*g)).push(", ").bind(Bind::Int(id.0)).push(")");
+        }
+        b.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The column holding the first-entry date of a stage, if the stage has one.
+fn first_entry_column(stage: Stage) -> Option<&'static str> {
+    match stage {
+        Stage::Intent => Some("intent_on"),
+        Stage::Contracted => Some("contracted_on"),
+        Stage::Landed => Some("landed_on"),
+        Stage::Construction => Some("construction_on"),
+        Stage::Production => Some("production_on"),
+        Stage::AtCapacity => Some("at_capacity_on"),
+        _ => None,
+    }
+}
+
+/// Applies a checked transition if the version still matches; false when stale.
+/// First-entry dates are kept: re-entering a stage after a pause does not move them.
+pub async fn apply_transition(
+    conn: &mut Conn,
+    id: ProjectId,
+    t: &Transition,
+    paused_from: Option<Stage>,
+    expected_version: i64,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let date = iso(t.date);
+    let mut b = SqlBuilder::default();
+    b.push("UPDATE projects SET stage = ")
+        .bind(Bind::Text(t.to.key().into()))
+        .push(", paused_from = ")
+        .bind(Bind::OptText(paused_from.map(|s| s.key().to_string())))
+        .push(", stage_since = ")
+        .bind(Bind::Text(date.clone()))
+        .push(", last_progress_on = CASE WHEN last_progress_on > ")
+        .bind(Bind::Text(date.clone()))
+        .push(" THEN last_progress_on ELSE ")
+        .bind(Bind::Text(date.clone()))
+        .push(" END");
+    if let Some(col) = first_entry_column(t.to) {
+        b.push(&format!(", {col} = COALESCE({col}, "))
+            .bind(Bind::Text(date.clone()))
+            .push(")");
+    }
+    match &t.facts {
+        Facts::Contract { amount } => {
+            b.push(", contract_amount_yuan = ")
+                .bind(Bind::Int(amount.yuan))
+                .push(", contract_currency = ")
+                .bind(Bind::Text(amount.currency.code().into()));
+        }
+        Facts::Landing {
+            credit_code,
+            land_grant_date,
+        } => {
+            if let Some(code) = credit_code {
+                b.push(", credit_code = ").bind(Bind::Text(code.to_string()));
+            }
+            if let Some(d) = land_grant_date {
+                b.push(", land_grant_date = ").bind(Bind::Text(iso(*d)));
+            }
+        }
+        Facts::None | Facts::Reason(_) => {}
+    }
+    b.push(", version = version + 1, updated_at = ")
+        .bind(Bind::Text(now.into()))
+        .push(" WHERE id = ")
+        .bind(Bind::Int(id.0))
+        .push(" AND version = ")
+        .bind(Bind::Int(expected_version));
+    let done = b.query().execute(&mut *conn).await?.rows_affected();
+    Ok(done == 1)
+}
+
+/// Moves `last_progress_on` forward for a note, bumping the version.
+pub async fn touch_progress(conn: &mut Conn, id: ProjectId, date: Date, now: &str) -> sqlx::Result<()> {
+    let d = iso(date);
+    sqlx::query(
+        "UPDATE projects SET last_progress_on = CASE WHEN last_progress_on > $1 THEN last_progress_on ELSE $1 END, \
+         version = version + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(&d)
+    .bind(now)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Created,
+    Transition,
+    Note,
+    Edited,
+}
+
+impl EventKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Transition => "transition",
+            EventKind::Note => "note",
+            EventKind::Edited => "edited",
+        }
+    }
+    fn parse(key: &str) -> Option<EventKind> {
+        [EventKind::Created, EventKind::Transition, EventKind::Note, EventKind::Edited]
+            .into_iter()
+            .find(|k| k.key() == key)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Created => "录入项目",
+            EventKind::Transition => "阶段变更",
+            EventKind::Note => "进展情况",
+            EventKind::Edited => "修改信息",
+        }
+    }
+}
+
+pub struct NewEvent<'a> {
+    pub project_id: ProjectId,
+    pub kind: EventKind,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Option<Stage>,
+    pub effective_date: Date,
+    pub body: Option<&'a str>,
+    pub facts: Option<serde_json::Value>,
+    pub actor_id: Option<UserId>,
+}
+
+pub async fn insert_event(conn: &mut Conn, e: &NewEvent<'_>, now: &str) -> sqlx::Result<EventId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO project_events (project_id, kind, from_stage, to_stage, effective_date, body, facts, actor_id, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(e.project_id.0)
+    .bind(e.kind.key())
+    .bind(e.from_stage.map(|s| s.key()))
+    .bind(e.to_stage.map(|s| s.key()))
+    .bind(iso(e.effective_date))
+    .bind(e.body)
+    .bind(e.facts.as_ref().map(|f| f.to_string()))
+    .bind(e.actor_id.map(|u| u.0))
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    .try_get("id")?;
+    Ok(EventId(id))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub id: EventId,
+    pub kind: EventKind,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Option<Stage>,
+    #[serde(serialize_with = "ser_date")]
+    pub effective_date: Date,
+    pub body: Option<String>,
+    pub facts: Option<serde_json::Value>,
+    pub actor_name: Option<String>,
+    pub recorded_at: String,
+}
+
+/// The project's history in the order things happened.
+pub async fn events(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Vec<Event>> {
+    sqlx::query(
+        "SELECT e.id, e.kind, e.from_stage, e.to_stage, e.effective_date, e.body, e.facts, \
+         a.name AS actor_name, e.recorded_at FROM project_events e \
+         LEFT JOIN users a ON a.id = e.actor_id WHERE e.project_id = $1 \
+         ORDER BY e.effective_date, e.id",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let kind: String = r.try_get("kind")?;
+        Ok(Event {
+            id: EventId(r.try_get("id")?),
+            kind: EventKind::parse(&kind).ok_or_else(|| decode_err("kind", &kind))?,
+            from_stage: stage_col(r, "from_stage")?,
+            to_stage: stage_col(r, "to_stage")?,
+            effective_date: date_col(r, "effective_date")?,
+            body: r.try_get("body")?,
+            facts: r
+                .try_get::<Option<String>, _>("facts")?
+                .and_then(|f| serde_json::from_str(&f).ok()),
+            actor_name: r.try_get("actor_name")?,
+            recorded_at: r.try_get("recorded_at")?,
+        })
+    })
+    .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Updated,
+    Investment,
+    LeadOn,
+    Stale,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Updated, Sort::Investment, Sort::LeadOn, Sort::Stale, Sort::Name];
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Updated => "updated",
+            Sort::Investment => "investment",
+            Sort::LeadOn => "lead_on",
+            Sort::Stale => "stale",
+            Sort::Name => "name",
+        }
+    }
+    pub fn parse(key: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.key() == key)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Updated => "最近更新",
+            Sort::Investment => "总投资从大到小",
+            Sort::LeadOn => "录入日期从新到旧",
+            Sort::Stale => "最久无进展",
+            Sort::Name => "项目名称",
+        }
+    }
+}
+
+/// A list request, already parsed and scoped by the service.
+#[derive(Debug, Clone)]
+pub struct ListFilter {
+    /// The unit subtree to list (the caller's scope, or a unit inside it).
+    pub unit_path: UnitPath,
+    pub stage: Option<Stage>,
+    pub industry: Option<IndustryCode>,
+    pub band: Option<Band>,
+    pub batch: Option<Batch>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub query: Option<Query>,
+    pub sort: Sort,
+    pub page: i64,
+    pub per_page: i64,
+    /// CNY per USD ×10⁴ (e.g. 71000 for 7.1), for bands and sorting only.
+    pub usd_rate_e4: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub count: i64,
+    pub cny_yuan: i64,
+    pub usd_yuan: i64,
+}
+
+fn push_where(b: &mut SqlBuilder, f: &ListFilter) {
+    b.push(" WHERE p.unit_id IN (SELECT id FROM units WHERE path LIKE ")
+        .bind(Bind::Text(f.unit_path.subtree_pattern()))
+        .push(")");
+    if let Some(stage) = f.stage {
+        b.push(" AND p.stage = ").bind(Bind::Text(stage.key().into()));
+    }
+    if let Some(ind) = f.industry {
+        b.push(" AND p.industry_code = ").bind(Bind::Text(ind.code().into()));
+    }
+    if let Some(band) = f.band {
+        let min = band.min_yuan();
+        // ceil(min / rate) dollars reach the band.
+        let rate = f.usd_rate_e4.max(1) as i128;
+        let min_usd = ((min as i128 * 10_000 + rate - 1) / rate) as i64;
+        b.push(" AND ((p.currency = 'CNY' AND p.total_investment_yuan >= ")
+            .bind(Bind::Int(min))
+            .push(") OR (p.currency = 'USD' AND p.total_investment_yuan >= ")
+            .bind(Bind::Int(min_usd))
+            .push("))");
+    }
+    let date_col = match f.batch {
+        Some(Batch::Reserve) => {
+            b.push(" AND p.stage IN ('lead', 'negotiating', 'intent')");
+            "p.lead_on"
+        }
+        Some(Batch::Signed) => "p.contracted_on",
+        Some(Batch::Started) => "p.construction_on",
+        Some(Batch::Producing) => "p.production_on",
+        None => "p.lead_on",
+    };
+    if matches!(f.batch, Some(Batch::Signed | Batch::Started | Batch::Producing)) {
+        b.push(&format!(" AND {date_col} IS NOT NULL"));
+    }
+    if let Some(from) = f.from {
+        b.push(&format!(" AND {date_col} >= ")).bind(Bind::Text(iso(from)));
+    }
+    if let Some(to) = f.to {
+        b.push(&format!(" AND {date_col} <= ")).bind(Bind::Text(iso(to)));
+    }
+    if let Some(q) = &f.query {
+        if !q.grams.is_empty() {
+            b.push(" AND p.id IN (SELECT project_id FROM project_grams WHERE gram IN (");
+            for (i, g) in q.grams.iter().enumerate() {
+                if i > 0 {
+                    b.push(", ");
+                }
+                b.bind(Bind::Int(*g));
+            }
+            b.push(&format!(") GROUP BY project_id HAVING COUNT(*) = {})", q.grams.len()));
+        }
+        b.push(" AND p.search_text LIKE ")
+            .bind(Bind::Text(q.like_pattern()))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+pub async fn totals(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Totals> {
+    let mut b = SqlBuilder::default();
+    b.push(
+        "SELECT COUNT(*) AS n, \
+         CAST(COALESCE(SUM(CASE WHEN p.currency = 'CNY' THEN p.total_investment_yuan ELSE 0 END), 0) AS BIGINT) AS cny, \
+         CAST(COALESCE(SUM(CASE WHEN p.currency = 'USD' THEN p.total_investment_yuan ELSE 0 END), 0) AS BIGINT) AS usd \
+         FROM projects p",
+    );
+    push_where(&mut b, f);
+    let row = b.query().fetch_one(conn).await?;
+    Ok(Totals {
+        count: row.try_get("n")?,
+        cny_yuan: row.try_get("cny")?,
+        usd_yuan: row.try_get("usd")?,
+    })
+}
+
+pub async fn page(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Vec<Project>> {
+    let mut b = SqlBuilder::default();
+    b.push(&format!("SELECT {COLUMNS} {JOINS}"));
+    push_where(&mut b, f);
+    match f.sort {
+        Sort::Updated => b.push(" ORDER BY p.updated_at DESC, p.id DESC"),
+        Sort::Investment => b
+            .push(" ORDER BY CASE WHEN p.currency = 'USD' THEN p.total_investment_yuan * ")
+            .bind(Bind::Int(f.usd_rate_e4))
+            .push(" / 10000 ELSE p.total_investment_yuan END DESC, p.id DESC"),
+        Sort::LeadOn => b.push(" ORDER BY p.lead_on DESC, p.id DESC"),
+        Sort::Stale => b.push(" ORDER BY p.last_progress_on ASC, p.id ASC"),
+        Sort::Name => b.push(" ORDER BY p.name ASC, p.id ASC"),
+    };
+    b.push(" LIMIT ")
+        .bind(Bind::Int(f.per_page))
+        .push(" OFFSET ")
+        .bind(Bind::Int((f.page - 1).max(0) * f.per_page));
+    b.query().fetch_all(conn).await?.iter().map(from_row).collect()
+}

@@ -1,0 +1,104 @@
+use super::Conn;
+use crate::domain::ids::{UnitId, UserId};
+use crate::domain::user::{Role, UnitPath};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub unit_id: UnitId,
+    pub unit_path: UnitPath,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+const SELECT: &str = "SELECT u.id, u.login, u.name, u.role, u.unit_id, un.path AS unit_path, \
+     u.password_hash, u.active FROM users u JOIN units un ON un.id = u.unit_id";
+
+fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
+    let role: String = row.try_get("role")?;
+    Ok(UserRecord {
+        id: UserId(row.try_get("id")?),
+        login: row.try_get("login")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        unit_id: UnitId(row.try_get("unit_id")?),
+        unit_path: UnitPath(row.try_get("unit_path")?),
+        password_hash: row.try_get("password_hash")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub unit_id: UnitId,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+}
+
+pub async fn insert(conn: &mut Conn, user: &NewUser<'_>, now: &str) -> sqlx::Result<UserId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (login, name, role, unit_id, password_hash, active, must_change_password, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+    )
+    .bind(user.login)
+    .bind(user.name)
+    .bind(user.role.key())
+    .bind(user.unit_id.0)
+    .bind(user.password_hash)
+    .bind(i64::from(user.must_change_password))
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    .try_get("id")?;
+    Ok(UserId(id))
+}
+
+pub async fn by_login(conn: &mut Conn, login: &str) -> sqlx::Result<Option<UserRecord>> {
+    let sql = format!("{SELECT} WHERE u.login = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(login)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
+pub async fn by_id(conn: &mut Conn, id: UserId) -> sqlx::Result<Option<UserRecord>> {
+    let sql = format!("{SELECT} WHERE u.id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
+pub async fn count(conn: &mut Conn) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}
+
+/// Accounts that may be named on a project of this subtree: officers and leaders in it, and
+/// leaders of the units above it (a county leader 包联 a park project).
+pub async fn assignable(conn: &mut Conn, root: &UnitPath) -> sqlx::Result<Vec<UserRecord>> {
+    let sql = format!(
+        "{SELECT} WHERE u.active = 1 AND u.role IN ('officer', 'leader') \
+         AND (un.path LIKE $1 OR $2 LIKE un.path || '%') ORDER BY u.role, u.name"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(root.subtree_pattern())
+        .bind(&root.0)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}

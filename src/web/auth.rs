@@ -1,0 +1,65 @@
+//! Who is calling: a session cookie for pages, a Bearer token for the API.
+
+use super::error::{ApiError, PageError};
+use crate::domain::user::Actor;
+use crate::error::Error;
+use crate::service::App;
+use axum::extract::FromRequestParts;
+use axum::http::{HeaderMap, header, request::Parts};
+
+pub const SESSION_COOKIE: &str = "zs_session";
+
+/// The signed-in account on a page request, and its session token.
+pub struct PageUser {
+    pub actor: Actor,
+    pub token: String,
+}
+
+/// The signed-in account on an API request.
+pub struct ApiUser(pub Actor);
+
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn bearer_token(parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<App> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let token = cookie_token(&parts.headers).ok_or(PageError::SignIn)?;
+        match app.actor_for_token(&token).await.map_err(PageError::from)? {
+            Some(actor) => Ok(PageUser { actor, token }),
+            None => Err(PageError::SignIn),
+        }
+    }
+}
+
+impl FromRequestParts<App> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let unauthorized = || ApiError(Error::Unauthorized("请先登录：缺少有效的访问令牌（Authorization: Bearer）".into()));
+        let token = bearer_token(parts).ok_or_else(unauthorized)?;
+        match app.actor_for_token(&token).await? {
+            Some(actor) => Ok(ApiUser(actor)),
+            None => Err(ApiError(Error::Unauthorized("访问令牌无效或已过期，请重新登录".into()))),
+        }
+    }
+}

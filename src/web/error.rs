@@ -1,0 +1,119 @@
+//! How errors reach people: problem+json for the API, a page for the browser.
+
+use super::views::{ErrorPage, Layout};
+use crate::error::Error;
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde_json::json;
+
+fn status_of(e: &Error) -> StatusCode {
+    match e {
+        Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn title_of(e: &Error) -> &'static str {
+    match e {
+        Error::Invalid(_) => "输入有误",
+        Error::Unauthorized(_) => "未登录",
+        Error::Forbidden(_) => "无权操作",
+        Error::NotFound(_) => "未找到",
+        Error::Conflict(_) => "数据冲突",
+        Error::Internal(_) => "服务器内部错误",
+    }
+}
+
+/// The message a user may see: never the internals of a server fault.
+fn detail_of(e: &Error) -> String {
+    match e {
+        Error::Internal(inner) => {
+            tracing::error!(error = ?inner, "internal error");
+            "服务器内部错误，请稍后再试；如果持续出现，请联系系统管理员".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError(Error::Invalid(crate::domain::validation::Invalid::single(
+            "body",
+            detail,
+        )))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.0);
+        let mut body = json!({
+            "type": "about:blank",
+            "title": title_of(&self.0),
+            "status": status.as_u16(),
+            "detail": detail_of(&self.0),
+        });
+        if let Error::Invalid(inv) = &self.0 {
+            body["errors"] = serde_json::to_value(&inv.0).unwrap_or_default();
+        }
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}
+
+/// Errors on pages. Validation errors re-render their form instead (see `pages`).
+pub enum PageError {
+    SignIn,
+    App(Error, Option<Layout>),
+}
+
+impl From<Error> for PageError {
+    fn from(e: Error) -> Self {
+        PageError::App(e, None)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn => Redirect::to("/login").into_response(),
+            PageError::App(Error::Unauthorized(_), _) => Redirect::to("/login").into_response(),
+            PageError::App(e, layout) => {
+                let status = status_of(&e);
+                let page = ErrorPage {
+                    layout: layout.unwrap_or_default(),
+                    title: title_of(&e),
+                    detail: detail_of(&e),
+                };
+                match page.render() {
+                    Ok(html) => (status, Html(html)).into_response(),
+                    Err(err) => {
+                        tracing::error!(error = %err, "error page failed to render");
+                        (status, "服务器内部错误").into_response()
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn not_found_page() -> PageError {
+    PageError::App(Error::NotFound("您访问的页面不存在".into()), None)
+}

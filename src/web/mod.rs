@@ -1,0 +1,65 @@
+//! HTTP: server-rendered pages and the JSON API. Thin: parse, call a service, render.
+
+mod api;
+mod auth;
+mod error;
+mod pages;
+mod views;
+
+use crate::service::App;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use auth::SESSION_COOKIE;
+
+/// The whole application as a router (shared by `serve`, the tests and the benchmarks).
+pub fn router(app: App) -> Router {
+    let security = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ];
+    let mut router = Router::new()
+        .route("/", get(|| async { Redirect::to("/projects") }))
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(stylesheet))
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .fallback(error::not_found_page)
+        .with_state(app);
+    for (name, value) in security {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+}
+
+async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&app.db.pool).await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}
