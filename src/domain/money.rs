@@ -167,14 +167,15 @@ pub fn parse_scaled(text: &str, decimals: u32) -> Result<i64, AmountError> {
 
 /// The inverse of `parse_scaled`, without trailing zeros.
 pub fn scaled_plain(value: i64, decimals: u32) -> String {
-    let scale = 10i64.pow(decimals);
-    let int_part = value / scale;
-    let frac = (value % scale).abs();
+    let scale = 10u64.pow(decimals);
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    let (int_part, frac) = (abs / scale, abs % scale);
     if frac == 0 {
-        return int_part.to_string();
+        return format!("{sign}{int_part}");
     }
     let frac_text = format!("{frac:0width$}", width = decimals as usize);
-    format!("{int_part}.{}", frac_text.trim_end_matches('0'))
+    format!("{sign}{int_part}.{}", frac_text.trim_end_matches('0'))
 }
 
 #[cfg(test)]
@@ -209,6 +210,15 @@ mod tests {
         assert_eq!(Money::new(1_234_567_800_000, Currency::Cny).display(), "12,345.68亿元");
         assert_eq!(Money::new(50_000_000, Currency::Usd).display(), "5,000.00万美元");
         assert_eq!(Money::new(0, Currency::Cny).display(), "0.00万元");
+    }
+
+    #[test]
+    fn negative_amounts_keep_their_sign_in_wan() {
+        assert_eq!(Money::new(-5, Currency::Cny).wan_plain(), "-0.0005");
+        assert_eq!(
+            Money::parse_wan(&Money::new(-5, Currency::Cny).wan_plain(), Currency::Cny),
+            Err(AmountError::Negative)
+        );
     }
 
     #[test]

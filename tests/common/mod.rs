@@ -1,0 +1,197 @@
+//! Test harness: one fresh database per test — a SQLite file, or, when ZHAOSHANG_TEST_PG names a
+//! PostgreSQL server, a new database on it — loaded with the demo county.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::path::PathBuf;
+use tower::ServiceExt;
+use zhaoshang::config::Config;
+use zhaoshang::service::App;
+use zhaoshang::store::Db;
+
+pub const PASSWORD: &str = "Test-Pass-2026!";
+
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    pub backend: &'static str,
+    sqlite_dir: Option<PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn unique_name() -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("randomness");
+    format!("zs_test_{}", hex::encode(bytes))
+}
+
+/// The database URL for a new test, creating the database when it is PostgreSQL.
+async fn fresh_database() -> (String, &'static str, Option<PathBuf>) {
+    match std::env::var("ZHAOSHANG_TEST_PG") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = unique_name();
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&admin_url)
+                .await
+                .expect("connect to the test PostgreSQL server");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            (format!("{base}/{name}"), "postgres", None)
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(unique_name());
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let url = format!("sqlite://{}/test.db", dir.display());
+            (url, "sqlite", Some(dir))
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Config::default()).await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
+    let (url, backend, sqlite_dir) = fresh_database().await;
+    let db = Db::connect(&url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let app = App::new(db, config);
+    app.load_demo(PASSWORD).await.expect("demo data loads");
+    TestApp {
+        router: zhaoshang::web::router(app.clone()),
+        app,
+        backend,
+        sqlite_dir,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            content_type,
+            headers,
+            text: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn token(&self, login: &str) -> String {
+        let reply = self
+            .post_json("/api/v1/session", None, &serde_json::json!({"login": login, "password": PASSWORD}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "sign-in of {login}: {}", reply.text);
+        reply.json()["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut req = Request::get(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn json_request(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body.to_string())).expect("request")).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.json_request("POST", path, token, body).await
+    }
+
+    pub async fn patch_json(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.json_request("PATCH", path, token, body).await
+    }
+
+    /// Posts an HTML form with a session cookie.
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
+    }
+
+    pub async fn get_page(&self, path: &str, cookie: &str) -> Reply {
+        let req = Request::get(path).header(header::COOKIE, cookie);
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    /// Signs in through the login form and returns the `Cookie` header value.
+    pub async fn cookie(&self, login: &str) -> String {
+        let reply = self.post_form("/login", None, &[("login", login), ("password", PASSWORD)]).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+        let set = reply.headers.get(header::SET_COOKIE).expect("cookie").to_str().unwrap();
+        set.split(';').next().unwrap().to_string()
+    }
+
+    /// Creates a project through the API; returns its JSON.
+    pub async fn create_project(&self, token: &str, name: &str, wan: i64) -> Value {
+        let reply = self
+            .post_json(
+                "/api/v1/projects",
+                Some(token),
+                &serde_json::json!({
+                    "name": name,
+                    "investor_name": format!("{name}投资有限公司"),
+                    "industry_code": "38",
+                    "total_investment": {"yuan": wan * 10_000, "currency": "CNY"},
+                    "lead_on": "2026-01-05",
+                }),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.json()
+    }
+
+    pub async fn transition(&self, token: &str, id: i64, body: Value) -> Reply {
+        self.post_json(&format!("/api/v1/projects/{id}/transitions"), Some(token), &body).await
+    }
+}
