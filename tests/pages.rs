@@ -8,22 +8,50 @@ use common::{PASSWORD, spawn_app};
 #[tokio::test]
 async fn signing_in_sets_a_strict_httponly_cookie_and_signing_out_ends_the_session() {
     let t = spawn_app().await;
-    let reply = t.post_form("/login", None, &[("login", "officer"), ("password", PASSWORD)]).await;
+    let reply = t
+        .post_form(
+            "/login",
+            None,
+            &[("login", "officer"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    let set = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    let set = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     let cookie = set.split(';').next().unwrap().to_string();
-    assert_eq!(t.get_page("/projects", &cookie).await.status, StatusCode::OK);
+    assert_eq!(
+        t.get_page("/projects", &cookie).await.status,
+        StatusCode::OK
+    );
     let out = t.post_form("/logout", Some(&cookie), &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let after = t.get_page("/projects", &cookie).await;
-    assert_eq!(after.status, StatusCode::SEE_OTHER, "the old cookie no longer opens pages");
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie no longer opens pages"
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_password_shows_the_message_and_keeps_the_login() {
     let t = spawn_app().await;
-    let reply = t.post_form("/login", None, &[("login", "officer"), ("password", "wrong")]).await;
+    let reply = t
+        .post_form(
+            "/login",
+            None,
+            &[("login", "officer"), ("password", "wrong")],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert!(reply.text.contains("账号或密码不正确"));
     assert!(reply.text.contains("value=\"officer\""));
@@ -50,13 +78,30 @@ async fn a_refused_project_form_names_each_problem_and_keeps_what_was_typed() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in ["项目名称不能为空", "总投资最多保留4位小数（单位：万元）", "用地面积（亩）须为数字（单位：亩）", "录入日期不能晚于今天"] {
+    for message in [
+        "项目名称不能为空",
+        "总投资最多保留4位小数（单位：万元）",
+        "用地面积（亩）须为数字（单位：亩）",
+        "录入日期不能晚于今天",
+    ] {
         assert!(reply.text.contains(message), "missing {message}");
     }
-    for kept in ["value=\"12.345678\"", "value=\"八十\"", "value=\"300\"", "客商要求标准厂房", "<option value=\"34\" selected>"] {
+    for kept in [
+        "value=\"12.345678\"",
+        "value=\"八十\"",
+        "value=\"300\"",
+        "客商要求标准厂房",
+        "<option value=\"34\" selected>",
+    ] {
         assert!(reply.text.contains(kept), "lost {kept}");
     }
-    assert!(reply.text.contains("宁波&#60;b&#62;某&#60;/b&#62;机械有限公司") || reply.text.contains("宁波&lt;b&gt;某"), "typed HTML is escaped");
+    assert!(
+        reply
+            .text
+            .contains("宁波&#60;b&#62;某&#60;/b&#62;机械有限公司")
+            || reply.text.contains("宁波&lt;b&gt;某"),
+        "typed HTML is escaped"
+    );
 }
 
 #[tokio::test]
@@ -67,33 +112,94 @@ async fn a_project_is_created_moved_and_noted_through_the_pages() {
         .post_form(
             "/projects",
             Some(&cookie),
-            &[("name", "页面录入测试项目"), ("investor_name", "测试投资有限公司"), ("industry_code", "39"), ("total_investment", "15000"), ("currency", "CNY"), ("land_area", "80"), ("lead_on", "2026-03-01")],
+            &[
+                ("name", "页面录入测试项目"),
+                ("investor_name", "测试投资有限公司"),
+                ("industry_code", "39"),
+                ("total_investment", "15000"),
+                ("currency", "CNY"),
+                ("land_area", "80"),
+                ("lead_on", "2026-03-01"),
+            ],
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
-    let location = created.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    let location = created
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let path = location.split('?').next().unwrap().to_string();
     let page = t.get_page(&location, &cookie).await;
     assert!(page.text.contains("项目已录入"));
     assert!(page.text.contains("1.50亿元"));
     assert!(page.text.contains("80.00 亩（53,333 ㎡）"));
 
-    let moved = t.post_form(&format!("{path}/transitions"), Some(&cookie), &[("to", "negotiating"), ("date", "2026-03-10"), ("version", "1")]).await;
+    let moved = t
+        .post_form(
+            &format!("{path}/transitions"),
+            Some(&cookie),
+            &[
+                ("to", "negotiating"),
+                ("date", "2026-03-10"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
-    let refused = t.post_form(&format!("{path}/transitions"), Some(&cookie), &[("to", "contracted"), ("date", "2026-03-20"), ("contract_amount", "abc"), ("version", "2")]).await;
+    let refused = t
+        .post_form(
+            &format!("{path}/transitions"),
+            Some(&cookie),
+            &[
+                ("to", "contracted"),
+                ("date", "2026-03-20"),
+                ("contract_amount", "abc"),
+                ("version", "2"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text.contains("合同金额须为数字"));
-    assert!(refused.text.contains("value=\"abc\""), "the typed amount is kept");
-    let stale = t.post_form(&format!("{path}/transitions"), Some(&cookie), &[("to", "contracted"), ("date", "2026-03-20"), ("contract_amount", "15000"), ("version", "1")]).await;
+    assert!(
+        refused.text.contains("value=\"abc\""),
+        "the typed amount is kept"
+    );
+    let stale = t
+        .post_form(
+            &format!("{path}/transitions"),
+            Some(&cookie),
+            &[
+                ("to", "contracted"),
+                ("date", "2026-03-20"),
+                ("contract_amount", "15000"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.text.contains("已被他人修改"));
 
-    let noted = t.post_form(&format!("{path}/notes"), Some(&cookie), &[("body", "客商来园区实地考察"), ("date", "2026-03-15")]).await;
+    let noted = t
+        .post_form(
+            &format!("{path}/notes"),
+            Some(&cookie),
+            &[("body", "客商来园区实地考察"), ("date", "2026-03-15")],
+        )
+        .await;
     assert_eq!(noted.status, StatusCode::SEE_OTHER);
     let page = t.get_page(&path, &cookie).await;
     assert!(page.text.contains("线索 → 在谈"));
     assert!(page.text.contains("客商来园区实地考察"));
-    let empty_note = t.post_form(&format!("{path}/notes"), Some(&cookie), &[("body", "  "), ("date", "2026-03-15")]).await;
+    let empty_note = t
+        .post_form(
+            &format!("{path}/notes"),
+            Some(&cookie),
+            &[("body", "  "), ("date", "2026-03-15")],
+        )
+        .await;
     assert_eq!(empty_note.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty_note.text.contains("进展情况不能为空"));
 }
@@ -104,11 +210,22 @@ async fn the_list_page_shows_totals_and_the_four_batches() {
     let cookie = t.cookie("leader").await;
     let page = t.get_page("/projects", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in ["储备一批", "签约一批", "开工一批", "投产一批", "亿元以上项目", "个项目，总投资", "无进展天数"] {
+    for text in [
+        "储备一批",
+        "签约一批",
+        "开工一批",
+        "投产一批",
+        "亿元以上项目",
+        "个项目，总投资",
+        "无进展天数",
+    ] {
         assert!(page.text.contains(text), "{text}");
     }
     let reserve = t.get_page("/projects?batch=reserve", &cookie).await;
-    assert!(!reserve.text.contains("stage-construction\""), "储备一批 holds no project under construction");
+    assert!(
+        !reserve.text.contains("stage-construction\""),
+        "储备一批 holds no project under construction"
+    );
     let bad = t.get_page("/projects?from=2026-02-30", &cookie).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("起始日期格式不正确"));
@@ -119,14 +236,25 @@ async fn the_list_page_shows_totals_and_the_four_batches() {
 async fn another_towns_project_answers_not_found_and_pages_carry_security_headers() {
     let t = spawn_app().await;
     let leader = t.token("leader").await;
-    let park = t.get("/api/v1/projects?unit=2&per_page=1", Some(&leader)).await.json();
+    let park = t
+        .get("/api/v1/projects?unit=2&per_page=1", Some(&leader))
+        .await
+        .json();
     let id = park["items"][0]["id"].as_i64().unwrap();
     let cookie = t.cookie("officer_town1").await;
     let page = t.get_page(&format!("/projects/{id}"), &cookie).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.text.contains("项目不存在，或不在您的管辖范围内"));
-    let csp = page.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    let csp = page
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(page.headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
-    assert_eq!(t.get_page("/nowhere", &cookie).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get_page("/nowhere", &cookie).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -10,11 +10,16 @@ use serde_json::json;
 async fn a_project_moves_from_lead_to_at_capacity_with_the_facts_of_each_stage() {
     let t = spawn_app().await;
     let token = t.token("officer").await;
-    let p = t.create_project(&token, "年产5万吨特种钢材项目", 52_000).await;
+    let p = t
+        .create_project(&token, "年产5万吨特种钢材项目", 52_000)
+        .await;
     let id = p["id"].as_i64().unwrap();
     assert_eq!(p["stage"], "lead");
     assert_eq!(p["version"], 1);
-    assert_eq!(p["total_investment"], json!({"yuan": 520_000_000_i64, "currency": "CNY"}));
+    assert_eq!(
+        p["total_investment"],
+        json!({"yuan": 520_000_000_i64, "currency": "CNY"})
+    );
 
     let steps = [
         json!({"to": "negotiating", "date": "2026-02-01"}),
@@ -30,7 +35,10 @@ async fn a_project_moves_from_lead_to_at_capacity_with_the_facts_of_each_stage()
         assert_eq!(reply.status, StatusCode::OK, "{step}: {}", reply.text);
         assert_eq!(reply.json()["stage"], step["to"]);
     }
-    let p = t.get(&format!("/api/v1/projects/{id}"), Some(&token)).await.json();
+    let p = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(p["contracted_on"], "2026-04-01");
     assert_eq!(p["contract_amount"]["yuan"], 500_000_000_i64);
     assert_eq!(p["credit_code"], "91350100M000100Y43");
@@ -38,10 +46,33 @@ async fn a_project_moves_from_lead_to_at_capacity_with_the_facts_of_each_stage()
     assert_eq!(p["at_capacity_on"], "2026-11-01");
     assert_eq!(p["version"], 8);
 
-    let events = t.get(&format!("/api/v1/projects/{id}/events"), Some(&token)).await.json();
-    let kinds: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["created", "transition", "transition", "transition", "transition", "transition", "transition", "transition"]);
-    assert_eq!(events["items"][3]["facts"]["contract_amount"]["yuan"], 500_000_000_i64);
+    let events = t
+        .get(&format!("/api/v1/projects/{id}/events"), Some(&token))
+        .await
+        .json();
+    let kinds: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "transition",
+            "transition",
+            "transition",
+            "transition",
+            "transition",
+            "transition",
+            "transition"
+        ]
+    );
+    assert_eq!(
+        events["items"][3]["facts"]["contract_amount"]["yuan"],
+        500_000_000_i64
+    );
     assert_eq!(events["items"][1]["actor_name"], "陈晓东");
 }
 
@@ -49,37 +80,109 @@ async fn a_project_moves_from_lead_to_at_capacity_with_the_facts_of_each_stage()
 async fn illegal_transitions_are_refused_with_a_message_naming_the_rule() {
     let t = spawn_app().await;
     let token = t.token("officer").await;
-    let id = t.create_project(&token, "测试项目甲", 1_000).await["id"].as_i64().unwrap();
+    let id = t.create_project(&token, "测试项目甲", 1_000).await["id"]
+        .as_i64()
+        .unwrap();
 
-    let jump = t.transition(&token, id, json!({"to": "production", "date": "2026-02-01"})).await;
+    let jump = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "production", "date": "2026-02-01"}),
+        )
+        .await;
     assert_eq!(jump.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(jump.content_type, "application/problem+json");
     let body = jump.json();
     assert_eq!(body["errors"][0]["field"], "to");
-    assert_eq!(body["errors"][0]["message"], "不能从“线索”直接转为“投产”，请按阶段顺序推进");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "不能从“线索”直接转为“投产”，请按阶段顺序推进"
+    );
 
-    let future = t.transition(&token, id, json!({"to": "negotiating", "date": "2099-01-01"})).await;
+    let future = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "negotiating", "date": "2099-01-01"}),
+        )
+        .await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(future.json()["detail"].as_str().unwrap().contains("不能晚于今天"));
+    assert!(
+        future.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("不能晚于今天")
+    );
 
-    let before = t.transition(&token, id, json!({"to": "negotiating", "date": "2025-12-31"})).await;
+    let before = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "negotiating", "date": "2025-12-31"}),
+        )
+        .await;
     assert_eq!(before.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(before.json()["detail"].as_str().unwrap().contains("不能早于上一阶段“线索”的日期（2026-01-05）"));
+    assert!(
+        before.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("不能早于上一阶段“线索”的日期（2026-01-05）")
+    );
 
-    let no_reason = t.transition(&token, id, json!({"to": "terminated", "date": "2026-02-01"})).await;
+    let no_reason = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "terminated", "date": "2026-02-01"}),
+        )
+        .await;
     assert_eq!(no_reason.json()["errors"][0]["field"], "reason");
 
-    t.transition(&token, id, json!({"to": "negotiating", "date": "2026-02-01"})).await;
+    t.transition(
+        &token,
+        id,
+        json!({"to": "negotiating", "date": "2026-02-01"}),
+    )
+    .await;
     t.transition(&token, id, json!({"to": "contracted", "date": "2026-03-01", "contract_amount": {"yuan": 10_000_000, "currency": "CNY"}})).await;
-    let bad_code = t.transition(&token, id, json!({"to": "landed", "date": "2026-04-01", "credit_code": "91350100M000100Y44"})).await;
-    assert_eq!(bad_code.json()["errors"][0]["message"], "统一社会信用代码校验位不正确，请核对");
-    let nothing = t.transition(&token, id, json!({"to": "landed", "date": "2026-04-01"})).await;
-    assert!(nothing.json()["detail"].as_str().unwrap().contains("至少一项"));
-    let terminated_after_signing = t.transition(&token, id, json!({"to": "exited", "date": "2026-04-01", "reason": "x"})).await;
-    assert_eq!(terminated_after_signing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_code = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "landed", "date": "2026-04-01", "credit_code": "91350100M000100Y44"}),
+        )
+        .await;
+    assert_eq!(
+        bad_code.json()["errors"][0]["message"],
+        "统一社会信用代码校验位不正确，请核对"
+    );
+    let nothing = t
+        .transition(&token, id, json!({"to": "landed", "date": "2026-04-01"}))
+        .await;
+    assert!(
+        nothing.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("至少一项")
+    );
+    let terminated_after_signing = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "exited", "date": "2026-04-01", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(
+        terminated_after_signing.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
     // Nothing refused was recorded.
-    let events = t.get(&format!("/api/v1/projects/{id}/events"), Some(&token)).await.json();
+    let events = t
+        .get(&format!("/api/v1/projects/{id}/events"), Some(&token))
+        .await
+        .json();
     assert_eq!(events["items"].as_array().unwrap().len(), 3);
 }
 
@@ -87,20 +190,55 @@ async fn illegal_transitions_are_refused_with_a_message_naming_the_rule() {
 async fn a_paused_project_returns_to_the_stage_it_left_and_keeps_its_first_entry_dates() {
     let t = spawn_app().await;
     let token = t.token("officer").await;
-    let id = t.create_project(&token, "暂停测试项目", 3_000).await["id"].as_i64().unwrap();
-    t.transition(&token, id, json!({"to": "negotiating", "date": "2026-02-01"})).await;
+    let id = t.create_project(&token, "暂停测试项目", 3_000).await["id"]
+        .as_i64()
+        .unwrap();
+    t.transition(
+        &token,
+        id,
+        json!({"to": "negotiating", "date": "2026-02-01"}),
+    )
+    .await;
     t.transition(&token, id, json!({"to": "contracted", "date": "2026-03-01", "contract_amount": {"yuan": 30_000_000, "currency": "CNY"}})).await;
-    let paused = t.transition(&token, id, json!({"to": "paused", "date": "2026-04-01", "reason": "企业资金链紧张"})).await.json();
+    let paused = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "paused", "date": "2026-04-01", "reason": "企业资金链紧张"}),
+        )
+        .await
+        .json();
     assert_eq!(paused["stage"], "paused");
     assert_eq!(paused["paused_from"], "contracted");
 
-    let wrong = t.transition(&token, id, json!({"to": "negotiating", "date": "2026-05-01"})).await;
-    assert!(wrong.json()["detail"].as_str().unwrap().contains("只能恢复到暂停前的“正式签约”阶段"));
+    let wrong = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "negotiating", "date": "2026-05-01"}),
+        )
+        .await;
+    assert!(
+        wrong.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("只能恢复到暂停前的“正式签约”阶段")
+    );
 
-    let resumed = t.transition(&token, id, json!({"to": "contracted", "date": "2026-05-01"})).await.json();
+    let resumed = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "contracted", "date": "2026-05-01"}),
+        )
+        .await
+        .json();
     assert_eq!(resumed["stage"], "contracted");
     assert_eq!(resumed["paused_from"], serde_json::Value::Null);
-    assert_eq!(resumed["contracted_on"], "2026-03-01", "a project counts once, at its first entry");
+    assert_eq!(
+        resumed["contracted_on"], "2026-03-01",
+        "a project counts once, at its first entry"
+    );
 }
 
 #[tokio::test]
@@ -109,15 +247,36 @@ async fn a_stale_version_is_refused_and_nothing_is_overwritten() {
     let token = t.token("officer").await;
     let p = t.create_project(&token, "并发修改项目", 2_000).await;
     let id = p["id"].as_i64().unwrap();
-    let first = t.patch_json(&format!("/api/v1/projects/{id}"), Some(&token), &json!({"version": 1, "notes": "第一位的修改"})).await;
+    let first = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            Some(&token),
+            &json!({"version": 1, "notes": "第一位的修改"}),
+        )
+        .await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     assert_eq!(first.json()["version"], 2);
-    let second = t.patch_json(&format!("/api/v1/projects/{id}"), Some(&token), &json!({"version": 1, "notes": "第二位的修改"})).await;
+    let second = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            Some(&token),
+            &json!({"version": 1, "notes": "第二位的修改"}),
+        )
+        .await;
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert_eq!(second.content_type, "application/problem+json");
-    let now = t.get(&format!("/api/v1/projects/{id}"), Some(&token)).await.json();
+    let now = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(now["notes"], "第一位的修改");
-    let missing = t.patch_json(&format!("/api/v1/projects/{id}"), Some(&token), &json!({"notes": "x"})).await;
+    let missing = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            Some(&token),
+            &json!({"notes": "x"}),
+        )
+        .await;
     assert_eq!(missing.json()["errors"][0]["field"], "version");
 }
 
@@ -135,16 +294,36 @@ async fn bad_input_is_refused_field_by_field_in_problem_json() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.content_type, "application/problem+json");
     let body = reply.json();
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    for f in ["name", "investor_name", "industry_code", "total_investment", "jobs"] {
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "name",
+        "investor_name",
+        "industry_code",
+        "total_investment",
+        "jobs",
+    ] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
     assert_eq!(body["status"], 422);
     assert_eq!(body["title"], "输入有误");
 
-    let garbage = t.json_request("POST", "/api/v1/projects", Some(&token), &json!("not an object")).await;
+    let garbage = t
+        .json_request(
+            "POST",
+            "/api/v1/projects",
+            Some(&token),
+            &json!("not an object"),
+        )
+        .await;
     assert_eq!(garbage.content_type, "application/problem+json");
-    let unknown = t.post_json("/api/v1/projects", Some(&token), &json!({"nmae": "typo"})).await;
+    let unknown = t
+        .post_json("/api/v1/projects", Some(&token), &json!({"nmae": "typo"}))
+        .await;
     assert!(unknown.json()["detail"].as_str().unwrap().contains("nmae"));
 }
 
@@ -152,40 +331,98 @@ async fn bad_input_is_refused_field_by_field_in_problem_json() {
 async fn the_list_filters_counts_sums_and_pages_within_scope() {
     let t = spawn_app().await;
     let leader = t.token("leader").await;
-    let all = t.get("/api/v1/projects?per_page=100", Some(&leader)).await.json();
+    let all = t
+        .get("/api/v1/projects?per_page=100", Some(&leader))
+        .await
+        .json();
     let total = all["total"].as_i64().unwrap();
     assert!(total >= 40, "demo has projects: {total}");
     let items = all["items"].as_array().unwrap();
     assert_eq!(items.len() as i64, total);
-    let cny: i64 = items.iter().filter(|p| p["total_investment"]["currency"] == "CNY").map(|p| p["total_investment"]["yuan"].as_i64().unwrap()).sum();
-    assert_eq!(all["sums"]["cny_yuan"].as_i64().unwrap(), cny, "the sum shown is the sum of the records");
+    let cny: i64 = items
+        .iter()
+        .filter(|p| p["total_investment"]["currency"] == "CNY")
+        .map(|p| p["total_investment"]["yuan"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        all["sums"]["cny_yuan"].as_i64().unwrap(),
+        cny,
+        "the sum shown is the sum of the records"
+    );
 
-    let construction = t.get("/api/v1/projects?stage=construction&per_page=100", Some(&leader)).await.json();
-    assert!(construction["items"].as_array().unwrap().iter().all(|p| p["stage"] == "construction"));
+    let construction = t
+        .get(
+            "/api/v1/projects?stage=construction&per_page=100",
+            Some(&leader),
+        )
+        .await
+        .json();
+    assert!(
+        construction["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["stage"] == "construction")
+    );
     assert!(construction["total"].as_i64().unwrap() > 0);
 
-    let big = t.get("/api/v1/projects?band=1y&per_page=100", Some(&leader)).await.json();
+    let big = t
+        .get("/api/v1/projects?band=1y&per_page=100", Some(&leader))
+        .await
+        .json();
     for p in big["items"].as_array().unwrap() {
         let yuan = p["total_investment"]["yuan"].as_i64().unwrap();
-        let cny_equiv = if p["total_investment"]["currency"] == "USD" { yuan * 71 / 10 } else { yuan };
+        let cny_equiv = if p["total_investment"]["currency"] == "USD" {
+            yuan * 71 / 10
+        } else {
+            yuan
+        };
         assert!(cny_equiv >= 100_000_000, "{}", p["name"]);
     }
 
-    let signed_2025 = t.get("/api/v1/projects?batch=signed&from=2025-01-01&to=2025-12-31&per_page=100", Some(&leader)).await.json();
+    let signed_2025 = t
+        .get(
+            "/api/v1/projects?batch=signed&from=2025-01-01&to=2025-12-31&per_page=100",
+            Some(&leader),
+        )
+        .await
+        .json();
     for p in signed_2025["items"].as_array().unwrap() {
         let d = p["contracted_on"].as_str().unwrap();
         assert!(("2025-01-01"..="2025-12-31").contains(&d), "{d}");
     }
 
-    let page2 = t.get("/api/v1/projects?per_page=10&page=2&sort=name", Some(&leader)).await.json();
+    let page2 = t
+        .get(
+            "/api/v1/projects?per_page=10&page=2&sort=name",
+            Some(&leader),
+        )
+        .await
+        .json();
     assert_eq!(page2["items"].as_array().unwrap().len(), 10);
     assert_eq!(page2["total"], total);
-    let page1 = t.get("/api/v1/projects?per_page=10&page=1&sort=name", Some(&leader)).await.json();
+    let page1 = t
+        .get(
+            "/api/v1/projects?per_page=10&page=1&sort=name",
+            Some(&leader),
+        )
+        .await
+        .json();
     assert_ne!(page1["items"][0]["id"], page2["items"][0]["id"]);
 
-    let bad = t.get("/api/v1/projects?stage=flying&per_page=1000&from=2026-13-01", Some(&leader)).await;
+    let bad = t
+        .get(
+            "/api/v1/projects?stage=flying&per_page=1000&from=2026-13-01",
+            Some(&leader),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = bad.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+    let fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(fields, ["stage", "from", "per_page"]);
 }
 
@@ -193,23 +430,75 @@ async fn the_list_filters_counts_sums_and_pages_within_scope() {
 async fn search_finds_two_character_chinese_words_and_fragments() {
     let t = spawn_app().await;
     let token = t.token("officer").await;
-    let id = t.create_project(&token, "宁波钢铁深加工项目", 8_000).await["id"].as_i64().unwrap();
+    let id = t.create_project(&token, "宁波钢铁深加工项目", 8_000).await["id"]
+        .as_i64()
+        .unwrap();
     for q in ["钢铁", "铁深加", "宁波钢铁深加工项目", "钢", "项目投资有限"] {
-        let found = t.get(&format!("/api/v1/projects?q={}", urlencode(q)), Some(&token)).await.json();
-        let ids: Vec<i64> = found["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        let found = t
+            .get(
+                &format!("/api/v1/projects?q={}", urlencode(q)),
+                Some(&token),
+            )
+            .await
+            .json();
+        let ids: Vec<i64> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
         assert!(ids.contains(&id), "{q} should find the project");
     }
     for q in ["钢材", "铁钢", "宁波钢铁深加工项目项目"] {
-        let found = t.get(&format!("/api/v1/projects?q={}", urlencode(q)), Some(&token)).await.json();
-        let ids: Vec<i64> = found["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        let found = t
+            .get(
+                &format!("/api/v1/projects?q={}", urlencode(q)),
+                Some(&token),
+            )
+            .await
+            .json();
+        let ids: Vec<i64> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
         assert!(!ids.contains(&id), "{q} should not find the project");
     }
-    // Renaming re-indexes.
-    t.patch_json(&format!("/api/v1/projects/{id}"), Some(&token), &json!({"version": 1, "name": "宁波新材料项目"})).await;
-    let found = t.get(&format!("/api/v1/projects?q={}", urlencode("钢铁深")), Some(&token)).await.json();
-    assert_eq!(found["total"], 0);
-    let by_investor = t.get(&format!("/api/v1/projects?q={}", urlencode("钢铁深加工项目投资")), Some(&token)).await.json();
-    assert_eq!(by_investor["total"], 1, "the investor's name is searched too");
+    // Renaming re-indexes both names.
+    let renamed = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            Some(&token),
+            &json!({"version": 1, "name": "宁波新材料项目", "investor_name": "宁波新材料有限公司"}),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK);
+    let found = t
+        .get(
+            &format!("/api/v1/projects?q={}", urlencode("钢铁深")),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["id"] != id)
+    );
+    let found = t
+        .get(
+            &format!("/api/v1/projects?q={}", urlencode("新材料有限")),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(
+        found["items"][0]["id"], id,
+        "the investor's name is searched too"
+    );
 }
 
 fn urlencode(s: &str) -> String {
@@ -221,54 +510,137 @@ async fn records_outside_the_callers_unit_are_invisible_and_unwritable() {
     let t = spawn_app().await;
     let park_officer = t.token("officer").await;
     let town_officer = t.token("officer_town1").await;
-    let id = t.create_project(&park_officer, "园区内部项目", 5_000).await["id"].as_i64().unwrap();
+    let id = t.create_project(&park_officer, "园区内部项目", 5_000).await["id"]
+        .as_i64()
+        .unwrap();
 
-    let peek = t.get(&format!("/api/v1/projects/{id}"), Some(&town_officer)).await;
+    let peek = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&town_officer))
+        .await;
     assert_eq!(peek.status, StatusCode::NOT_FOUND);
-    let write = t.transition(&town_officer, id, json!({"to": "negotiating", "date": "2026-02-01"})).await;
+    let write = t
+        .transition(
+            &town_officer,
+            id,
+            json!({"to": "negotiating", "date": "2026-02-01"}),
+        )
+        .await;
     assert_eq!(write.status, StatusCode::NOT_FOUND);
-    let events = t.get(&format!("/api/v1/projects/{id}/events"), Some(&town_officer)).await;
+    let events = t
+        .get(
+            &format!("/api/v1/projects/{id}/events"),
+            Some(&town_officer),
+        )
+        .await;
     assert_eq!(events.status, StatusCode::NOT_FOUND);
-    let list = t.get("/api/v1/projects?per_page=100", Some(&town_officer)).await.json();
-    assert!(list["items"].as_array().unwrap().iter().all(|p| p["id"] != id));
+    let list = t
+        .get("/api/v1/projects?per_page=100", Some(&town_officer))
+        .await
+        .json();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["id"] != id)
+    );
     let outside_unit = t.get("/api/v1/projects?unit=2", Some(&town_officer)).await;
     assert_eq!(outside_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The county leader sees it.
     let leader = t.token("leader").await;
-    assert_eq!(t.get(&format!("/api/v1/projects/{id}"), Some(&leader)).await.status, StatusCode::OK);
+    assert_eq!(
+        t.get(&format!("/api/v1/projects/{id}"), Some(&leader))
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn every_write_lands_in_the_audit_log_with_before_and_after() {
     let t = spawn_app().await;
     let token = t.token("officer").await;
-    let id = t.create_project(&token, "审计测试项目", 1_200).await["id"].as_i64().unwrap();
-    t.transition(&token, id, json!({"to": "negotiating", "date": "2026-02-01"})).await;
-    let note = t.post_json(&format!("/api/v1/projects/{id}/notes"), Some(&token), &json!({"body": "第二次洽谈，确认用地需求", "date": "2026-02-10"})).await;
+    let id = t.create_project(&token, "审计测试项目", 1_200).await["id"]
+        .as_i64()
+        .unwrap();
+    t.transition(
+        &token,
+        id,
+        json!({"to": "negotiating", "date": "2026-02-01"}),
+    )
+    .await;
+    let note = t
+        .post_json(
+            &format!("/api/v1/projects/{id}/notes"),
+            Some(&token),
+            &json!({"body": "第二次洽谈，确认用地需求", "date": "2026-02-10"}),
+        )
+        .await;
     assert_eq!(note.status, StatusCode::CREATED, "{}", note.text);
-    t.patch_json(&format!("/api/v1/projects/{id}"), Some(&token), &json!({"version": 3, "jobs": 120})).await;
+    t.patch_json(
+        &format!("/api/v1/projects/{id}"),
+        Some(&token),
+        &json!({"version": 3, "jobs": 120}),
+    )
+    .await;
 
     let mut conn = t.app.db.pool.acquire().await.unwrap();
-    let rows = zhaoshang::store::audit::for_entity(&mut conn, "project", &id.to_string()).await.unwrap();
+    let rows = zhaoshang::store::audit::for_entity(&mut conn, "project", &id.to_string())
+        .await
+        .unwrap();
     let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["create", "transition", "note", "update"]);
-    assert!(rows.iter().all(|r| r.actor_login.as_deref() == Some("officer")));
+    assert!(
+        rows.iter()
+            .all(|r| r.actor_login.as_deref() == Some("officer"))
+    );
     let update = &rows[3];
-    assert!(update.before_json.as_deref().unwrap().contains("\"jobs\":null"));
-    assert!(update.after_json.as_deref().unwrap().contains("\"jobs\":120"));
+    assert!(
+        update
+            .before_json
+            .as_deref()
+            .unwrap()
+            .contains("\"jobs\":null")
+    );
+    assert!(
+        update
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("\"jobs\":120")
+    );
 
-    let p = t.get(&format!("/api/v1/projects/{id}"), Some(&token)).await.json();
+    let p = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(p["last_progress_on"], "2026-02-10");
 }
 
 #[tokio::test]
 async fn signing_in_needs_the_right_password_and_a_token_opens_the_api() {
     let t = spawn_app().await;
-    let wrong = t.post_json("/api/v1/session", None, &json!({"login": "officer", "password": "nope"})).await;
+    let wrong = t
+        .post_json(
+            "/api/v1/session",
+            None,
+            &json!({"login": "officer", "password": "nope"}),
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["detail"], "账号或密码不正确");
-    let unknown = t.post_json("/api/v1/session", None, &json!({"login": "ghost", "password": "nope"})).await;
-    assert_eq!(unknown.json()["detail"], "账号或密码不正确", "unknown accounts look the same");
+    let unknown = t
+        .post_json(
+            "/api/v1/session",
+            None,
+            &json!({"login": "ghost", "password": "nope"}),
+        )
+        .await;
+    assert_eq!(
+        unknown.json()["detail"],
+        "账号或密码不正确",
+        "unknown accounts look the same"
+    );
     let anonymous = t.get("/api/v1/projects", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(anonymous.content_type, "application/problem+json");
@@ -276,19 +648,33 @@ async fn signing_in_needs_the_right_password_and_a_token_opens_the_api() {
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
 
     let token = t.token("officer").await;
-    assert_eq!(t.get("/api/v1/projects", Some(&token)).await.status, StatusCode::OK);
-    let out = t.json_request("DELETE", "/api/v1/session", Some(&token), &json!({})).await;
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    let out = t
+        .json_request("DELETE", "/api/v1/session", Some(&token), &json!({}))
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert_eq!(t.get("/api/v1/projects", Some(&token)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let config = zhaoshang::config::Config { session_idle_minutes: 0, ..Default::default() };
+    let config = zhaoshang::config::Config {
+        session_idle_minutes: 0,
+        ..Default::default()
+    };
     let t = common::spawn_app_with(config).await;
     let token = t.token("officer").await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    assert_eq!(t.get("/api/v1/projects", Some(&token)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -302,18 +688,46 @@ async fn health_answers_ok() {
 #[tokio::test]
 async fn synthetic_projects_are_generated_with_consistent_histories() {
     let t = spawn_app().await;
-    let before = t.get("/api/v1/projects?per_page=1", Some(&t.token("leader").await)).await.json()["total"].as_i64().unwrap();
+    let before = t
+        .get(
+            "/api/v1/projects?per_page=1",
+            Some(&t.token("leader").await),
+        )
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
     let n = t.app.generate_projects(1_500, 42).await.unwrap();
     assert_eq!(n, 1_500);
     let leader = t.token("leader").await;
-    let after = t.get("/api/v1/projects?per_page=1", Some(&leader)).await.json()["total"].as_i64().unwrap();
+    let after = t
+        .get("/api/v1/projects?per_page=1", Some(&leader))
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
     assert_eq!(after, before + 1_500);
     // A generated project is a normal project: readable, its history consistent, movable.
-    let list = t.get("/api/v1/projects?stage=lead&sort=lead_on&per_page=5", Some(&leader)).await.json();
+    let list = t
+        .get(
+            "/api/v1/projects?stage=lead&sort=lead_on&per_page=5",
+            Some(&leader),
+        )
+        .await
+        .json();
     let id = list["items"][0]["id"].as_i64().unwrap();
-    let events = t.get(&format!("/api/v1/projects/{id}/events"), Some(&leader)).await.json();
+    let events = t
+        .get(&format!("/api/v1/projects/{id}/events"), Some(&leader))
+        .await
+        .json();
     assert_eq!(events["items"][0]["kind"], "created");
-    let moved = t.transition(&leader, id, json!({"to": "negotiating", "date": common_today()})).await;
+    let moved = t
+        .transition(
+            &leader,
+            id,
+            json!({"to": "negotiating", "date": common_today()}),
+        )
+        .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     // New projects after a bulk load get fresh ids (the PostgreSQL sequence was moved on).
     let fresh = t.create_project(&leader, "批量之后的新项目", 600).await;
@@ -321,5 +735,7 @@ async fn synthetic_projects_are_generated_with_consistent_histories() {
 }
 
 fn common_today() -> String {
-    zhaoshang::domain::dates::iso(zhaoshang::domain::dates::shanghai_date(time::OffsetDateTime::now_utc()))
+    zhaoshang::domain::dates::iso(zhaoshang::domain::dates::shanghai_date(
+        time::OffsetDateTime::now_utc(),
+    ))
 }

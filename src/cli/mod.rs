@@ -73,7 +73,10 @@ async fn ensure_demo(app: &App) -> anyhow::Result<()> {
     };
     let started = Instant::now();
     let accounts = app.load_demo(&password).await?;
-    println!("已加载演示数据（用时 {:.1} 秒）。演示账号：", started.elapsed().as_secs_f64());
+    println!(
+        "已加载演示数据（用时 {:.1} 秒）。演示账号：",
+        started.elapsed().as_secs_f64()
+    );
     for (login, name, role) in &accounts.logins {
         println!("  {login:<16} {name}（{role}）");
     }
@@ -98,7 +101,10 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             if projects > 0 {
                 let started = Instant::now();
                 let n = app.generate_projects(projects, seed).await?;
-                println!("已生成 {n} 个模拟项目（用时 {:.1} 秒）。", started.elapsed().as_secs_f64());
+                println!(
+                    "已生成 {n} 个模拟项目（用时 {:.1} 秒）。",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
         Command::Serve { listen, demo } => {
@@ -112,7 +118,11 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| anyhow::anyhow!("无法监听 {listen}：{e}"))?;
-            println!("招商引资项目管理已启动：http://{}/  （数据库 {}，Ctrl+C 停止）", listener.local_addr()?, cli.db);
+            println!(
+                "招商引资项目管理已启动：http://{}/  （数据库 {}，Ctrl+C 停止）",
+                listener.local_addr()?,
+                cli.db
+            );
             axum::serve(listener, crate::web::router(app))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;

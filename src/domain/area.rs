@@ -59,11 +59,18 @@ mod tests {
     fn mu_survives_a_round_trip_at_two_decimals() {
         for text in ["50", "120.5", "1", "3000", "0.25"] {
             let a = Area::parse_mu(text).unwrap();
-            assert_eq!(a.mu_display().replace(',', ""), format!("{:.2}", text.parse::<f64>().unwrap()), "{text}");
+            assert_eq!(
+                a.mu_display().replace(',', ""),
+                format!("{:.2}", text.parse::<f64>().unwrap()),
+                "{text}"
+            );
         }
         // Whole ㎡ convert to 亩 and back exactly.
         for m2 in [1, 33_333, 33_334, 80_000, 1_234_567] {
-            assert_eq!(Area::parse_mu(&Area::from_m2(m2).mu_plain()).unwrap().m2, m2);
+            assert_eq!(
+                Area::parse_mu(&Area::from_m2(m2).mu_plain()).unwrap().m2,
+                m2
+            );
         }
     }
 

@@ -3,7 +3,9 @@
 use std::fmt;
 
 const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreditCode(String);
@@ -44,7 +46,10 @@ impl CreditCode {
 
     /// Completes 17 characters with their check character (for demo data and tests).
     pub fn with_checksum(first17: &str) -> Option<CreditCode> {
-        let values: Vec<u32> = first17.chars().map(value_of).collect::<Option<Vec<u32>>>()?;
+        let values: Vec<u32> = first17
+            .chars()
+            .map(value_of)
+            .collect::<Option<Vec<u32>>>()?;
         if values.len() != 17 {
             return None;
         }
@@ -70,7 +75,11 @@ mod tests {
     #[test]
     fn known_valid_codes_pass() {
         // Public registration codes of well-known companies.
-        for code in ["91350100M000100Y43", "91110000802100433B", "91440300708461136T"] {
+        for code in [
+            "91350100M000100Y43",
+            "91110000802100433B",
+            "91440300708461136T",
+        ] {
             assert!(CreditCode::parse(code).is_ok(), "{code}");
         }
         assert!(CreditCode::parse(" 91350100m000100y43 ").is_ok());

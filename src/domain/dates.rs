@@ -41,6 +41,15 @@ pub fn parse_date(text: &str) -> Option<Date> {
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
+/// A stored RFC 3339 instant as Shanghai wall-clock time to the minute, e.g. "2026-11-23 19:42".
+pub fn shanghai_minute(rfc3339: &str) -> String {
+    let fmt = format_description!("[year]-[month]-[day] [hour]:[minute]");
+    OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(SHANGHAI).format(&fmt).ok())
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
 /// Whole days from `from` to `to`.
 pub fn days_between(from: Date, to: Date) -> i64 {
     (to - from).whole_days()
@@ -53,21 +62,50 @@ mod tests {
 
     #[test]
     fn common_forms_parse() {
-        for text in ["2019-05-28", "2019-5-28", "2019.5.28", "2019/5/28", "2019年5月28日", "２０１９年５月２８日"] {
+        for text in [
+            "2019-05-28",
+            "2019-5-28",
+            "2019.5.28",
+            "2019/5/28",
+            "2019年5月28日",
+            "２０１９年５月２８日",
+        ] {
             assert_eq!(parse_date(text), Some(date!(2019 - 05 - 28)), "{text}");
         }
     }
 
     #[test]
     fn impossible_dates_do_not_parse() {
-        for text in ["2019-02-30", "2019-13-01", "hello", "", "2019-05", "2019-05-28-1"] {
+        for text in [
+            "2019-02-30",
+            "2019-13-01",
+            "hello",
+            "",
+            "2019-05",
+            "2019-05-28-1",
+        ] {
             assert_eq!(parse_date(text), None, "{text}");
         }
     }
 
     #[test]
+    fn instants_show_in_shanghai_time() {
+        assert_eq!(
+            shanghai_minute("2026-11-23T11:42:10.319950684Z"),
+            "2026-11-23 19:42"
+        );
+        assert_eq!(shanghai_minute("garbage"), "garbage");
+    }
+
+    #[test]
     fn shanghai_day_starts_at_16_utc() {
-        assert_eq!(shanghai_date(datetime!(2026-11-22 15:59 UTC)), date!(2026 - 11 - 22));
-        assert_eq!(shanghai_date(datetime!(2026-11-22 16:00 UTC)), date!(2026 - 11 - 23));
+        assert_eq!(
+            shanghai_date(datetime!(2026-11-22 15:59 UTC)),
+            date!(2026 - 11 - 22)
+        );
+        assert_eq!(
+            shanghai_date(datetime!(2026-11-22 16:00 UTC)),
+            date!(2026 - 11 - 23)
+        );
     }
 }

@@ -148,7 +148,10 @@ mod tests {
     fn unknown_codes_are_refused() {
         assert!(IndustryCode::parse("98").is_none());
         assert!(IndustryCode::parse("3").is_none());
-        assert_eq!(IndustryCode::parse(" 38 ").unwrap().name(), "电气机械和器材制造业");
+        assert_eq!(
+            IndustryCode::parse(" 38 ").unwrap().name(),
+            "电气机械和器材制造业"
+        );
         assert!(IndustryCode::parse("38").unwrap().is_manufacturing());
     }
 }

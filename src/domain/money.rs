@@ -85,7 +85,11 @@ pub fn group_fixed(value: i64, divisor: i64, decimals: u32) -> String {
     let scale = 10i128.pow(decimals);
     let v = value as i128 * scale;
     let d = divisor as i128;
-    let rounded = if v >= 0 { (v + d / 2) / d } else { (v - d / 2) / d };
+    let rounded = if v >= 0 {
+        (v + d / 2) / d
+    } else {
+        (v - d / 2) / d
+    };
     let negative = rounded < 0;
     let abs = rounded.unsigned_abs();
     let int_part = abs / scale as u128;
@@ -133,7 +137,8 @@ pub fn parse_scaled(text: &str, decimals: u32) -> Result<i64, AmountError> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(AmountError::NotANumber);
     }
-    if !int_part.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit())
+    if !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac_part.chars().all(|c| c.is_ascii_digit())
     {
         return Err(AmountError::NotANumber);
     }
@@ -186,18 +191,41 @@ mod tests {
     fn wan_amounts_convert_exactly_to_yuan() {
         assert_eq!(Money::parse_wan("1", Currency::Cny).unwrap().yuan, 10_000);
         assert_eq!(Money::parse_wan("0.0001", Currency::Cny).unwrap().yuan, 1);
-        assert_eq!(Money::parse_wan("52000.5", Currency::Cny).unwrap().yuan, 520_005_000);
-        assert_eq!(Money::parse_wan(" 1,234.5678 ", Currency::Usd).unwrap().yuan, 12_345_678);
-        assert_eq!(Money::parse_wan("１２．５", Currency::Cny).unwrap().yuan, 125_000);
+        assert_eq!(
+            Money::parse_wan("52000.5", Currency::Cny).unwrap().yuan,
+            520_005_000
+        );
+        assert_eq!(
+            Money::parse_wan(" 1,234.5678 ", Currency::Usd)
+                .unwrap()
+                .yuan,
+            12_345_678
+        );
+        assert_eq!(
+            Money::parse_wan("１２．５", Currency::Cny).unwrap().yuan,
+            125_000
+        );
     }
 
     #[test]
     fn bad_amounts_are_refused_with_their_reason() {
         assert_eq!(Money::parse_wan("", Currency::Cny), Err(AmountError::Empty));
-        assert_eq!(Money::parse_wan("abc", Currency::Cny), Err(AmountError::NotANumber));
-        assert_eq!(Money::parse_wan("1.23456", Currency::Cny), Err(AmountError::TooManyDecimals));
-        assert_eq!(Money::parse_wan("-5", Currency::Cny), Err(AmountError::Negative));
-        assert_eq!(Money::parse_wan("1e5", Currency::Cny), Err(AmountError::NotANumber));
+        assert_eq!(
+            Money::parse_wan("abc", Currency::Cny),
+            Err(AmountError::NotANumber)
+        );
+        assert_eq!(
+            Money::parse_wan("1.23456", Currency::Cny),
+            Err(AmountError::TooManyDecimals)
+        );
+        assert_eq!(
+            Money::parse_wan("-5", Currency::Cny),
+            Err(AmountError::Negative)
+        );
+        assert_eq!(
+            Money::parse_wan("1e5", Currency::Cny),
+            Err(AmountError::NotANumber)
+        );
         assert_eq!(
             Money::parse_wan("99999999999999999999", Currency::Cny),
             Err(AmountError::TooLarge)
@@ -207,8 +235,14 @@ mod tests {
     #[test]
     fn display_uses_yi_from_one_hundred_million() {
         assert_eq!(Money::new(520_000_000, Currency::Cny).display(), "5.20亿元");
-        assert_eq!(Money::new(1_234_567_800_000, Currency::Cny).display(), "12,345.68亿元");
-        assert_eq!(Money::new(50_000_000, Currency::Usd).display(), "5,000.00万美元");
+        assert_eq!(
+            Money::new(1_234_567_800_000, Currency::Cny).display(),
+            "12,345.68亿元"
+        );
+        assert_eq!(
+            Money::new(50_000_000, Currency::Usd).display(),
+            "5,000.00万美元"
+        );
         assert_eq!(Money::new(0, Currency::Cny).display(), "0.00万元");
     }
 

@@ -108,8 +108,13 @@ impl ProjectInput {
     pub fn parse(&self) -> Result<ProjectFields, Invalid> {
         let mut errors = Invalid::default();
         let name = text_field(&mut errors, "name", &self.name, true, NAME_MAX);
-        let investor_name =
-            text_field(&mut errors, "investor_name", &self.investor_name, true, NAME_MAX);
+        let investor_name = text_field(
+            &mut errors,
+            "investor_name",
+            &self.investor_name,
+            true,
+            NAME_MAX,
+        );
         let industry = match optional(&self.industry_code) {
             None => {
                 errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
@@ -146,8 +151,8 @@ impl ProjectInput {
                 parsed
             }
         };
-        let total_investment = currency.and_then(|cur| {
-            match Money::parse_wan(&self.total_investment, cur) {
+        let total_investment =
+            currency.and_then(|cur| match Money::parse_wan(&self.total_investment, cur) {
                 Ok(m) if m.yuan == 0 => {
                     errors.add("total_investment", "总投资须大于0");
                     None
@@ -160,8 +165,7 @@ impl ProjectInput {
                     );
                     None
                 }
-            }
-        });
+            });
         let land_area = match optional(&self.land_area_m2) {
             Some(t) => match Area::parse_m2(t) {
                 Ok(a) => Some(a),
@@ -282,7 +286,12 @@ pub enum Batch {
 }
 
 impl Batch {
-    pub const ALL: [Batch; 4] = [Batch::Reserve, Batch::Signed, Batch::Started, Batch::Producing];
+    pub const ALL: [Batch; 4] = [
+        Batch::Reserve,
+        Batch::Signed,
+        Batch::Started,
+        Batch::Producing,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             Batch::Reserve => "reserve",
@@ -348,17 +357,36 @@ mod tests {
         };
         let errors = input.parse().unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
-        for f in ["name", "investor_name", "industry_code", "total_investment", "land_area", "jobs", "channel"] {
+        for f in [
+            "name",
+            "investor_name",
+            "industry_code",
+            "total_investment",
+            "land_area",
+            "jobs",
+            "channel",
+        ] {
             assert!(fields.contains(&f), "missing {f} in {fields:?}");
         }
-        assert!(errors.message_for("total_investment").unwrap().contains("4位小数"));
+        assert!(
+            errors
+                .message_for("total_investment")
+                .unwrap()
+                .contains("4位小数")
+        );
     }
 
     #[test]
     fn zero_investment_is_refused() {
         let mut input = valid();
         input.total_investment = "0".into();
-        assert!(input.parse().unwrap_err().message_for("total_investment").is_some());
+        assert!(
+            input
+                .parse()
+                .unwrap_err()
+                .message_for("total_investment")
+                .is_some()
+        );
     }
 
     #[test]
@@ -366,6 +394,9 @@ mod tests {
         let mut input = valid();
         input.currency = "USD".into();
         input.total_investment = "3000".into();
-        assert_eq!(input.parse().unwrap().total_investment.currency, Currency::Usd);
+        assert_eq!(
+            input.parse().unwrap().total_investment.currency,
+            Currency::Usd
+        );
     }
 }

@@ -35,7 +35,11 @@ pub fn grams_of(texts: &[&str]) -> BTreeSet<i64> {
 
 /// The text a record is verified against: its searchable fields, normalised, one per line.
 pub fn search_text(texts: &[&str]) -> String {
-    texts.iter().map(|t| normalise(t)).collect::<Vec<_>>().join("\n")
+    texts
+        .iter()
+        .map(|t| normalise(t))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A parsed query: the normalised needle and, when it has two or more characters, its bigrams.

@@ -33,8 +33,13 @@ pub struct StageState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Facts {
     None,
-    Contract { amount: Money },
-    Landing { credit_code: Option<CreditCode>, land_grant_date: Option<Date> },
+    Contract {
+        amount: Money,
+    },
+    Landing {
+        credit_code: Option<CreditCode>,
+        land_grant_date: Option<Date>,
+    },
     Reason(String),
 }
 
@@ -77,11 +82,20 @@ impl TransitionInput {
                 None
             }
             None => {
-                errors.add("date", format!("{}格式不正确，应为 年-月-日，如 2026-05-28", to.date_label()));
+                errors.add(
+                    "date",
+                    format!(
+                        "{}格式不正确，应为 年-月-日，如 2026-05-28",
+                        to.date_label()
+                    ),
+                );
                 None
             }
             Some(d) if d > today => {
-                errors.add("date", format!("{}不能晚于今天（{}）", to.date_label(), iso(today)));
+                errors.add(
+                    "date",
+                    format!("{}不能晚于今天（{}）", to.date_label(), iso(today)),
+                );
                 None
             }
             Some(d) if d < state.since => {
@@ -218,39 +232,62 @@ mod tests {
 
     #[test]
     fn a_future_date_is_refused() {
-        let e = input("negotiating", "2026-11-24").validate(&state(Stage::Lead), TODAY).unwrap_err();
+        let e = input("negotiating", "2026-11-24")
+            .validate(&state(Stage::Lead), TODAY)
+            .unwrap_err();
         assert!(e.message_for("date").unwrap().contains("不能晚于今天"));
     }
 
     #[test]
     fn a_date_before_the_previous_stage_is_refused() {
-        let e = input("negotiating", "2026-02-28").validate(&state(Stage::Lead), TODAY).unwrap_err();
+        let e = input("negotiating", "2026-02-28")
+            .validate(&state(Stage::Lead), TODAY)
+            .unwrap_err();
         assert!(e.message_for("date").unwrap().contains("不能早于上一阶段"));
     }
 
     #[test]
     fn the_same_day_as_the_previous_stage_is_fine() {
-        assert!(input("negotiating", "2026-03-01").validate(&state(Stage::Lead), TODAY).is_ok());
+        assert!(
+            input("negotiating", "2026-03-01")
+                .validate(&state(Stage::Lead), TODAY)
+                .is_ok()
+        );
     }
 
     #[test]
     fn contracting_needs_an_amount() {
-        let e = input("contracted", "2026-05-01").validate(&state(Stage::Negotiating), TODAY).unwrap_err();
+        let e = input("contracted", "2026-05-01")
+            .validate(&state(Stage::Negotiating), TODAY)
+            .unwrap_err();
         assert!(e.message_for("contract_amount").is_some());
         let mut ok = input("contracted", "2026-05-01");
         ok.contract_amount = "52000".into();
         let t = ok.validate(&state(Stage::Negotiating), TODAY).unwrap();
-        assert_eq!(t.facts, Facts::Contract { amount: Money::new(520_000_000, Currency::Cny) });
+        assert_eq!(
+            t.facts,
+            Facts::Contract {
+                amount: Money::new(520_000_000, Currency::Cny)
+            }
+        );
     }
 
     #[test]
     fn landing_needs_a_valid_credit_code_or_a_land_grant() {
         let s = state(Stage::Contracted);
-        let e = input("landed", "2026-05-01").validate(&s, TODAY).unwrap_err();
+        let e = input("landed", "2026-05-01")
+            .validate(&s, TODAY)
+            .unwrap_err();
         assert!(e.message_for("credit_code").unwrap().contains("至少一项"));
         let mut bad = input("landed", "2026-05-01");
         bad.credit_code = "91350100M000100Y44".into();
-        assert!(bad.validate(&s, TODAY).unwrap_err().message_for("credit_code").unwrap().contains("校验位"));
+        assert!(
+            bad.validate(&s, TODAY)
+                .unwrap_err()
+                .message_for("credit_code")
+                .unwrap()
+                .contains("校验位")
+        );
         let mut good = input("landed", "2026-05-01");
         good.credit_code = "91350100M000100Y43".into();
         assert!(good.validate(&s, TODAY).is_ok());
@@ -261,22 +298,46 @@ mod tests {
 
     #[test]
     fn pausing_and_closing_need_a_reason() {
-        for (from, to) in [(Stage::Lead, "paused"), (Stage::Lead, "terminated"), (Stage::Landed, "exited"), (Stage::Intent, "rejected")] {
-            let e = input(to, "2026-05-01").validate(&state(from), TODAY).unwrap_err();
+        for (from, to) in [
+            (Stage::Lead, "paused"),
+            (Stage::Lead, "terminated"),
+            (Stage::Landed, "exited"),
+            (Stage::Intent, "rejected"),
+        ] {
+            let e = input(to, "2026-05-01")
+                .validate(&state(from), TODAY)
+                .unwrap_err();
             assert!(e.message_for("reason").is_some(), "{to}");
         }
     }
 
     #[test]
     fn an_illegal_jump_names_the_rule() {
-        let e = input("production", "2026-05-01").validate(&state(Stage::Lead), TODAY).unwrap_err();
-        assert_eq!(e.message_for("to").unwrap(), "不能从“线索”直接转为“投产”，请按阶段顺序推进");
+        let e = input("production", "2026-05-01")
+            .validate(&state(Stage::Lead), TODAY)
+            .unwrap_err();
+        assert_eq!(
+            e.message_for("to").unwrap(),
+            "不能从“线索”直接转为“投产”，请按阶段顺序推进"
+        );
     }
 
     #[test]
     fn resuming_returns_to_the_left_stage() {
-        let s = StageState { stage: Stage::Paused, paused_from: Some(Stage::Construction), since: date!(2026 - 03 - 01) };
-        assert!(input("construction", "2026-04-01").validate(&s, TODAY).is_ok());
-        assert!(input("negotiating", "2026-04-01").validate(&s, TODAY).is_err());
+        let s = StageState {
+            stage: Stage::Paused,
+            paused_from: Some(Stage::Construction),
+            since: date!(2026 - 03 - 01),
+        };
+        assert!(
+            input("construction", "2026-04-01")
+                .validate(&s, TODAY)
+                .is_ok()
+        );
+        assert!(
+            input("negotiating", "2026-04-01")
+                .validate(&s, TODAY)
+                .is_err()
+        );
     }
 }

@@ -4,8 +4,8 @@ use super::App;
 use crate::domain::user::Actor;
 use crate::error::{Error, Result};
 use crate::store::{self, now_unix, sessions, users};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use sha2::{Digest, Sha256};
 
 /// A session token as handed to the client; only its hash is stored.

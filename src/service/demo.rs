@@ -95,8 +95,10 @@ impl App {
         }
         let mut logins = Vec::new();
         for u in &seed.users {
-            let role = Role::parse(&u.role).ok_or_else(|| seed_error(format!("role {}", u.role)))?;
-            self.add_user(&u.login, &u.name, role, &u.unit, password, false).await?;
+            let role =
+                Role::parse(&u.role).ok_or_else(|| seed_error(format!("role {}", u.role)))?;
+            self.add_user(&u.login, &u.name, role, &u.unit, password, false)
+                .await?;
             logins.push((u.login.clone(), u.name.clone(), role.label().to_string()));
         }
         let mut conn = self.db.pool.acquire().await?;
@@ -127,7 +129,10 @@ impl App {
                 currency: p.currency.clone(),
                 land_area: p.land_area_mu.clone().unwrap_or_default(),
                 land_area_m2: String::new(),
-                building_area: p.building_area_m2.map(|a| a.to_string()).unwrap_or_default(),
+                building_area: p
+                    .building_area_m2
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
                 expected_output: p.expected_output_wan.clone().unwrap_or_default(),
                 expected_tax: p.expected_tax_wan.clone().unwrap_or_default(),
                 jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
@@ -141,28 +146,46 @@ impl App {
             let actor = match &p.officer {
                 Some(login) => {
                     let a = self.actor_by_login(&mut conn, login).await?;
-                    if a.unit_path.contains(&unit.path) { a } else { leader.clone() }
+                    if a.unit_path.contains(&unit.path) {
+                        a
+                    } else {
+                        leader.clone()
+                    }
                 }
                 None => leader.clone(),
             };
-            let first = p.history.first().map(|e| e.date.clone()).unwrap_or_default();
+            let first = p
+                .history
+                .first()
+                .map(|e| e.date.clone())
+                .unwrap_or_default();
             // An officer may not reach every leader the seed names; the county leader can.
             let (actor, created) = match self.create_project(&actor, &input, &first).await {
-                Err(Error::Invalid(_)) if actor.id != leader.id => {
-                    (leader.clone(), self.create_project(&leader, &input, &first).await)
-                }
+                Err(Error::Invalid(_)) if actor.id != leader.id => (
+                    leader.clone(),
+                    self.create_project(&leader, &input, &first).await,
+                ),
                 other => (actor, other),
             };
             let project = created.map_err(|e| seed_error(format!("{}: {e}", p.name)))?;
-            self.replay_history(&actor, project.id, &p.currency, &p.history).await?;
+            self.replay_history(&actor, project.id, &p.currency, &p.history)
+                .await?;
         }
         Ok(DemoAccounts { logins })
     }
 
-    async fn replay_history(&self, actor: &Actor, id: ProjectId, currency: &str, history: &[SeedEvent]) -> Result<()> {
+    async fn replay_history(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        currency: &str,
+        history: &[SeedEvent],
+    ) -> Result<()> {
         for e in history {
             if let Some(body) = &e.note {
-                self.add_note(actor, id, body, &e.date).await.map_err(|err| seed_error(format!("note {body}: {err}")))?;
+                self.add_note(actor, id, body, &e.date)
+                    .await
+                    .map_err(|err| seed_error(format!("note {body}: {err}")))?;
             }
             if let Some(to) = &e.to {
                 let input = TransitionInput {
@@ -203,7 +226,11 @@ impl App {
         let root = units::by_code(&mut conn, "yutian_county").await?;
         let all_units = match root {
             Some(r) => units::subtree(&mut conn, &r.path).await?,
-            None => return Err(Error::Conflict("请先加载演示数据（serve --demo 或 demo）再生成项目".into())),
+            None => {
+                return Err(Error::Conflict(
+                    "请先加载演示数据（serve --demo 或 demo）再生成项目".into(),
+                ));
+            }
         };
         let author = users::by_login(&mut conn, "leader")
             .await?
@@ -275,12 +302,12 @@ impl SplitMix {
 }
 
 const REGIONS: [&str; 18] = [
-    "宁波", "苏州", "深圳", "天津", "唐山", "温州", "台州", "无锡", "东莞", "佛山", "青岛", "泉州", "杭州",
-    "常州", "嘉兴", "北京", "上海", "广州",
+    "宁波", "苏州", "深圳", "天津", "唐山", "温州", "台州", "无锡", "东莞", "佛山", "青岛", "泉州",
+    "杭州", "常州", "嘉兴", "北京", "上海", "广州",
 ];
 const BRANDS: [&str; 20] = [
-    "华宇", "恒通", "金盛", "永泰", "鑫源", "瑞丰", "宏达", "中科", "东方", "天成", "博远", "众诚", "明阳",
-    "汇丰", "新亚", "凯晟", "隆基", "正泰", "海川", "德力",
+    "华宇", "恒通", "金盛", "永泰", "鑫源", "瑞丰", "宏达", "中科", "东方", "天成", "博远", "众诚",
+    "明阳", "汇丰", "新亚", "凯晟", "隆基", "正泰", "海川", "德力",
 ];
 const PRODUCTS: [(&str, &[&str]); 15] = [
     ("31", &["钢铁深加工", "不锈钢薄板", "特种钢材"]),
@@ -299,7 +326,16 @@ const PRODUCTS: [(&str, &[&str]); 15] = [
     ("59", &["冷链物流", "仓储物流"]),
     ("27", &["生物医药", "医疗器械"]),
 ];
-const CHANNELS: [&str; 8] = ["business", "kinship", "agency", "field_team", "online", "expo", "chain", "other"];
+const CHANNELS: [&str; 8] = [
+    "business",
+    "kinship",
+    "agency",
+    "field_team",
+    "online",
+    "expo",
+    "chain",
+    "other",
+];
 const SUFFIXES: [&str; 3] = ["有限公司", "股份有限公司", "集团有限公司"];
 
 fn synthetic(
@@ -448,8 +484,16 @@ mod tests {
     fn the_seed_parses_and_its_dates_are_valid() {
         let seed: Seed = serde_json::from_str(SEED).unwrap();
         assert!(seed.projects.len() >= 40);
-        assert!(seed.users.iter().any(|u| u.login == "leader" && u.role == "leader"));
-        assert!(seed.users.iter().any(|u| u.login == "officer" && u.role == "officer"));
+        assert!(
+            seed.users
+                .iter()
+                .any(|u| u.login == "leader" && u.role == "leader")
+        );
+        assert!(
+            seed.users
+                .iter()
+                .any(|u| u.login == "officer" && u.role == "officer")
+        );
         for p in &seed.projects {
             for e in &p.history {
                 assert!(parse_date(&e.date).is_some(), "{}: {}", p.name, e.date);

@@ -12,7 +12,9 @@ use crate::domain::transition::{Facts, TransitionInput};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
-use crate::store::projects::{self as store_projects, EventKind, ListFilter, NewEvent, Project, Sort, Totals};
+use crate::store::projects::{
+    self as store_projects, EventKind, ListFilter, NewEvent, Project, Sort, Totals,
+};
 use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
 
@@ -57,7 +59,10 @@ fn forbid_read(actor: &Actor) -> Result<()> {
     if actor.role.reads_projects() {
         Ok(())
     } else {
-        Err(Error::Forbidden(format!("“{}”角色不能查看招商项目", actor.role.label())))
+        Err(Error::Forbidden(format!(
+            "“{}”角色不能查看招商项目",
+            actor.role.label()
+        )))
     }
 }
 
@@ -65,7 +70,10 @@ fn forbid_write(actor: &Actor) -> Result<()> {
     if actor.role.writes_projects() {
         Ok(())
     } else {
-        Err(Error::Forbidden(format!("“{}”角色不能录入或修改招商项目", actor.role.label())))
+        Err(Error::Forbidden(format!(
+            "“{}”角色不能录入或修改招商项目",
+            actor.role.label()
+        )))
     }
 }
 
@@ -75,7 +83,9 @@ async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<
         Some(path) if actor.unit_path.contains(&path) => {}
         _ => return Err(Error::project_not_found()),
     }
-    store_projects::by_id(conn, id).await?.ok_or_else(Error::project_not_found)
+    store_projects::by_id(conn, id)
+        .await?
+        .ok_or_else(Error::project_not_found)
 }
 
 fn audit_json(p: &Project) -> serde_json::Value {
@@ -106,7 +116,11 @@ async fn check_references(
         },
     };
     for (field, id, roles) in [
-        ("officer_id", fields.officer_id, &[Role::Officer, Role::Leader][..]),
+        (
+            "officer_id",
+            fields.officer_id,
+            &[Role::Officer, Role::Leader][..],
+        ),
         ("leader_id", fields.leader_id, &[Role::Leader][..]),
     ] {
         let Some(id) = id else { continue };
@@ -118,7 +132,15 @@ async fn check_references(
                         || u.unit_path.contains(&actor.unit_path)) => {}
             _ => errors.add(
                 field,
-                format!("{}须为本单位或上级单位在岗的{}", field_label(field), if field == "leader_id" { "领导" } else { "招商人员" }),
+                format!(
+                    "{}须为本单位或上级单位在岗的{}",
+                    field_label(field),
+                    if field == "leader_id" {
+                        "领导"
+                    } else {
+                        "招商人员"
+                    }
+                ),
             ),
         }
     }
@@ -161,7 +183,10 @@ impl App {
         };
         let mut choice = |field: &str, text: &str, label: &str, ok: bool| {
             if !text.trim().is_empty() && !ok {
-                errors.add(field, format!("{label}“{}”无效，请从列表中选择", text.trim()));
+                errors.add(
+                    field,
+                    format!("{label}“{}”无效，请从列表中选择", text.trim()),
+                );
             }
         };
         let stage = Stage::parse(params.stage.trim());
@@ -179,7 +204,13 @@ impl App {
             t => {
                 let d = parse_date(t);
                 if d.is_none() {
-                    errors.add(field, format!("{}日期格式不正确，应为 年-月-日", if field == "from" { "起始" } else { "截止" }));
+                    errors.add(
+                        field,
+                        format!(
+                            "{}日期格式不正确，应为 年-月-日",
+                            if field == "from" { "起始" } else { "截止" }
+                        ),
+                    );
                 }
                 d
             }
@@ -193,18 +224,26 @@ impl App {
         }
         let page = match params.page.trim() {
             "" => 1,
-            t => t.parse::<i64>().ok().filter(|p| *p >= 1 && *p <= 1_000_000).unwrap_or_else(|| {
-                errors.add("page", "页码须为正整数");
-                1
-            }),
+            t => t
+                .parse::<i64>()
+                .ok()
+                .filter(|p| *p >= 1 && *p <= 1_000_000)
+                .unwrap_or_else(|| {
+                    errors.add("page", "页码须为正整数");
+                    1
+                }),
         };
         let max = self.config.per_page_max;
         let per_page = match params.per_page.trim() {
             "" => self.config.per_page_default,
-            t => t.parse::<i64>().ok().filter(|p| (1..=max).contains(p)).unwrap_or_else(|| {
-                errors.add("per_page", format!("每页条数须在1到{max}之间"));
-                self.config.per_page_default
-            }),
+            t => t
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (1..=max).contains(p))
+                .unwrap_or_else(|| {
+                    errors.add("per_page", format!("每页条数须在1到{max}之间"));
+                    self.config.per_page_default
+                }),
         };
         if !errors.is_empty() {
             return Err(errors.into());
@@ -281,7 +320,8 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         let unit_id = check_references(&mut tx, actor, &fields).await?;
         let now = now_text();
-        let id = store_projects::insert(&mut tx, &fields, unit_id, lead_on, Some(actor.id), &now).await?;
+        let id = store_projects::insert(&mut tx, &fields, unit_id, lead_on, Some(actor.id), &now)
+            .await?;
         store_projects::insert_event(
             &mut tx,
             &NewEvent {
@@ -297,7 +337,9 @@ impl App {
             &now,
         )
         .await?;
-        let project = store_projects::by_id(&mut tx, id).await?.ok_or_else(Error::project_not_found)?;
+        let project = store_projects::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(Error::project_not_found)?;
         audit::append(
             &mut tx,
             Some(actor),
@@ -335,7 +377,9 @@ impl App {
         if !store_projects::update_fields(&mut tx, id, &fields, unit_id, version, &now).await? {
             return Err(stale(before.version));
         }
-        let after = store_projects::by_id(&mut tx, id).await?.ok_or_else(Error::project_not_found)?;
+        let after = store_projects::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(Error::project_not_found)?;
         let changed = changed_fields(&before, &after);
         if !changed.is_empty() {
             store_projects::insert_event(
@@ -392,7 +436,9 @@ impl App {
         let t = input.validate(&state, self.today())?;
         let paused_from = t.paused_from_after(&state);
         let now = now_text();
-        if !store_projects::apply_transition(&mut tx, id, &t, paused_from, before.version, &now).await? {
+        if !store_projects::apply_transition(&mut tx, id, &t, paused_from, before.version, &now)
+            .await?
+        {
             return Err(stale(before.version));
         }
         let (facts, body) = match &t.facts {
@@ -425,7 +471,9 @@ impl App {
             &now,
         )
         .await?;
-        let after = store_projects::by_id(&mut tx, id).await?.ok_or_else(Error::project_not_found)?;
+        let after = store_projects::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(Error::project_not_found)?;
         audit::append(
             &mut tx,
             Some(actor),
@@ -460,7 +508,10 @@ impl App {
         if body.is_empty() {
             errors.add("body", "进展情况不能为空");
         } else if body.chars().count() > crate::domain::project::NOTES_MAX {
-            errors.add("body", format!("进展情况不能超过{}个字", crate::domain::project::NOTES_MAX));
+            errors.add(
+                "body",
+                format!("进展情况不能超过{}个字", crate::domain::project::NOTES_MAX),
+            );
         }
         let date = match date.trim() {
             "" => Some(today),
@@ -470,7 +521,10 @@ impl App {
                     None
                 }
                 Some(d) if d < project.lead_on => {
-                    errors.add("date", format!("进展日期不能早于项目录入日期（{}）", iso(project.lead_on)));
+                    errors.add(
+                        "date",
+                        format!("进展日期不能早于项目录入日期（{}）", iso(project.lead_on)),
+                    );
                     None
                 }
                 Some(d) => Some(d),
@@ -561,7 +615,10 @@ pub fn input_of(p: &Project) -> ProjectInput {
         currency: p.total_investment.currency.code().to_string(),
         land_area: p.land_area.map(|a| a.mu_plain()).unwrap_or_default(),
         land_area_m2: String::new(),
-        building_area: p.building_area.map(|a| a.m2.to_string()).unwrap_or_default(),
+        building_area: p
+            .building_area
+            .map(|a| a.m2.to_string())
+            .unwrap_or_default(),
         expected_output: p.expected_output.map(|m| m.wan_plain()).unwrap_or_default(),
         expected_tax: p.expected_tax.map(|m| m.wan_plain()).unwrap_or_default(),
         jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
@@ -572,4 +629,3 @@ pub fn input_of(p: &Project) -> ProjectInput {
         notes: p.notes.clone().unwrap_or_default(),
     }
 }
-

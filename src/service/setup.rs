@@ -11,12 +11,24 @@ use crate::store::{audit, now_text, units, users};
 use serde_json::json;
 
 impl App {
-    pub async fn add_unit(&self, code: &str, name: &str, parent_code: Option<&str>) -> Result<UnitId> {
+    pub async fn add_unit(
+        &self,
+        code: &str,
+        name: &str,
+        parent_code: Option<&str>,
+    ) -> Result<UnitId> {
         let code = code.trim();
         let name = name.trim();
         let mut errors = Invalid::default();
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            errors.add("code", "单位代码不能为空，只能由字母、数字、下划线和连字符组成");
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            errors.add(
+                "code",
+                "单位代码不能为空，只能由字母、数字、下划线和连字符组成",
+            );
         }
         if name.is_empty() || name.chars().count() > 50 {
             errors.add("name", "单位名称不能为空，且不超过50个字");
@@ -30,11 +42,9 @@ impl App {
         }
         let parent = match parent_code {
             None => None,
-            Some(pc) => Some(
-                units::by_code(&mut tx, pc)
-                    .await?
-                    .ok_or_else(|| Error::Invalid(Invalid::single("parent", format!("上级单位“{pc}”不存在"))))?,
-            ),
+            Some(pc) => Some(units::by_code(&mut tx, pc).await?.ok_or_else(|| {
+                Error::Invalid(Invalid::single("parent", format!("上级单位“{pc}”不存在")))
+            })?),
         };
         let now = now_text();
         let unit = units::insert(&mut tx, code, name, parent.as_ref(), &now).await?;
@@ -67,7 +77,12 @@ impl App {
     ) -> Result<UserId> {
         let login = login.trim();
         let mut errors = Invalid::default();
-        if login.is_empty() || login.len() > 32 || !login.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+        if login.is_empty()
+            || login.len() > 32
+            || !login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        {
             errors.add("login", "账号须为1到32位字母、数字、下划线或点");
         }
         if name.trim().is_empty() {
@@ -89,9 +104,9 @@ impl App {
         if users::by_login(&mut tx, login).await?.is_some() {
             return Err(Error::Conflict(format!("账号“{login}”已存在")));
         }
-        let unit = units::by_code(&mut tx, unit_code)
-            .await?
-            .ok_or_else(|| Error::Invalid(Invalid::single("unit", format!("单位“{unit_code}”不存在"))))?;
+        let unit = units::by_code(&mut tx, unit_code).await?.ok_or_else(|| {
+            Error::Invalid(Invalid::single("unit", format!("单位“{unit_code}”不存在")))
+        })?;
         let now = now_text();
         let id = users::insert(
             &mut tx,
@@ -137,8 +152,15 @@ impl App {
         }
         self.add_unit("root", "本级单位", None).await?;
         let password = generated_password()?;
-        self.add_user("sysadmin", "系统管理员", Role::Sysadmin, "root", &password, true)
-            .await?;
+        self.add_user(
+            "sysadmin",
+            "系统管理员",
+            Role::Sysadmin,
+            "root",
+            &password,
+            true,
+        )
+        .await?;
         Ok(Some(("sysadmin".into(), password)))
     }
 }

@@ -48,7 +48,11 @@ pub struct AuditRow {
 }
 
 /// The entries about one entity (used by tests and, later, the auditor's screens).
-pub async fn for_entity(conn: &mut Conn, entity: &str, entity_id: &str) -> sqlx::Result<Vec<AuditRow>> {
+pub async fn for_entity(
+    conn: &mut Conn,
+    entity: &str,
+    entity_id: &str,
+) -> sqlx::Result<Vec<AuditRow>> {
     sqlx::query(
         "SELECT id, at, actor_login, action, entity, entity_id, before_json, after_json \
          FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id",

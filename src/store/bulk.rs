@@ -79,7 +79,8 @@ pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Res
             };
             b.push(", ").bind(Bind::Int(p.unit_id));
             b.push(", ").bind(Bind::Text(p.stage.into()));
-            b.push(", ").bind(Bind::OptText(p.paused_from.map(String::from)));
+            b.push(", ")
+                .bind(Bind::OptText(p.paused_from.map(String::from)));
             b.push(", ").bind(Bind::Text(p.stage_since.clone()));
             b.push(", ").bind(Bind::Text(p.lead_on.clone()));
             for e in &p.entries {
@@ -115,8 +116,10 @@ pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sq
             }
             b.push("(").bind(Bind::Int(e.project_id));
             b.push(", ").bind(Bind::Text(e.kind.into()));
-            b.push(", ").bind(Bind::OptText(e.from_stage.map(String::from)));
-            b.push(", ").bind(Bind::OptText(e.to_stage.map(String::from)));
+            b.push(", ")
+                .bind(Bind::OptText(e.from_stage.map(String::from)));
+            b.push(", ")
+                .bind(Bind::OptText(e.to_stage.map(String::from)));
             b.push(", ").bind(Bind::Text(e.effective_date.clone()));
             b.push(", ").bind(Bind::OptText(e.body.clone()));
             b.push(", ").bind(Bind::Int(e.actor_id));
@@ -135,7 +138,11 @@ pub async fn insert_grams(conn: &mut Conn, rows: &[(i64, i64)]) -> sqlx::Result<
             if i > 0 {
                 b.push(", ");
             }
-            b.push("(").bind(Bind::Int(*gram)).push(", ").bind(Bind::Int(*project)).push(")");
+            b.push("(")
+                .bind(Bind::Int(*gram))
+                .push(", ")
+                .bind(Bind::Int(*project))
+                .push(")");
         }
         b.query().execute(&mut *conn).await?;
     }

@@ -74,7 +74,11 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -87,7 +91,9 @@ impl Db {
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                      COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&self.pool)
+                    .await?;
             }
         }
         Ok(())

@@ -122,14 +122,18 @@ fn date_col(row: &sqlx::any::AnyRow, col: &str) -> sqlx::Result<Date> {
 fn opt_date_col(row: &sqlx::any::AnyRow, col: &str) -> sqlx::Result<Option<Date>> {
     match row.try_get::<Option<String>, _>(col)? {
         None => Ok(None),
-        Some(text) => parse_date(&text).map(Some).ok_or_else(|| decode_err(col, &text)),
+        Some(text) => parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| decode_err(col, &text)),
     }
 }
 
 fn stage_col(row: &sqlx::any::AnyRow, col: &str) -> sqlx::Result<Option<Stage>> {
     match row.try_get::<Option<String>, _>(col)? {
         None => Ok(None),
-        Some(text) => Stage::parse(&text).map(Some).ok_or_else(|| decode_err(col, &text)),
+        Some(text) => Stage::parse(&text)
+            .map(Some)
+            .ok_or_else(|| decode_err(col, &text)),
     }
 }
 
@@ -160,7 +164,9 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
             .try_get::<Option<String>, _>("channel")?
             .and_then(|c| Channel::parse(&c)),
         total_investment: Money::new(row.try_get("total_investment_yuan")?, currency),
-        land_area: row.try_get::<Option<i64>, _>("land_area_m2")?.map(Area::from_m2),
+        land_area: row
+            .try_get::<Option<i64>, _>("land_area_m2")?
+            .map(Area::from_m2),
         building_area: row
             .try_get::<Option<i64>, _>("building_area_m2")?
             .map(Area::from_m2),
@@ -207,13 +213,15 @@ pub async fn by_id(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<Projec
 
 /// The unit path of a project (for scope checks before loading everything).
 pub async fn unit_path_of(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<UnitPath>> {
-    Ok(sqlx::query("SELECT u.path FROM projects p JOIN units u ON u.id = p.unit_id WHERE p.id = $1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .map(|r| r.try_get::<String, _>("path"))
-        .transpose()?
-        .map(UnitPath))
+    Ok(sqlx::query(
+        "SELECT u.path FROM projects p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| r.try_get::<String, _>("path"))
+    .transpose()?
+    .map(UnitPath))
 }
 
 fn opt_money_yuan(m: Option<Money>) -> Option<i64> {
@@ -329,7 +337,11 @@ async fn replace_grams(
             if i > 0 {
                 b.push(", ");
             }
-            b.push("(").bind(Bind::Int(*g)).push(", ").bind(Bind::Int(id.0)).push(")");
+            b.push("(")
+                .bind(Bind::Int(*g))
+                .push(", ")
+                .bind(Bind::Int(id.0))
+                .push(")");
         }
         b.query().execute(&mut *conn).await?;
     }
@@ -389,7 +401,8 @@ pub async fn apply_transition(
             land_grant_date,
         } => {
             if let Some(code) = credit_code {
-                b.push(", credit_code = ").bind(Bind::Text(code.to_string()));
+                b.push(", credit_code = ")
+                    .bind(Bind::Text(code.to_string()));
             }
             if let Some(d) = land_grant_date {
                 b.push(", land_grant_date = ").bind(Bind::Text(iso(*d)));
@@ -408,7 +421,12 @@ pub async fn apply_transition(
 }
 
 /// Moves `last_progress_on` forward for a note, bumping the version.
-pub async fn touch_progress(conn: &mut Conn, id: ProjectId, date: Date, now: &str) -> sqlx::Result<()> {
+pub async fn touch_progress(
+    conn: &mut Conn,
+    id: ProjectId,
+    date: Date,
+    now: &str,
+) -> sqlx::Result<()> {
     let d = iso(date);
     sqlx::query(
         "UPDATE projects SET last_progress_on = CASE WHEN last_progress_on > $1 THEN last_progress_on ELSE $1 END, \
@@ -441,9 +459,14 @@ impl EventKind {
         }
     }
     fn parse(key: &str) -> Option<EventKind> {
-        [EventKind::Created, EventKind::Transition, EventKind::Note, EventKind::Edited]
-            .into_iter()
-            .find(|k| k.key() == key)
+        [
+            EventKind::Created,
+            EventKind::Transition,
+            EventKind::Note,
+            EventKind::Edited,
+        ]
+        .into_iter()
+        .find(|k| k.key() == key)
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -542,7 +565,13 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [Sort::Updated, Sort::Investment, Sort::LeadOn, Sort::Stale, Sort::Name];
+    pub const ALL: [Sort; 5] = [
+        Sort::Updated,
+        Sort::Investment,
+        Sort::LeadOn,
+        Sort::Stale,
+        Sort::Name,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             Sort::Updated => "updated",
@@ -597,10 +626,12 @@ fn push_where(b: &mut SqlBuilder, f: &ListFilter) {
         .bind(Bind::Text(f.unit_path.subtree_pattern()))
         .push(")");
     if let Some(stage) = f.stage {
-        b.push(" AND p.stage = ").bind(Bind::Text(stage.key().into()));
+        b.push(" AND p.stage = ")
+            .bind(Bind::Text(stage.key().into()));
     }
     if let Some(ind) = f.industry {
-        b.push(" AND p.industry_code = ").bind(Bind::Text(ind.code().into()));
+        b.push(" AND p.industry_code = ")
+            .bind(Bind::Text(ind.code().into()));
     }
     if let Some(band) = f.band {
         let min = band.min_yuan();
@@ -623,14 +654,19 @@ fn push_where(b: &mut SqlBuilder, f: &ListFilter) {
         Some(Batch::Producing) => "p.production_on",
         None => "p.lead_on",
     };
-    if matches!(f.batch, Some(Batch::Signed | Batch::Started | Batch::Producing)) {
+    if matches!(
+        f.batch,
+        Some(Batch::Signed | Batch::Started | Batch::Producing)
+    ) {
         b.push(&format!(" AND {date_col} IS NOT NULL"));
     }
     if let Some(from) = f.from {
-        b.push(&format!(" AND {date_col} >= ")).bind(Bind::Text(iso(from)));
+        b.push(&format!(" AND {date_col} >= "))
+            .bind(Bind::Text(iso(from)));
     }
     if let Some(to) = f.to {
-        b.push(&format!(" AND {date_col} <= ")).bind(Bind::Text(iso(to)));
+        b.push(&format!(" AND {date_col} <= "))
+            .bind(Bind::Text(iso(to)));
     }
     if let Some(q) = &f.query {
         if !q.grams.is_empty() {
@@ -641,7 +677,10 @@ fn push_where(b: &mut SqlBuilder, f: &ListFilter) {
                 }
                 b.bind(Bind::Int(*g));
             }
-            b.push(&format!(") GROUP BY project_id HAVING COUNT(*) = {})", q.grams.len()));
+            b.push(&format!(
+                ") GROUP BY project_id HAVING COUNT(*) = {})",
+                q.grams.len()
+            ));
         }
         b.push(" AND p.search_text LIKE ")
             .bind(Bind::Text(q.like_pattern()))
@@ -684,5 +723,10 @@ pub async fn page(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Vec<Project>>
         .bind(Bind::Int(f.per_page))
         .push(" OFFSET ")
         .bind(Bind::Int((f.page - 1).max(0) * f.per_page));
-    b.query().fetch_all(conn).await?.iter().map(from_row).collect()
+    b.query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }

@@ -87,13 +87,15 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> sqlx::Result<Option<Unit>> 
 
 /// The unit and everything below it, in tree order.
 pub async fn subtree(conn: &mut Conn, root: &UnitPath) -> sqlx::Result<Vec<Unit>> {
-    sqlx::query("SELECT id, code, name, parent_id, path FROM units WHERE path LIKE $1 ORDER BY path")
-        .bind(root.subtree_pattern())
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    sqlx::query(
+        "SELECT id, code, name, parent_id, path FROM units WHERE path LIKE $1 ORDER BY path",
+    )
+    .bind(root.subtree_pattern())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub async fn count(conn: &mut Conn) -> sqlx::Result<i64> {

@@ -24,7 +24,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
         id: UserId(row.try_get("id")?),
         login: row.try_get("login")?,
         name: row.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
         unit_id: UnitId(row.try_get("unit_id")?),
         unit_path: UnitPath(row.try_get("unit_path")?),
         password_hash: row.try_get("password_hash")?,

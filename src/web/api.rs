@@ -34,9 +34,8 @@ type ApiResult<T> = Result<T, ApiError>;
 
 /// Parses a JSON body ourselves so a malformed one is a problem+json, not a bare text error.
 fn parse_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(format!("请求体不是有效的 JSON 或字段类型不对：{e}"))
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("请求体不是有效的 JSON 或字段类型不对：{e}")))
 }
 
 #[derive(Deserialize)]
@@ -58,7 +57,11 @@ async fn sign_in(State(app): State<App>, body: Bytes) -> ApiResult<Response> {
     .into_response())
 }
 
-async fn sign_out(State(app): State<App>, headers: HeaderMap, ApiUser(actor): ApiUser) -> ApiResult<StatusCode> {
+async fn sign_out(
+    State(app): State<App>,
+    headers: HeaderMap,
+    ApiUser(actor): ApiUser,
+) -> ApiResult<StatusCode> {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -78,7 +81,11 @@ struct ListBody {
     sums: Totals,
 }
 
-async fn list(State(app): State<App>, ApiUser(actor): ApiUser, Query(params): Query<ListParams>) -> ApiResult<Json<ListBody>> {
+async fn list(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Json<ListBody>> {
     let page = app.list_projects(&actor, &params).await?;
     Ok(Json(ListBody {
         total: page.totals.count,
@@ -157,12 +164,23 @@ impl ProjectJson {
         }
         num(&self.building_area_m2, &mut base.building_area);
         for (field, value, slot) in [
-            ("expected_output", self.expected_output, &mut base.expected_output),
+            (
+                "expected_output",
+                self.expected_output,
+                &mut base.expected_output,
+            ),
             ("expected_tax", self.expected_tax, &mut base.expected_tax),
         ] {
             if let Some(v) = value {
                 if let Some(m) = v.filter(|m| m.currency != Currency::Cny) {
-                    errors.add(field, format!("{}须以人民币（CNY）计，收到 {}", crate::domain::glossary::field_label(field), m.currency.code()));
+                    errors.add(
+                        field,
+                        format!(
+                            "{}须以人民币（CNY）计，收到 {}",
+                            crate::domain::glossary::field_label(field),
+                            m.currency.code()
+                        ),
+                    );
                 }
                 *slot = v.map(wan_of).unwrap_or_default();
             }
@@ -179,7 +197,11 @@ impl ProjectJson {
     }
 }
 
-async fn create(State(app): State<App>, ApiUser(actor): ApiUser, body: Bytes) -> ApiResult<Response> {
+async fn create(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
     let body: ProjectJson = parse_body(&body)?;
     let mut errors = Invalid::default();
     let mut input = body.apply(ProjectInput::default(), &mut errors);
@@ -189,21 +211,48 @@ async fn create(State(app): State<App>, ApiUser(actor): ApiUser, body: Bytes) ->
     if !errors.is_empty() {
         return Err(ApiError(errors.into()));
     }
-    let project = app.create_project(&actor, &input, body.lead_on.as_deref().unwrap_or("")).await?;
-    Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, format!("/api/v1/projects/{}", project.id))], Json(project)).into_response())
+    let project = app
+        .create_project(&actor, &input, body.lead_on.as_deref().unwrap_or(""))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/projects/{}", project.id),
+        )],
+        Json(project),
+    )
+        .into_response())
 }
 
-async fn show(State(app): State<App>, ApiUser(actor): ApiUser, Path(id): Path<i64>) -> ApiResult<Json<Project>> {
+async fn show(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Project>> {
     Ok(Json(app.get_project(&actor, ProjectId(id)).await?))
 }
 
-async fn patch(State(app): State<App>, ApiUser(actor): ApiUser, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Project>> {
+async fn patch(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Project>> {
     let body: ProjectJson = parse_body(&body)?;
     let Some(version) = body.version else {
-        return Err(ApiError(Invalid::single("version", "修改须携带当前版本号 version（防止覆盖他人的修改）").into()));
+        return Err(ApiError(
+            Invalid::single(
+                "version",
+                "修改须携带当前版本号 version（防止覆盖他人的修改）",
+            )
+            .into(),
+        ));
     };
     if body.lead_on.is_some() {
-        return Err(ApiError(Invalid::single("lead_on", "录入日期创建后不能修改").into()));
+        return Err(ApiError(
+            Invalid::single("lead_on", "录入日期创建后不能修改").into(),
+        ));
     }
     let current = app.get_project(&actor, ProjectId(id)).await?;
     let mut errors = Invalid::default();
@@ -211,7 +260,10 @@ async fn patch(State(app): State<App>, ApiUser(actor): ApiUser, Path(id): Path<i
     if !errors.is_empty() {
         return Err(ApiError(errors.into()));
     }
-    Ok(Json(app.update_project(&actor, ProjectId(id), &input, version).await?))
+    Ok(Json(
+        app.update_project(&actor, ProjectId(id), &input, version)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -231,21 +283,36 @@ struct TransitionJson {
     version: Option<i64>,
 }
 
-async fn transition(State(app): State<App>, ApiUser(actor): ApiUser, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Project>> {
+async fn transition(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Project>> {
     let body: TransitionJson = parse_body(&body)?;
     let input = TransitionInput {
         to: body.to,
         date: body.date,
         contract_amount: body.contract_amount.map(wan_of).unwrap_or_default(),
-        contract_currency: body.contract_amount.map(|m| m.currency.code().to_string()).unwrap_or_default(),
+        contract_currency: body
+            .contract_amount
+            .map(|m| m.currency.code().to_string())
+            .unwrap_or_default(),
         credit_code: body.credit_code,
         land_grant_date: body.land_grant_date,
         reason: body.reason,
     };
-    Ok(Json(app.transition_project(&actor, ProjectId(id), &input, body.version).await?))
+    Ok(Json(
+        app.transition_project(&actor, ProjectId(id), &input, body.version)
+            .await?,
+    ))
 }
 
-async fn events(State(app): State<App>, ApiUser(actor): ApiUser, Path(id): Path<i64>) -> ApiResult<Json<serde_json::Value>> {
+async fn events(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<serde_json::Value>> {
     let items: Vec<Event> = app.project_events(&actor, ProjectId(id)).await?;
     Ok(Json(serde_json::json!({ "items": items })))
 }
@@ -259,8 +326,15 @@ struct NoteJson {
     date: String,
 }
 
-async fn note(State(app): State<App>, ApiUser(actor): ApiUser, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+async fn note(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let body: NoteJson = parse_body(&body)?;
-    let event = app.add_note(&actor, ProjectId(id), &body.body, &body.date).await?;
+    let event = app
+        .add_note(&actor, ProjectId(id), &body.body, &body.date)
+        .await?;
     Ok((StatusCode::CREATED, Json(event)).into_response())
 }

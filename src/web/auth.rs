@@ -55,11 +55,17 @@ impl FromRequestParts<App> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let unauthorized = || ApiError(Error::Unauthorized("请先登录：缺少有效的访问令牌（Authorization: Bearer）".into()));
+        let unauthorized = || {
+            ApiError(Error::Unauthorized(
+                "请先登录：缺少有效的访问令牌（Authorization: Bearer）".into(),
+            ))
+        };
         let token = bearer_token(parts).ok_or_else(unauthorized)?;
         match app.actor_for_token(&token).await? {
             Some(actor) => Ok(ApiUser(actor)),
-            None => Err(ApiError(Error::Unauthorized("访问令牌无效或已过期，请重新登录".into()))),
+            None => Err(ApiError(Error::Unauthorized(
+                "访问令牌无效或已过期，请重新登录".into(),
+            ))),
         }
     }
 }

@@ -51,8 +51,7 @@ impl From<Error> for ApiError {
 impl ApiError {
     pub fn bad_request(detail: impl Into<String>) -> ApiError {
         ApiError(Error::Invalid(crate::domain::validation::Invalid::single(
-            "body",
-            detail,
+            "body", detail,
         )))
     }
 }

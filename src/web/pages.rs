@@ -10,11 +10,11 @@ use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
 use crate::service::projects::{ListParams, input_of};
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -30,8 +30,14 @@ pub fn routes() -> Router<App> {
 }
 
 fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
-    let secure = if app.config.secure_cookies { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+    let secure = if app.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
 }
 
 async fn login_form(State(app): State<App>, headers: HeaderMap) -> Response {
@@ -41,7 +47,12 @@ async fn login_form(State(app): State<App>, headers: HeaderMap) -> Response {
     {
         return Redirect::to("/projects").into_response();
     }
-    LoginPage { layout: Layout::default(), login: String::new(), error: None }.into_response()
+    LoginPage {
+        layout: Layout::default(),
+        login: String::new(),
+        error: None,
+    }
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -54,7 +65,15 @@ struct LoginForm {
 
 async fn login(State(app): State<App>, Form(form): Form<LoginForm>) -> Response {
     let refuse = |message: String, status: StatusCode| {
-        (status, LoginPage { layout: Layout::default(), login: form.login.clone(), error: Some(message) }).into_response()
+        (
+            status,
+            LoginPage {
+                layout: Layout::default(),
+                login: form.login.clone(),
+                error: Some(message),
+            },
+        )
+            .into_response()
     };
     if form.login.trim().is_empty() || form.password.is_empty() {
         return refuse("请输入账号和密码".into(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -71,7 +90,11 @@ async fn login(State(app): State<App>, Form(form): Form<LoginForm>) -> Response 
 
 async fn logout(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
     app.sign_out(&user.token, &user.actor).await?;
-    Ok(([(header::SET_COOKIE, session_cookie(&app, "", 0))], Redirect::to("/login")).into_response())
+    Ok((
+        [(header::SET_COOKIE, session_cookie(&app, "", 0))],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 async fn list(
@@ -80,23 +103,44 @@ async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
-    let choices = app.form_choices(actor).await.map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
+    let choices = app
+        .form_choices(actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
     let (page, error, status) = match app.list_projects(actor, &params).await {
         Ok(p) => (Some(p), None, StatusCode::OK),
         Err(Error::Invalid(inv)) => (None, Some(inv.summary()), StatusCode::UNPROCESSABLE_ENTITY),
         Err(e) => return Err(PageError::App(e, Some(Layout::of(actor)))),
     };
-    let view = ProjectListPage::build(actor, params, page, &choices, error, app.today(), app.config.usd_rate_e4);
+    let view = ProjectListPage::build(
+        actor,
+        params,
+        page,
+        &choices,
+        error,
+        app.today(),
+        app.config.usd_rate_e4,
+    );
     Ok((status, view).into_response())
 }
 
 async fn new_form(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
     let actor = &user.actor;
-    let choices = app.form_choices(actor).await.map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
+    let choices = app
+        .form_choices(actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
     if !actor.role.writes_projects() {
-        return Err(PageError::App(Error::Forbidden("您的角色不能录入招商项目".into()), Some(Layout::of(actor))));
+        return Err(PageError::App(
+            Error::Forbidden("您的角色不能录入招商项目".into()),
+            Some(Layout::of(actor)),
+        ));
     }
-    let input = ProjectInput { unit_id: actor.unit_id.to_string(), officer_id: actor.id.to_string(), ..ProjectInput::default() };
+    let input = ProjectInput {
+        unit_id: actor.unit_id.to_string(),
+        officer_id: actor.id.to_string(),
+        ..ProjectInput::default()
+    };
     Ok(ProjectFormPage::build(
         actor,
         "录入新项目".into(),
@@ -178,9 +222,25 @@ async fn render_detail(
 ) -> Result<ProjectDetailPage, PageError> {
     let actor = &user.actor;
     let layout = || Some(Layout::of(actor));
-    let project = app.get_project(actor, id).await.map_err(|e| PageError::App(e, layout()))?;
-    let events = app.project_events(actor, id).await.map_err(|e| PageError::App(e, layout()))?;
-    Ok(ProjectDetailPage::build(actor, &project, &events, app.today(), app.config.usd_rate_e4, failed, note, flash, problem))
+    let project = app
+        .get_project(actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
+    let events = app
+        .project_events(actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
+    Ok(ProjectDetailPage::build(
+        actor,
+        &project,
+        &events,
+        app.today(),
+        app.config.usd_rate_e4,
+        failed,
+        note,
+        flash,
+        problem,
+    ))
 }
 
 async fn detail(
@@ -189,17 +249,36 @@ async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
-    let page = render_detail(&app, &user, ProjectId(id), None, None, flash_text(q.msg.as_deref()), None).await?;
+    let page = render_detail(
+        &app,
+        &user,
+        ProjectId(id),
+        None,
+        None,
+        flash_text(q.msg.as_deref()),
+        None,
+    )
+    .await?;
     Ok(page.into_response())
 }
 
-async fn edit_form(State(app): State<App>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn edit_form(
+    State(app): State<App>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     let actor = &user.actor;
     let layout = || Some(Layout::of(actor));
     if !actor.role.writes_projects() {
-        return Err(PageError::App(Error::Forbidden("您的角色不能修改招商项目".into()), layout()));
+        return Err(PageError::App(
+            Error::Forbidden("您的角色不能修改招商项目".into()),
+            layout(),
+        ));
     }
-    let project = app.get_project(actor, ProjectId(id)).await.map_err(|e| PageError::App(e, layout()))?;
+    let project = app
+        .get_project(actor, ProjectId(id))
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
     let choices = app.form_choices(actor).await?;
     Ok(ProjectFormPage::build(
         actor,
@@ -225,10 +304,16 @@ async fn update(
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
     let version: i64 = body.version.trim().parse().unwrap_or(-1);
-    let result = app.update_project(actor, ProjectId(id), &body.input, version).await;
+    let result = app
+        .update_project(actor, ProjectId(id), &body.input, version)
+        .await;
     let (errors, notice, status) = match result {
         Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?msg=saved")).into_response()),
-        Err(Error::Invalid(errors)) => (errors, "有信息填写不正确，请按提示修改后重新提交。".to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Error::Invalid(errors)) => (
+            errors,
+            "有信息填写不正确，请按提示修改后重新提交。".to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(Error::Conflict(m)) => (Invalid::default(), m, StatusCode::CONFLICT),
         Err(e) => return Err(PageError::App(e, Some(Layout::of(actor)))),
     };
@@ -264,14 +349,35 @@ async fn transition(
     Form(body): Form<TransitionBody>,
 ) -> Result<Response, PageError> {
     let version = body.version.trim().parse::<i64>().ok();
-    match app.transition_project(&user.actor, ProjectId(id), &body.input, version).await {
+    match app
+        .transition_project(&user.actor, ProjectId(id), &body.input, version)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?msg=moved")).into_response()),
         Err(Error::Invalid(errors)) => {
-            let page = render_detail(&app, &user, ProjectId(id), Some((body.input, errors)), None, None, Some("阶段未变更：请按提示修改后重新提交。".into())).await?;
+            let page = render_detail(
+                &app,
+                &user,
+                ProjectId(id),
+                Some((body.input, errors)),
+                None,
+                None,
+                Some("阶段未变更：请按提示修改后重新提交。".into()),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(Error::Conflict(m)) => {
-            let page = render_detail(&app, &user, ProjectId(id), Some((body.input, Invalid::default())), None, None, Some(m)).await?;
+            let page = render_detail(
+                &app,
+                &user,
+                ProjectId(id),
+                Some((body.input, Invalid::default())),
+                None,
+                None,
+                Some(m),
+            )
+            .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
@@ -292,10 +398,22 @@ async fn add_note(
     Path(id): Path<i64>,
     Form(note): Form<NoteBody>,
 ) -> Result<Response, PageError> {
-    match app.add_note(&user.actor, ProjectId(id), &note.body, &note.date).await {
+    match app
+        .add_note(&user.actor, ProjectId(id), &note.body, &note.date)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?msg=noted")).into_response()),
         Err(Error::Invalid(errors)) => {
-            let page = render_detail(&app, &user, ProjectId(id), None, Some((note.body, note.date, errors)), None, Some("进展未记录：请按提示修改。".into())).await?;
+            let page = render_detail(
+                &app,
+                &user,
+                ProjectId(id),
+                None,
+                Some((note.body, note.date, errors)),
+                None,
+                Some("进展未记录：请按提示修改。".into()),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),

@@ -2,7 +2,7 @@
 
 use crate::domain::area::Area;
 use crate::domain::channel::Channel;
-use crate::domain::dates::{days_between, iso};
+use crate::domain::dates::{days_between, iso, shanghai_minute};
 use crate::domain::industry::DIVISIONS;
 use crate::domain::money::{Currency, Money, format_big};
 use crate::domain::project::{Band, Batch, ProjectInput};
@@ -111,7 +111,11 @@ impl ProjectRow {
             stage_key: p.stage.key(),
             stage_label: p.stage.label(),
             unit_name: p.unit_name.clone(),
-            industry: p.industry().map(|i| i.name()).unwrap_or_default().to_string(),
+            industry: p
+                .industry()
+                .map(|i| i.name())
+                .unwrap_or_default()
+                .to_string(),
             investment: p.total_investment.display(),
             big: is_big(p.total_investment, usd_rate_e4),
             lead_on: iso(p.lead_on),
@@ -180,7 +184,10 @@ impl ProjectListPage {
     ) -> ProjectListPage {
         let (rows, count, cny, usd, current, pages) = match &page {
             Some(p) => (
-                p.items.iter().map(|x| ProjectRow::of(x, today, usd_rate_e4)).collect(),
+                p.items
+                    .iter()
+                    .map(|x| ProjectRow::of(x, today, usd_rate_e4))
+                    .collect(),
                 p.totals.count,
                 p.totals.cny_yuan,
                 p.totals.usd_yuan,
@@ -227,17 +234,36 @@ impl ProjectListPage {
             pages,
             prev_href: (current > 1).then(|| link_to(current - 1)),
             next_href: (current < pages).then(|| link_to(current + 1)),
-            stages: opts(Stage::ALL.iter().map(|s| (s.key().into(), s.label().into())), &params.stage),
+            stages: opts(
+                Stage::ALL
+                    .iter()
+                    .map(|s| (s.key().into(), s.label().into())),
+                &params.stage,
+            ),
             units: opts(
                 choices.units.iter().map(|u| {
-                    (u.id.to_string(), format!("{}{}", "　".repeat(u.depth()), u.name))
+                    (
+                        u.id.to_string(),
+                        format!("{}{}", "　".repeat(u.depth()), u.name),
+                    )
                 }),
                 &params.unit,
             ),
             industries: industry_opts(&params.industry),
-            bands: opts(Band::ALL.iter().map(|b| (b.key().into(), b.label().into())), &params.band),
-            batches: opts(Batch::ALL.iter().map(|b| (b.key().into(), b.label().into())), &params.batch),
-            sorts: opts(Sort::ALL.iter().map(|s| (s.key().into(), s.label().into())), &params.sort),
+            bands: opts(
+                Band::ALL.iter().map(|b| (b.key().into(), b.label().into())),
+                &params.band,
+            ),
+            batches: opts(
+                Batch::ALL
+                    .iter()
+                    .map(|b| (b.key().into(), b.label().into())),
+                &params.batch,
+            ),
+            sorts: opts(
+                Sort::ALL.iter().map(|s| (s.key().into(), s.label().into())),
+                &params.sort,
+            ),
             quick,
             error,
             can_write: actor.role.writes_projects(),
@@ -287,17 +313,35 @@ impl ProjectFormPage {
         } else {
             input.unit_id.clone()
         };
-        let person = |u: &crate::store::users::UserRecord| (u.id.to_string(), format!("{}（{}）", u.name, u.login));
+        let person = |u: &crate::store::users::UserRecord| {
+            (u.id.to_string(), format!("{}（{}）", u.name, u.login))
+        };
         ProjectFormPage {
             layout: Layout::of(actor),
             industries: industry_opts(&input.industry_code),
-            channels: opts(Channel::ALL.iter().map(|c| (c.key().into(), c.label().into())), &input.channel),
+            channels: opts(
+                Channel::ALL
+                    .iter()
+                    .map(|c| (c.key().into(), c.label().into())),
+                &input.channel,
+            ),
             currencies: opts(
-                [Currency::Cny, Currency::Usd].iter().map(|c| (c.code().into(), c.wan_label().into())),
-                if input.currency.is_empty() { "CNY" } else { &input.currency },
+                [Currency::Cny, Currency::Usd]
+                    .iter()
+                    .map(|c| (c.code().into(), c.wan_label().into())),
+                if input.currency.is_empty() {
+                    "CNY"
+                } else {
+                    &input.currency
+                },
             ),
             units: opts(
-                choices.units.iter().map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth()), u.name))),
+                choices.units.iter().map(|u| {
+                    (
+                        u.id.to_string(),
+                        format!("{}{}", "　".repeat(u.depth()), u.name),
+                    )
+                }),
                 &unit_current,
             ),
             officers: opts(choices.officers.iter().map(person), &input.officer_id),
@@ -353,7 +397,8 @@ pub struct ProjectView {
 }
 
 fn or_dash(v: Option<String>) -> String {
-    v.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".to_string())
+    v.filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".to_string())
 }
 
 fn area_text(a: Option<Area>) -> String {
@@ -431,7 +476,10 @@ impl EventView {
         };
         let mut facts = Vec::new();
         if let Some(f) = &e.facts {
-            if let Some(m) = f.get("contract_amount").and_then(|v| serde_json::from_value::<Money>(v.clone()).ok()) {
+            if let Some(m) = f
+                .get("contract_amount")
+                .and_then(|v| serde_json::from_value::<Money>(v.clone()).ok())
+            {
                 facts.push(format!("合同金额 {}", m.display()));
             }
             if let Some(c) = f.get("credit_code").and_then(|v| v.as_str()) {
@@ -448,7 +496,7 @@ impl EventView {
             body: e.body.clone().unwrap_or_default(),
             facts,
             actor: e.actor_name.clone().unwrap_or_else(|| "系统".into()),
-            recorded_at: e.recorded_at.replace('T', " ").trim_end_matches('Z').to_string(),
+            recorded_at: shanghai_minute(&e.recorded_at),
         }
     }
 }
@@ -513,10 +561,24 @@ impl ProjectDetailPage {
                 .map(|to| {
                     let movement = project.stage.check_move(to, project.paused_from).ok();
                     let (open, input, errors) = match &failed {
-                        Some((input, errors)) if input.to == to.key() => (true, input.clone(), errors.clone()),
-                        _ => (false, TransitionInput { to: to.key().into(), date: iso(today), ..TransitionInput::default() }, Invalid::default()),
+                        Some((input, errors)) if input.to == to.key() => {
+                            (true, input.clone(), errors.clone())
+                        }
+                        _ => (
+                            false,
+                            TransitionInput {
+                                to: to.key().into(),
+                                date: iso(today),
+                                ..TransitionInput::default()
+                            },
+                            Invalid::default(),
+                        ),
                     };
-                    let currency = if input.contract_currency.is_empty() { project.total_investment.currency.code().to_string() } else { input.contract_currency.clone() };
+                    let currency = if input.contract_currency.is_empty() {
+                        project.total_investment.currency.code().to_string()
+                    } else {
+                        input.contract_currency.clone()
+                    };
                     MoveForm {
                         to_key: to.key(),
                         to_label: to.label(),
@@ -532,7 +594,9 @@ impl ProjectDetailPage {
                         needs_reason: matches!(movement, Some(Move::Pause | Move::Close)),
                         open,
                         currencies: opts(
-                            [Currency::Cny, Currency::Usd].iter().map(|c| (c.code().into(), c.wan_label().into())),
+                            [Currency::Cny, Currency::Usd]
+                                .iter()
+                                .map(|c| (c.code().into(), c.wan_label().into())),
                             &currency,
                         ),
                         input,
@@ -543,7 +607,8 @@ impl ProjectDetailPage {
         } else {
             Vec::new()
         };
-        let (note_body, note_date, note_errors) = note.unwrap_or_else(|| (String::new(), iso(today), Invalid::default()));
+        let (note_body, note_date, note_errors) =
+            note.unwrap_or_else(|| (String::new(), iso(today), Invalid::default()));
         let mut timeline: Vec<EventView> = events.iter().map(EventView::of).collect();
         timeline.reverse();
         ProjectDetailPage {

@@ -50,7 +50,10 @@ async fn fresh_database() -> (String, &'static str, Option<PathBuf>) {
                 .await
                 .expect("create test database");
             admin.close().await;
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
             (format!("{base}/{name}"), "postgres", None)
         }
         _ => {
@@ -89,14 +92,18 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
 }
 
 impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("response");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
         let status = response.status();
         let headers = response.headers().clone();
         let content_type = headers
@@ -104,7 +111,12 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         Reply {
             status,
             content_type,
@@ -116,9 +128,18 @@ impl TestApp {
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, login: &str) -> String {
         let reply = self
-            .post_json("/api/v1/session", None, &serde_json::json!({"login": login, "password": PASSWORD}))
+            .post_json(
+                "/api/v1/session",
+                None,
+                &serde_json::json!({"login": login, "password": PASSWORD}),
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::OK, "sign-in of {login}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in of {login}: {}",
+            reply.text
+        );
         reply.json()["token"].as_str().expect("token").to_string()
     }
 
@@ -130,7 +151,13 @@ impl TestApp {
         self.send(req.body(Body::empty()).expect("request")).await
     }
 
-    pub async fn json_request(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Reply {
+    pub async fn json_request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Reply {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -138,7 +165,8 @@ impl TestApp {
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        self.send(req.body(Body::from(body.to_string())).expect("request")).await
+        self.send(req.body(Body::from(body.to_string())).expect("request"))
+            .await
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
@@ -150,13 +178,20 @@ impl TestApp {
     }
 
     /// Posts an HTML form with a session cookie.
-    pub async fn post_form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Reply {
         let body = serde_urlencoded::to_string(fields).expect("form");
-        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        self.send(req.body(Body::from(body)).expect("request")).await
+        self.send(req.body(Body::from(body)).expect("request"))
+            .await
     }
 
     pub async fn get_page(&self, path: &str, cookie: &str) -> Reply {
@@ -166,9 +201,16 @@ impl TestApp {
 
     /// Signs in through the login form and returns the `Cookie` header value.
     pub async fn cookie(&self, login: &str) -> String {
-        let reply = self.post_form("/login", None, &[("login", login), ("password", PASSWORD)]).await;
+        let reply = self
+            .post_form("/login", None, &[("login", login), ("password", PASSWORD)])
+            .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
-        let set = reply.headers.get(header::SET_COOKIE).expect("cookie").to_str().unwrap();
+        let set = reply
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("cookie")
+            .to_str()
+            .unwrap();
         set.split(';').next().unwrap().to_string()
     }
 
@@ -192,6 +234,11 @@ impl TestApp {
     }
 
     pub async fn transition(&self, token: &str, id: i64, body: Value) -> Reply {
-        self.post_json(&format!("/api/v1/projects/{id}/transitions"), Some(token), &body).await
+        self.post_json(
+            &format!("/api/v1/projects/{id}/transitions"),
+            Some(token),
+            &body,
+        )
+        .await
     }
 }

@@ -1,0 +1,285 @@
+//! In a real headless Chromium: sign in, create a project, move it two stages, read the
+//! timeline, and see a refused form keep what was typed. Screenshots go to target/screenshots/.
+//! Needs `chromium` and `chromedriver` (scripts/test installs them); in CI their absence fails.
+
+mod common;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver {
+    child: Child,
+    port: u16,
+    profile: std::path::PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find_binary(names: &[&str]) -> Option<String> {
+    names.iter().find_map(|name| {
+        let out = Command::new("which").arg(name).output().ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    })
+}
+
+/// Starts chromedriver, or explains why not (a failure in CI, a skip elsewhere).
+async fn start_driver() -> Option<(Driver, String)> {
+    let (Some(driver), Some(browser)) = (
+        find_binary(&["chromedriver"]),
+        find_binary(&["chromium", "chromium-browser"]),
+    ) else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("chromium and chromedriver are required in CI (scripts/test installs them)");
+        }
+        eprintln!("SKIPPED: chromium/chromedriver not installed; run scripts/test to install them");
+        return None;
+    };
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = std::env::temp_dir().join(format!("zs-chromium-{port}"));
+    Some((
+        Driver {
+            child,
+            port,
+            profile,
+        },
+        browser,
+    ))
+}
+
+async fn browser(driver: &Driver, binary: &str) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": binary,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1280,1100", "--lang=zh-CN",
+                format!("--user-data-dir={}", driver.profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a browser session")
+}
+
+async fn serve(t: &common::TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = t.router.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let field = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn choose(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The element's text once it exists (retrying across page loads).
+async fn text_of(c: &Client, css: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never appeared on {}", c.current_url().await.unwrap());
+}
+
+/// Waits until the element shows `expected` (after a form post the old page is still there).
+async fn wait_text(c: &Client, css: &str, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if text == expected {
+                return;
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} shows {last:?}, expected {expected:?}");
+}
+
+async fn screenshot(c: &Client, backend: &str, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{backend}-{name}.png")), png).unwrap();
+}
+
+#[tokio::test]
+async fn an_officer_records_a_project_and_moves_it_two_stages_in_the_browser() {
+    let Some((driver, binary)) = start_driver().await else {
+        return;
+    };
+    let t = common::spawn_app().await;
+    let base = serve(&t).await;
+    let c = browser(&driver, &binary).await;
+
+    // Sign in.
+    c.goto(&format!("{base}/projects")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/login"));
+    fill(&c, "input[name=login]", "officer").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    let summary = text_of(&c, "#summary").await;
+    assert!(summary.contains("个项目，总投资"), "{summary}");
+    screenshot(&c, t.backend, "1-list").await;
+
+    // A bad form keeps what was typed.
+    c.goto(&format!("{base}/projects/new")).await.unwrap();
+    fill(&c, "input[name=name]", "年产3万吨高端钢铁制品项目").await;
+    fill(&c, "input[name=investor_name]", "宁波甬钢金属制品有限公司").await;
+    choose(&c, "select[name=industry_code]", "33").await;
+    fill(&c, "input[name=total_investment]", "1.234567").await;
+    fill(&c, "input[name=land_area]", "45").await;
+    click(&c, "button.primary").await;
+    let problem = text_of(&c, ".project-form .error:not(:empty)").await;
+    assert_eq!(problem, "总投资最多保留4位小数（单位：万元）");
+    let kept = c
+        .find(Locator::Css("input[name=name]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("年产3万吨高端钢铁制品项目"));
+    let kept_amount = c
+        .find(Locator::Css("input[name=total_investment]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept_amount.as_deref(), Some("1.234567"));
+    screenshot(&c, t.backend, "2-refused-form").await;
+
+    // Corrected, it is saved.
+    fill(&c, "input[name=total_investment]", "12000").await;
+    click(&c, "button.primary").await;
+    wait_text(&c, ".flash", "项目已录入。").await;
+    wait_text(&c, "#stage", "线索").await;
+
+    // Two stages on.
+    click(&c, "details.move-advance summary").await;
+    click(&c, "details.move-advance[open] button.primary").await;
+    wait_text(&c, "#stage", "在谈").await;
+    // In 在谈 both 意向签约 and 正式签约 are offered; pick 正式签约 by its summary text.
+    let summaries = c
+        .find_all(Locator::Css("details.move-advance summary"))
+        .await
+        .unwrap();
+    let mut opened = false;
+    for s in summaries {
+        if s.text().await.unwrap().contains("正式签约") {
+            s.click().await.unwrap();
+            opened = true;
+        }
+    }
+    assert!(opened, "正式签约 is offered from 在谈");
+    fill(&c, "details[open] input[name=contract_amount]", "12000").await;
+    click(&c, "details[open] button.primary").await;
+    wait_text(&c, "#stage", "正式签约").await;
+    let timeline = text_of(&c, "#timeline").await;
+    assert!(timeline.contains("在谈 → 正式签约"), "{timeline}");
+    assert!(timeline.contains("合同金额 1.20亿元"), "{timeline}");
+    assert!(timeline.contains("线索 → 在谈"), "{timeline}");
+    assert!(timeline.contains("陈晓东"), "{timeline}");
+    screenshot(&c, t.backend, "3-detail").await;
+
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn another_towns_officer_cannot_open_the_project_by_url() {
+    let Some((driver, binary)) = start_driver().await else {
+        return;
+    };
+    let t = common::spawn_app().await;
+    let base = serve(&t).await;
+    let leader = t.token("leader").await;
+    let park = t
+        .get("/api/v1/projects?unit=2&per_page=1", Some(&leader))
+        .await
+        .json();
+    let id = park["items"][0]["id"].as_i64().unwrap();
+    let c = browser(&driver, &binary).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "input[name=login]", "officer_town1").await;
+    fill(&c, "input[name=password]", "wrong-password").await;
+    click(&c, "button[type=submit]").await;
+    wait_text(&c, ".problem", "账号或密码不正确").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    text_of(&c, "#summary").await;
+    c.goto(&format!("{base}/projects/{id}")).await.unwrap();
+    wait_text(&c, ".problem", "项目不存在，或不在您的管辖范围内").await;
+    c.close().await.unwrap();
+}
