@@ -97,7 +97,7 @@ pub fn group_fixed(value: i64, divisor: i64, decimals: u32) -> String {
     let digits = int_part.to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);

@@ -296,8 +296,8 @@ impl SplitMix {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
     }
 }
 
@@ -346,10 +346,10 @@ fn synthetic(
     today: Date,
     now: &str,
 ) -> (bulk::BulkProject, Vec<bulk::BulkEvent>) {
-    let (industry, products) = *rng.pick(&PRODUCTS);
-    let product = *rng.pick(products);
-    let region = *rng.pick(&REGIONS);
-    let brand = *rng.pick(&BRANDS);
+    let (industry, products) = rng.pick(&PRODUCTS);
+    let product = rng.pick(products);
+    let region = rng.pick(&REGIONS);
+    let brand = rng.pick(&BRANDS);
     let name = match rng.below(3) {
         0 => format!("年产{}万件{product}项目", 1 + rng.below(200)),
         1 => format!("{product}生产基地项目"),
@@ -458,11 +458,11 @@ fn synthetic(
         name,
         investor_name,
         industry_code: industry,
-        channel: *rng.pick(&CHANNELS),
+        channel: rng.pick(&CHANNELS),
         total_investment_yuan: if usd { total / 7 } else { total },
         currency: if usd { "USD" } else { "CNY" },
         land_area_m2: (rng.below(4) > 0).then(|| (10 + rng.below(490) as i64) * 10_000 / 15),
-        unit_id: *rng.pick(unit_ids),
+        unit_id: rng.pick(unit_ids),
         stage: stage.key(),
         paused_from,
         stage_since: iso(since),

@@ -8,7 +8,7 @@ mod views;
 
 use crate::service::App;
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -37,7 +37,7 @@ pub fn router(app: App) -> Router {
         .with_state(app);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from(name),
+            name,
             HeaderValue::from_static(value),
         ));
     }

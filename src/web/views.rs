@@ -42,7 +42,7 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn opts<'a>(items: impl IntoIterator<Item = (String, String)>, current: &'a str) -> Vec<Opt> {
+fn opts(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Opt> {
     items
         .into_iter()
         .map(|(value, label)| Opt {
