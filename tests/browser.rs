@@ -264,12 +264,7 @@ async fn another_towns_officer_cannot_open_the_project_by_url() {
     };
     let t = common::spawn_app().await;
     let base = serve(&t).await;
-    let leader = t.token("leader").await;
-    let park = t
-        .get("/api/v1/projects?unit=2&per_page=1", Some(&leader))
-        .await
-        .json();
-    let id = park["items"][0]["id"].as_i64().unwrap();
+    let id = t.a_park_project().await;
     let c = browser(&driver, &binary).await;
     c.goto(&format!("{base}/login")).await.unwrap();
     fill(&c, "input[name=login]", "officer_town1").await;

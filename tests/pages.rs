@@ -235,12 +235,7 @@ async fn the_list_page_shows_totals_and_the_four_batches() {
 #[tokio::test]
 async fn another_towns_project_answers_not_found_and_pages_carry_security_headers() {
     let t = spawn_app().await;
-    let leader = t.token("leader").await;
-    let park = t
-        .get("/api/v1/projects?unit=2&per_page=1", Some(&leader))
-        .await
-        .json();
-    let id = park["items"][0]["id"].as_i64().unwrap();
+    let id = t.a_park_project().await;
     let cookie = t.cookie("officer_town1").await;
     let page = t.get_page(&format!("/projects/{id}"), &cookie).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);

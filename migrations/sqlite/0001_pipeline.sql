@@ -76,13 +76,24 @@ CREATE TABLE projects (
 CREATE INDEX projects_unit_totals ON projects(unit_id, stage, currency, total_investment_yuan);
 CREATE INDEX projects_stage ON projects(stage, unit_id);
 CREATE INDEX projects_updated ON projects(updated_at);
-CREATE INDEX projects_investment ON projects(total_investment_yuan);
+CREATE INDEX projects_currency_investment ON projects(currency, total_investment_yuan);
 CREATE INDEX projects_industry ON projects(industry_code);
 CREATE INDEX projects_lead_on ON projects(lead_on);
 CREATE INDEX projects_contracted_on ON projects(contracted_on);
 CREATE INDEX projects_construction_on ON projects(construction_on);
 CREATE INDEX projects_production_on ON projects(production_on);
 CREATE INDEX projects_last_progress ON projects(last_progress_on);
+
+-- Count and investment per unit, stage and currency, kept in the same transaction as every
+-- project write, so a list's totals need not scan every project. Always equal to a recount.
+CREATE TABLE project_totals (
+    unit_id BIGINT NOT NULL,
+    stage TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    projects BIGINT NOT NULL,
+    yuan BIGINT NOT NULL,
+    PRIMARY KEY (unit_id, stage, currency)
+);
 
 -- Append-only: the application never updates or deletes a row here.
 CREATE TABLE project_events (
@@ -105,7 +116,6 @@ CREATE TABLE project_grams (
     project_id BIGINT NOT NULL,
     PRIMARY KEY (gram, project_id)
 ) WITHOUT ROWID;
-CREATE INDEX project_grams_project ON project_grams(project_id);
 
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

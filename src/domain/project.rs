@@ -274,6 +274,22 @@ impl Band {
             Band::AtLeast1B => 1_000_000_000,
         }
     }
+
+    /// The smallest amount in `currency` that reaches the band; USD at `usd_rate_e4`
+    /// (CNY per USD ×10⁴), rounded up to the whole dollar.
+    pub fn min_in(self, currency: Currency, usd_rate_e4: i64) -> i64 {
+        match currency {
+            Currency::Cny => self.min_yuan(),
+            Currency::Usd => {
+                let rate = usd_rate_e4.max(1) as i128;
+                ((self.min_yuan() as i128 * 10_000 + rate - 1) / rate) as i64
+            }
+        }
+    }
+
+    pub fn contains(self, amount: Money, usd_rate_e4: i64) -> bool {
+        amount.yuan >= self.min_in(amount.currency, usd_rate_e4)
+    }
 }
 
 /// "四个一批": 储备一批 is a current state; the other three count first entries in a period.
@@ -387,6 +403,17 @@ mod tests {
                 .message_for("total_investment")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn bands_compare_dollars_at_the_stated_rate() {
+        let rate = 71_000; // 7.1
+        assert!(Band::AtLeast100M.contains(Money::new(100_000_000, Currency::Cny), rate));
+        assert!(!Band::AtLeast100M.contains(Money::new(99_999_999, Currency::Cny), rate));
+        // 1亿元 / 7.1 = 14,084,507.04 → 14,084,508 dollars reach it.
+        assert_eq!(Band::AtLeast100M.min_in(Currency::Usd, rate), 14_084_508);
+        assert!(Band::AtLeast100M.contains(Money::new(14_084_508, Currency::Usd), rate));
+        assert!(!Band::AtLeast100M.contains(Money::new(14_084_507, Currency::Usd), rate));
     }
 
     #[test]

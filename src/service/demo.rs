@@ -257,9 +257,20 @@ impl App {
                 projects.push(p);
                 events.extend(evs);
             }
+            let t0 = std::time::Instant::now();
             bulk::insert_projects(&mut tx, &projects).await?;
+            let t1 = std::time::Instant::now();
             bulk::insert_events(&mut tx, &events, &now).await?;
+            let t2 = std::time::Instant::now();
             bulk::insert_grams(&mut tx, &grams).await?;
+            tracing::debug!(
+                projects_ms = (t1 - t0).as_millis(),
+                events_ms = (t2 - t1).as_millis(),
+                grams_ms = t2.elapsed().as_millis(),
+                events = events.len(),
+                grams = grams.len(),
+                "generated batch"
+            );
             audit::append(
                 &mut tx,
                 None,

@@ -374,7 +374,8 @@ impl App {
         }
         let unit_id = check_references(&mut tx, actor, &fields).await?;
         let now = now_text();
-        if !store_projects::update_fields(&mut tx, id, &fields, unit_id, version, &now).await? {
+        if !store_projects::update_fields(&mut tx, &before, &fields, unit_id, version, &now).await?
+        {
             return Err(stale(before.version));
         }
         let after = store_projects::by_id(&mut tx, id)

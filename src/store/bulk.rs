@@ -1,4 +1,6 @@
 //! Multi-row inserts for generated scale data (`zhaoshang demo --projects N`).
+//!
+//! Binding a value costs more than inserting it, so rows bind only what differs between them.
 
 use super::{Bind, Conn, SqlBuilder};
 use sqlx::Row;
@@ -44,60 +46,70 @@ pub async fn next_project_id(conn: &mut Conn) -> sqlx::Result<i64> {
         .try_get("n")
 }
 
-fn opt_text(v: &Option<String>) -> Bind {
-    Bind::OptText(v.clone())
+fn opt_key(b: &mut SqlBuilder, key: Option<&'static str>) {
+    match key {
+        Some(k) => b.push(", ").key_literal(k),
+        None => b.push(", NULL"),
+    };
 }
 
+fn opt_int(b: &mut SqlBuilder, value: Option<i64>) {
+    match value {
+        Some(v) => b.push(", ").bind(Bind::Int(v)),
+        None => b.push(", NULL"),
+    };
+}
+
+/// Inserts generated projects. Values shared by every row are bound once; fixed keys are
+/// literals; the rest is bound per row. Statements stay small: sqlx and SQLite both slow down
+/// sharply on statements with thousands of placeholders.
 pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Result<()> {
-    for chunk in rows.chunks(400) {
-        let mut b = SqlBuilder::default();
+    for chunk in rows.chunks(40) {
+        let Some(first) = chunk.first() else { continue };
+        let mut b = SqlBuilder::new(conn);
         b.push(
             "INSERT INTO projects (id, name, investor_name, search_text, industry_code, channel, \
              total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
              lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
              contract_amount_yuan, contract_currency, last_progress_on, version, created_by, created_at, updated_at) VALUES ",
         );
+        let mut shared = (0, 0);
         for (i, p) in chunk.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push("(").bind(Bind::Int(p.id));
-            for v in [
-                Bind::Text(p.name.clone()),
-                Bind::Text(p.investor_name.clone()),
-                Bind::Text(p.search_text.clone()),
-                Bind::Text(p.industry_code.into()),
-                Bind::Text(p.channel.into()),
-                Bind::Int(p.total_investment_yuan),
-                Bind::Text(p.currency.into()),
-            ] {
-                b.push(", ").bind(v);
-            }
-            match p.land_area_m2 {
-                Some(a) => b.push(", ").bind(Bind::Int(a)),
-                None => b.push(", NULL"),
-            };
+            b.push(if i == 0 { "(" } else { ", (" });
+            b.bind(Bind::Int(p.id));
+            b.push(", ").bind(Bind::Text(p.name.clone()));
+            b.push(", ").bind(Bind::Text(p.investor_name.clone()));
+            b.push(", ").bind(Bind::Text(p.search_text.clone()));
+            b.push(", ").key_literal(p.industry_code);
+            b.push(", ").key_literal(p.channel);
+            b.push(", ").bind(Bind::Int(p.total_investment_yuan));
+            b.push(", ").key_literal(p.currency);
+            opt_int(&mut b, p.land_area_m2);
             b.push(", ").bind(Bind::Int(p.unit_id));
-            b.push(", ").bind(Bind::Text(p.stage.into()));
-            b.push(", ")
-                .bind(Bind::OptText(p.paused_from.map(String::from)));
+            b.push(", ").key_literal(p.stage);
+            opt_key(&mut b, p.paused_from);
             b.push(", ").bind(Bind::Text(p.stage_since.clone()));
             b.push(", ").bind(Bind::Text(p.lead_on.clone()));
             for e in &p.entries {
-                b.push(", ").bind(opt_text(e));
+                match e {
+                    Some(d) => b.push(", ").bind(Bind::Text(d.clone())),
+                    None => b.push(", NULL"),
+                };
             }
-            match p.contract_amount_yuan {
-                Some(a) => b
-                    .push(", ")
-                    .bind(Bind::Int(a))
-                    .push(", ")
-                    .bind(Bind::Text(p.currency.into())),
-                None => b.push(", NULL, NULL"),
-            };
+            opt_int(&mut b, p.contract_amount_yuan);
+            opt_key(&mut b, p.contract_amount_yuan.map(|_| p.currency));
             b.push(", ").bind(Bind::Text(p.last_progress_on.clone()));
-            b.push(", 1, ").bind(Bind::Int(p.created_by));
-            b.push(", ").bind(Bind::Text(p.now.clone()));
-            b.push(", ").bind(Bind::Text(p.now.clone())).push(")");
+            b.push(", 1");
+            if i == 0 {
+                b.push(", ").bind(Bind::Int(first.created_by));
+                let author = b.binds.len();
+                b.push(", ").bind(Bind::Text(first.now.clone()));
+                shared = (author, author + 1);
+            } else {
+                b.push(", ").placeholder(shared.0);
+                b.push(", ").placeholder(shared.1);
+            }
+            b.push(", ").placeholder(shared.1).push(")");
         }
         b.query().execute(&mut *conn).await?;
     }
@@ -105,8 +117,10 @@ pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Res
 }
 
 pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sqlx::Result<()> {
-    for chunk in rows.chunks(1500) {
-        let mut b = SqlBuilder::default();
+    for chunk in rows.chunks(150) {
+        let Some(first) = chunk.first() else { continue };
+        let mut b = SqlBuilder::new(conn);
+        let mut actor_and_now = (0, 0);
         b.push(
             "INSERT INTO project_events (project_id, kind, from_stage, to_stage, effective_date, body, actor_id, recorded_at) VALUES ",
         );
@@ -115,15 +129,24 @@ pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sq
                 b.push(", ");
             }
             b.push("(").bind(Bind::Int(e.project_id));
-            b.push(", ").bind(Bind::Text(e.kind.into()));
-            b.push(", ")
-                .bind(Bind::OptText(e.from_stage.map(String::from)));
-            b.push(", ")
-                .bind(Bind::OptText(e.to_stage.map(String::from)));
+            b.push(", ").key_literal(e.kind);
+            opt_key(&mut b, e.from_stage);
+            opt_key(&mut b, e.to_stage);
             b.push(", ").bind(Bind::Text(e.effective_date.clone()));
-            b.push(", ").bind(Bind::OptText(e.body.clone()));
-            b.push(", ").bind(Bind::Int(e.actor_id));
-            b.push(", ").bind(Bind::Text(now.into())).push(")");
+            match &e.body {
+                Some(body) => b.push(", ").bind(Bind::Text(body.clone())),
+                None => b.push(", NULL"),
+            };
+            if i == 0 {
+                // Bound once, referred to by every row: the author and the recording time.
+                b.push(", ").bind(Bind::Int(first.actor_id));
+                let actor = b.binds.len();
+                b.push(", ").bind(Bind::Text(now.into())).push(")");
+                actor_and_now = (actor, actor + 1);
+            } else {
+                b.push(", ").placeholder(actor_and_now.0);
+                b.push(", ").placeholder(actor_and_now.1).push(")");
+            }
         }
         b.query().execute(&mut *conn).await?;
     }
@@ -131,8 +154,8 @@ pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sq
 }
 
 pub async fn insert_grams(conn: &mut Conn, rows: &[(i64, i64)]) -> sqlx::Result<()> {
-    for chunk in rows.chunks(5000) {
-        let mut b = SqlBuilder::default();
+    for chunk in rows.chunks(400) {
+        let mut b = SqlBuilder::new(conn);
         b.push("INSERT INTO project_grams (gram, project_id) VALUES ");
         for (i, (gram, project)) in chunk.iter().enumerate() {
             if i > 0 {

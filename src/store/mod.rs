@@ -56,9 +56,12 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // 64 MiB of page cache per connection (SQLite's default is 2 MiB, far too
+                        // small for indexes over 100k+ rows); statement journals in memory.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                             PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
                     }
@@ -99,9 +102,14 @@ impl Db {
         Ok(())
     }
 
-    /// Refreshes planner statistics after a bulk load.
+    /// Refreshes planner statistics after a bulk load (PostgreSQL also needs VACUUM for its
+    /// visibility map, without which it cannot answer counts from an index alone).
     pub async fn analyze(&self) -> anyhow::Result<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        let sql = match self.backend {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM ANALYZE",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
         Ok(())
     }
 }
@@ -138,13 +146,25 @@ pub enum Bind {
 }
 
 /// Collects SQL text and its binds so placeholders stay numbered right.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SqlBuilder {
     pub sql: String,
     pub binds: Vec<Bind>,
+    /// SQLite resolves each `$N` by a linear search of the names seen so far, which makes
+    /// preparing a statement with many placeholders quadratic; its `?N` form is direct.
+    question_marks: bool,
 }
 
 impl SqlBuilder {
+    /// A builder whose placeholders suit the connection's database.
+    pub fn new(conn: &Conn) -> SqlBuilder {
+        SqlBuilder {
+            sql: String::new(),
+            binds: Vec::new(),
+            question_marks: conn.backend_name().eq_ignore_ascii_case("sqlite"),
+        }
+    }
+
     pub fn push(&mut self, sql: &str) -> &mut Self {
         self.sql.push_str(sql);
         self
@@ -152,9 +172,32 @@ impl SqlBuilder {
     /// Appends a placeholder for `value`.
     pub fn bind(&mut self, value: Bind) -> &mut Self {
         self.binds.push(value);
-        self.sql.push_str(&format!("${}", self.binds.len()));
+        let mark = if self.question_marks { '?' } else { '$' };
+        self.sql.push(mark);
+        self.sql.push_str(&self.binds.len().to_string());
         self
     }
+    /// Appends a fixed key of the program's own (a stage, a currency code…) as an SQL literal.
+    /// Only for `'static` keys made of ASCII letters, digits and `_`; never for user input.
+    pub fn key_literal(&mut self, key: &'static str) -> &mut Self {
+        assert!(
+            key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+            "not a plain key: {key}"
+        );
+        self.sql.push('\'');
+        self.sql.push_str(key);
+        self.sql.push('\'');
+        self
+    }
+
+    /// Refers again to the placeholder of an earlier bind (1-based), e.g. one timestamp for
+    /// every row of a multi-row insert.
+    pub fn placeholder(&mut self, number: usize) -> &mut Self {
+        self.sql.push(if self.question_marks { '?' } else { '$' });
+        self.sql.push_str(&number.to_string());
+        self
+    }
+
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql.clone()));
         for b in &self.binds {

@@ -270,14 +270,15 @@ pub async fn insert(
     .await?
     .try_get("id")?;
     let id = ProjectId(id);
-    replace_grams(conn, id, &fields.name, &fields.investor_name).await?;
+    update_grams(conn, id, &[], &[&fields.name, &fields.investor_name]).await?;
     Ok(id)
 }
 
 /// Rewrites the editable facts if the version still matches; false when it did not (stale).
+/// `before` is the project as it was, whose search grams are replaced.
 pub async fn update_fields(
     conn: &mut Conn,
-    id: ProjectId,
+    before: &Project,
     fields: &ProjectFields,
     unit_id: UnitId,
     expected_version: i64,
@@ -308,30 +309,43 @@ pub async fn update_fields(
     .bind(fields.referrer.as_deref())
     .bind(fields.notes.as_deref())
     .bind(now)
-    .bind(id.0)
+    .bind(before.id.0)
     .bind(expected_version)
     .execute(&mut *conn)
     .await?
     .rows_affected();
     if done == 1 {
-        replace_grams(conn, id, &fields.name, &fields.investor_name).await?;
+        update_grams(
+            conn,
+            before.id,
+            &[&before.name, &before.investor_name],
+            &[&fields.name, &fields.investor_name],
+        )
+        .await?;
     }
     Ok(done == 1)
 }
 
-async fn replace_grams(
+/// Moves a project's search grams from those of `old` texts to those of `new` ones, touching
+/// only the difference (rows are found by their primary key, gram first).
+async fn update_grams(
     conn: &mut Conn,
     id: ProjectId,
-    name: &str,
-    investor: &str,
+    old: &[&str],
+    new: &[&str],
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM project_grams WHERE project_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    let grams: Vec<i64> = search::grams_of(&[name, investor]).into_iter().collect();
+    let old = search::grams_of(old);
+    let new = search::grams_of(new);
+    for gram in old.difference(&new) {
+        sqlx::query("DELETE FROM project_grams WHERE gram = $1 AND project_id = $2")
+            .bind(*gram)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let grams: Vec<i64> = new.difference(&old).copied().collect();
     for chunk in grams.chunks(200) {
-        let mut b = SqlBuilder::default();
+        let mut b = SqlBuilder::new(conn);
         b.push("INSERT INTO project_grams (gram, project_id) VALUES ");
         for (i, g) in chunk.iter().enumerate() {
             if i > 0 {
@@ -372,7 +386,7 @@ pub async fn apply_transition(
     now: &str,
 ) -> sqlx::Result<bool> {
     let date = iso(t.date);
-    let mut b = SqlBuilder::default();
+    let mut b = SqlBuilder::new(conn);
     b.push("UPDATE projects SET stage = ")
         .bind(Bind::Text(t.to.key().into()))
         .push(", paused_from = ")
@@ -634,12 +648,9 @@ fn push_where(b: &mut SqlBuilder, f: &ListFilter) {
             .bind(Bind::Text(ind.code().into()));
     }
     if let Some(band) = f.band {
-        let min = band.min_yuan();
-        // ceil(min / rate) dollars reach the band.
-        let rate = f.usd_rate_e4.max(1) as i128;
-        let min_usd = ((min as i128 * 10_000 + rate - 1) / rate) as i64;
+        let min_usd = band.min_in(Currency::Usd, f.usd_rate_e4);
         b.push(" AND ((p.currency = 'CNY' AND p.total_investment_yuan >= ")
-            .bind(Bind::Int(min))
+            .bind(Bind::Int(band.min_yuan()))
             .push(") OR (p.currency = 'USD' AND p.total_investment_yuan >= ")
             .bind(Bind::Int(min_usd))
             .push("))");
@@ -689,7 +700,7 @@ fn push_where(b: &mut SqlBuilder, f: &ListFilter) {
 }
 
 pub async fn totals(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Totals> {
-    let mut b = SqlBuilder::default();
+    let mut b = SqlBuilder::new(conn);
     b.push(
         "SELECT COUNT(*) AS n, \
          CAST(COALESCE(SUM(CASE WHEN p.currency = 'CNY' THEN p.total_investment_yuan ELSE 0 END), 0) AS BIGINT) AS cny, \
@@ -706,7 +717,7 @@ pub async fn totals(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Totals> {
 }
 
 pub async fn page(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Vec<Project>> {
-    let mut b = SqlBuilder::default();
+    let mut b = SqlBuilder::new(conn);
     b.push(&format!("SELECT {COLUMNS} {JOINS}"));
     push_where(&mut b, f);
     match f.sort {

@@ -129,12 +129,8 @@ impl ProjectRow {
 }
 
 /// 亿元以上 (USD converted at the configured rate).
-pub fn is_big(m: Money, usd_rate_e4: i64) -> bool {
-    let yuan = match m.currency {
-        Currency::Cny => m.yuan as i128,
-        Currency::Usd => m.yuan as i128 * usd_rate_e4 as i128 / 10_000,
-    };
-    yuan >= Band::AtLeast100M.min_yuan() as i128
+fn is_big(m: Money, usd_rate_e4: i64) -> bool {
+    Band::AtLeast100M.contains(m, usd_rate_e4)
 }
 
 #[derive(Template, WebTemplate)]

@@ -241,4 +241,27 @@ impl TestApp {
         )
         .await
     }
+
+    /// A transition that must be refused as bad input: returns the problem's `detail`.
+    pub async fn refused_transition(&self, token: &str, id: i64, body: Value) -> String {
+        let reply = self.transition(token, id, body.clone()).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            reply.text
+        );
+        assert_eq!(reply.content_type, "application/problem+json");
+        reply.json()["detail"].as_str().expect("detail").to_string()
+    }
+
+    /// The id of some project of the industrial park (unit 2 of the demo), seen by the leader.
+    pub async fn a_park_project(&self) -> i64 {
+        let leader = self.token("leader").await;
+        let park = self
+            .get("/api/v1/projects?unit=2&per_page=1", Some(&leader))
+            .await
+            .json();
+        park["items"][0]["id"].as_i64().expect("a park project")
+    }
 }
