@@ -728,3 +728,208 @@ fn common_today() -> String {
         time::OffsetDateTime::now_utc(),
     ))
 }
+
+/// Every list answer — counts, sums, the order and the page — equals what a plain reading of
+/// all the projects gives, whichever way the store chose to find them (kept totals or a scan;
+/// looking rows up or walking the sort order; posting lists or checking every text).
+#[tokio::test]
+async fn list_answers_equal_a_recount_of_every_project() {
+    use serde_json::Value;
+    use zhaoshang::domain::search::normalise;
+    let t = spawn_app().await;
+    t.app.generate_projects(1_500, 7).await.unwrap();
+    let leader = t.token("leader").await;
+    // Edits and moves after the bulk load keep the kept totals right too.
+    let created = t
+        .create_project(&leader, "年产5万吨特种钢材项目", 120_000)
+        .await;
+    let moved = t
+        .transition(
+            &leader,
+            created["id"].as_i64().unwrap(),
+            json!({"to": "negotiating", "date": common_today()}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    let created = moved.json();
+    let version = created["version"].as_i64().unwrap();
+    let edited = t
+        .patch_json(
+            &format!("/api/v1/projects/{}", created["id"]),
+            Some(&leader),
+            &json!({"version": version, "total_investment": {"yuan": 55_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+
+    let mut all: Vec<Value> = Vec::new();
+    for page in 1.. {
+        let r = t
+            .get(
+                &format!("/api/v1/projects?per_page=100&page={page}&sort=name"),
+                Some(&leader),
+            )
+            .await
+            .json();
+        let items = r["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            break;
+        }
+        all.extend(items);
+    }
+    assert_eq!(
+        all.len() as i64,
+        t.get("/api/v1/projects", Some(&leader)).await.json()["total"]
+    );
+
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let park_units: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE code = 'park') || '%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let park = park_units.iter().min().copied().unwrap();
+    let kept = zhaoshang::store::projects::kept_totals(&mut conn)
+        .await
+        .unwrap();
+    zhaoshang::store::projects::rebuild_totals(&mut conn)
+        .await
+        .unwrap();
+    let recounted = zhaoshang::store::projects::kept_totals(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(kept, recounted, "kept totals drifted from a recount");
+    drop(conn);
+
+    let rate = t.app.config.usd_rate_e4;
+    let amount = |p: &Value| {
+        let m = &p["total_investment"];
+        (
+            m["yuan"].as_i64().unwrap(),
+            m["currency"].as_str().unwrap().to_string(),
+        )
+    };
+    let cny_equivalent = |p: &Value| {
+        let (yuan, currency) = amount(p);
+        if currency == "USD" {
+            yuan as i128 * rate as i128 / 10_000
+        } else {
+            yuan as i128
+        }
+    };
+    let text = |p: &Value, k: &str| p[k].as_str().unwrap_or("").to_string();
+    let in_band = |p: &Value, min: i64| {
+        cny_equivalent(p) >= min as i128 || {
+            let (yuan, currency) = amount(p);
+            currency == "USD"
+                && yuan >= ((min as i128 * 10_000 + rate as i128 - 1) / rate as i128) as i64
+        }
+    };
+    type Check<'a> = Box<dyn Fn(&Value) -> bool + 'a>;
+    let cases: Vec<(String, Check)> = vec![
+        ("".into(), Box::new(|_| true)),
+        (
+            "stage=construction".into(),
+            Box::new(move |p| p["stage"] == "construction"),
+        ),
+        (
+            "band=1y&sort=investment".into(),
+            Box::new(move |p| in_band(p, 100_000_000)),
+        ),
+        (
+            "band=10y&sort=investment&page=2".into(),
+            Box::new(move |p| in_band(p, 1_000_000_000)),
+        ),
+        (
+            "batch=signed&from=2025-01-01&to=2025-12-31&sort=stale".into(),
+            Box::new(move |p| {
+                let d = text(p, "contracted_on");
+                !d.is_empty() && d.as_str() >= "2025-01-01" && d.as_str() <= "2025-12-31"
+            }),
+        ),
+        (
+            "batch=reserve&sort=lead_on".into(),
+            Box::new(|p| ["lead", "negotiating", "intent"].contains(&p["stage"].as_str().unwrap())),
+        ),
+        (format!("unit={park}&band=5000w"), {
+            let units = park_units.clone();
+            Box::new(move |p| {
+                units.contains(&p["unit_id"].as_i64().unwrap()) && in_band(p, 50_000_000)
+            })
+        }),
+        (
+            "industry=38&stage=negotiating".into(),
+            Box::new(|p| p["industry_code"] == "38" && p["stage"] == "negotiating"),
+        ),
+        (
+            "q=年产".into(),
+            Box::new(move |p| {
+                normalise(&text(p, "name")).contains("年产")
+                    || normalise(&text(p, "investor_name")).contains("年产")
+            }),
+        ),
+        (
+            "q=股份有限&sort=name".into(),
+            Box::new(move |p| {
+                normalise(&text(p, "investor_name")).contains("股份有限")
+                    || normalise(&text(p, "name")).contains("股份有限")
+            }),
+        ),
+        (
+            "q=特种钢材&stage=lead".into(),
+            Box::new(move |p| {
+                p["stage"] == "lead"
+                    && (normalise(&text(p, "name")).contains("特种钢材")
+                        || normalise(&text(p, "investor_name")).contains("特种钢材"))
+            }),
+        ),
+        (
+            "q=50%25".into(),
+            Box::new(move |p| normalise(&text(p, "name")).contains("50%")),
+        ),
+    ];
+    for (query, check) in &cases {
+        let mut expected: Vec<&Value> = all.iter().filter(|p| check(p)).collect();
+        let sort = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("sort="))
+            .unwrap_or("updated");
+        let key = |p: &Value| p["id"].as_i64().unwrap();
+        match sort {
+            "investment" => {
+                expected.sort_by_key(|p| std::cmp::Reverse((cny_equivalent(p), key(p))))
+            }
+            "lead_on" => expected.sort_by_key(|p| std::cmp::Reverse((text(p, "lead_on"), key(p)))),
+            "stale" => expected.sort_by_key(|p| (text(p, "last_progress_on"), key(p))),
+            "name" => expected.sort_by_key(|p| (text(p, "name"), key(p))),
+            _ => expected.sort_by_key(|p| std::cmp::Reverse((text(p, "updated_at"), key(p)))),
+        }
+        let page: usize = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("page="))
+            .map_or(1, |p| p.parse().unwrap());
+        let r = t
+            .get(&format!("/api/v1/projects?{query}"), Some(&leader))
+            .await
+            .json();
+        assert_eq!(r["total"], expected.len() as i64, "count for {query}");
+        let sum = |c: &str| {
+            expected
+                .iter()
+                .filter(|p| amount(p).1 == c)
+                .map(|p| amount(p).0)
+                .sum::<i64>()
+        };
+        assert_eq!(r["sums"]["cny_yuan"], sum("CNY"), "CNY sum for {query}");
+        assert_eq!(r["sums"]["usd_yuan"], sum("USD"), "USD sum for {query}");
+        let want: Vec<i64> = expected
+            .iter()
+            .skip((page - 1) * 20)
+            .take(20)
+            .map(|p| key(p))
+            .collect();
+        let got: Vec<i64> = r["items"].as_array().unwrap().iter().map(key).collect();
+        assert_eq!(got, want, "page for {query}");
+    }
+}

@@ -72,27 +72,35 @@ CREATE TABLE projects (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
--- The list's filters and sorts; the covering index serves the counts and sums of a unit's set.
+-- Sorts walk an index in order (each ends in id, the tie-break); filters on large sets are
+-- checked on the way. Filters on small sets use the covering indexes, which also serve the
+-- counts and sums of filtered sets without reading the table.
+CREATE INDEX projects_updated ON projects(updated_at, id);
+CREATE INDEX projects_investment ON projects(currency, total_investment_yuan, id);
+CREATE INDEX projects_lead_on ON projects(lead_on, id);
+CREATE INDEX projects_last_progress ON projects(last_progress_on, id);
+CREATE INDEX projects_name ON projects(name, id);
 CREATE INDEX projects_unit_totals ON projects(unit_id, stage, currency, total_investment_yuan);
 CREATE INDEX projects_stage ON projects(stage, unit_id);
-CREATE INDEX projects_updated ON projects(updated_at);
-CREATE INDEX projects_currency_investment ON projects(currency, total_investment_yuan);
-CREATE INDEX projects_industry ON projects(industry_code);
-CREATE INDEX projects_lead_on ON projects(lead_on);
-CREATE INDEX projects_contracted_on ON projects(contracted_on);
-CREATE INDEX projects_construction_on ON projects(construction_on);
-CREATE INDEX projects_production_on ON projects(production_on);
-CREATE INDEX projects_last_progress ON projects(last_progress_on);
+CREATE INDEX projects_industry ON projects(industry_code, stage, unit_id, currency, total_investment_yuan);
+CREATE INDEX projects_contracted_on ON projects(contracted_on, unit_id, stage, currency, total_investment_yuan);
+CREATE INDEX projects_construction_on ON projects(construction_on, unit_id, stage, currency, total_investment_yuan);
+CREATE INDEX projects_production_on ON projects(production_on, unit_id, stage, currency, total_investment_yuan);
+-- A name search matching a large share of projects is counted by scanning the caller's units
+-- in this, not the table.
+CREATE INDEX projects_search ON projects(unit_id, search_text, stage, currency, total_investment_yuan);
 
--- Count and investment per unit, stage and currency, kept in the same transaction as every
--- project write, so a list's totals need not scan every project. Always equal to a recount.
+-- Count and investment per unit, stage, currency and band rank (CNY projects only; see
+-- Band::cny_rank), kept in the same transaction as every project write so that the totals
+-- of a unit's list need not read its projects. Always equal to a recount.
 CREATE TABLE project_totals (
     unit_id BIGINT NOT NULL,
     stage TEXT NOT NULL,
     currency TEXT NOT NULL,
+    band_rank BIGINT NOT NULL,
     projects BIGINT NOT NULL,
     yuan BIGINT NOT NULL,
-    PRIMARY KEY (unit_id, stage, currency)
+    PRIMARY KEY (unit_id, stage, currency, band_rank)
 );
 
 -- Append-only: the application never updates or deletes a row here.

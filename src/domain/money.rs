@@ -56,6 +56,18 @@ impl Money {
         parse_scaled(text, 4).map(|yuan| Money { yuan, currency })
     }
 
+    /// The amount in yuan, USD converted at `usd_rate_e4` (CNY per USD ×10⁴) and truncated —
+    /// for ordering only (the SQL sort computes the same); totals keep currencies apart.
+    pub fn cny_equivalent(self, usd_rate_e4: i64) -> i64 {
+        match self.currency {
+            Currency::Cny => self.yuan,
+            Currency::Usd => {
+                let v = self.yuan as i128 * usd_rate_e4 as i128 / 10_000;
+                v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+            }
+        }
+    }
+
     /// Amount in 万, exact, without trailing zeros (for form values): 12345 元 → "1.2345".
     pub fn wan_plain(self) -> String {
         scaled_plain(self.yuan, 4)

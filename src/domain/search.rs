@@ -58,19 +58,6 @@ impl Query {
         let grams = grams_of(&[&needle]).into_iter().collect();
         Some(Query { needle, grams })
     }
-
-    /// The LIKE pattern for verification, with LIKE's wildcards escaped by `\`.
-    pub fn like_pattern(&self) -> String {
-        let escaped: String = self
-            .needle
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                other => vec![other],
-            })
-            .collect();
-        format!("%{escaped}%")
-    }
 }
 
 #[cfg(test)]
@@ -93,10 +80,5 @@ mod tests {
     fn a_single_character_has_no_grams() {
         assert!(Query::parse("钢").unwrap().grams.is_empty());
         assert!(Query::parse("  ").is_none());
-    }
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(Query::parse("50%_").unwrap().like_pattern(), "%50\\%\\_%");
     }
 }

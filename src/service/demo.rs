@@ -12,7 +12,7 @@ use crate::domain::stage::Stage;
 use crate::domain::transition::TransitionInput;
 use crate::domain::user::{Actor, Role};
 use crate::error::{Error, Result};
-use crate::store::{audit, bulk, now_text, units, users};
+use crate::store::{audit, bulk, now_text, projects as store_projects, units, users};
 use serde::Deserialize;
 use time::{Date, Duration};
 
@@ -240,16 +240,25 @@ impl App {
         let today = self.today();
         let now = now_text();
         let mut rng = SplitMix(seed);
+        // All or nothing, in one transaction. When the load at least doubles the table, the
+        // secondary indexes are dropped first and rebuilt after (one sort instead of millions
+        // of scattered inserts).
+        let mut tx = self.db.pool.begin().await?;
+        let first_id = bulk::next_project_id(&mut tx).await?;
+        let rebuild_indexes = count as i64 >= first_id - 1;
+        let indexes = if rebuild_indexes {
+            bulk::drop_secondary_indexes(&mut tx, &["projects", "project_events"]).await?
+        } else {
+            Vec::new()
+        };
         let mut done = 0;
         while done < count {
             let batch = (count - done).min(10_000);
-            let mut tx = self.db.pool.begin().await?;
-            let first_id = bulk::next_project_id(&mut tx).await?;
             let mut projects = Vec::with_capacity(batch);
             let mut events = Vec::with_capacity(batch * 5);
             let mut grams = Vec::with_capacity(batch * 24);
             for i in 0..batch {
-                let id = first_id + i as i64;
+                let id = first_id + (done + i) as i64;
                 let (p, evs) = synthetic(&mut rng, id, &unit_ids, author.id.0, today, &now);
                 for g in search::grams_of(&[&p.name, &p.investor_name]) {
                     grams.push((g, id));
@@ -257,6 +266,8 @@ impl App {
                 projects.push(p);
                 events.extend(evs);
             }
+            // In key order, the search index takes them as runs rather than scattered.
+            grams.sort_unstable();
             let t0 = std::time::Instant::now();
             bulk::insert_projects(&mut tx, &projects).await?;
             let t1 = std::time::Instant::now();
@@ -271,22 +282,26 @@ impl App {
                 grams = grams.len(),
                 "generated batch"
             );
-            audit::append(
-                &mut tx,
-                None,
-                audit::Entry {
-                    action: "generate",
-                    entity: "project",
-                    entity_id: None,
-                    before: None,
-                    after: Some(serde_json::json!({ "first_id": first_id, "count": batch })),
-                },
-                &now,
-            )
-            .await?;
-            tx.commit().await?;
             done += batch;
         }
+        let t0 = std::time::Instant::now();
+        bulk::create_indexes(&mut tx, &indexes).await?;
+        store_projects::rebuild_totals(&mut tx).await?;
+        tracing::debug!(ms = t0.elapsed().as_millis(), "indexes and totals rebuilt");
+        audit::append(
+            &mut tx,
+            None,
+            audit::Entry {
+                action: "generate",
+                entity: "project",
+                entity_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "first_id": first_id, "count": done })),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
         self.db.resync_sequences().await?;
         self.db.analyze().await?;
         Ok(done)
@@ -368,8 +383,8 @@ fn synthetic(
     };
     let trade: String = product.chars().take(2).collect();
     let investor_name = format!("{region}{brand}{trade}{}", rng.pick(&SUFFIXES));
-    // Log-uniform between 500万 and 50亿, rounded to 万元.
-    let wan = (500.0 * (10f64).powf(rng.below(10_000) as f64 / 2500.0)).round() as i64;
+    // 500万 to 500亿: a decade picked evenly, then an even spread within it, in whole 万元.
+    let wan = 500 * 10i64.pow(rng.below(4) as u32) * (1_000 + rng.below(9_000) as i64) / 1_000;
     let usd = rng.below(40) == 0;
     let total = wan * 10_000;
     let target_rank = match rng.below(100) {
@@ -482,6 +497,14 @@ fn synthetic(
         contract_amount_yuan: contract.map(|c| if usd { c / 7 } else { c }),
         last_progress_on: iso(last_progress),
         created_by: author,
+        // As if each history had been recorded on the day of its last progress.
+        updated_at: format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            iso(last_progress),
+            rng.below(10),
+            rng.below(60),
+            rng.below(60)
+        ),
         now: now.to_string(),
     };
     (project, events)

@@ -262,8 +262,7 @@ impl App {
             per_page,
             usd_rate_e4: self.config.usd_rate_e4,
         };
-        let totals = store_projects::totals(&mut conn, &filter).await?;
-        let items = store_projects::page(&mut conn, &filter).await?;
+        let (totals, items) = store_projects::list(&mut conn, &filter).await?;
         Ok(ProjectPage {
             items,
             totals,
@@ -437,8 +436,15 @@ impl App {
         let t = input.validate(&state, self.today())?;
         let paused_from = t.paused_from_after(&state);
         let now = now_text();
-        if !store_projects::apply_transition(&mut tx, id, &t, paused_from, before.version, &now)
-            .await?
+        if !store_projects::apply_transition(
+            &mut tx,
+            &before,
+            &t,
+            paused_from,
+            before.version,
+            &now,
+        )
+        .await?
         {
             return Err(stale(before.version));
         }

@@ -26,6 +26,8 @@ pub struct BulkProject {
     pub contract_amount_yuan: Option<i64>,
     pub last_progress_on: String,
     pub created_by: i64,
+    pub updated_at: String,
+    /// The generation time, shared by every row as `created_at`.
     pub now: String,
 }
 
@@ -109,7 +111,9 @@ pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Res
                 b.push(", ").placeholder(shared.0);
                 b.push(", ").placeholder(shared.1);
             }
-            b.push(", ").placeholder(shared.1).push(")");
+            b.push(", ")
+                .bind(Bind::Text(p.updated_at.clone()))
+                .push(")");
         }
         b.query().execute(&mut *conn).await?;
     }
@@ -168,6 +172,53 @@ pub async fn insert_grams(conn: &mut Conn, rows: &[(i64, i64)]) -> sqlx::Result<
                 .push(")");
         }
         b.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// An index as its database describes it, to be dropped and created again.
+pub struct IndexDef {
+    pub name: String,
+    pub sql: String,
+}
+
+/// Drops the indexes of `tables` that no constraint owns; returns them for `create_indexes`.
+pub async fn drop_secondary_indexes(
+    conn: &mut Conn,
+    tables: &[&'static str],
+) -> sqlx::Result<Vec<IndexDef>> {
+    let mut found = Vec::new();
+    for table in tables {
+        let sql = if SqlBuilder::new(conn).is_sqlite() {
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
+             AND sql IS NOT NULL ORDER BY name"
+        } else {
+            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes i WHERE tablename = $1 \
+             AND schemaname = current_schema() AND NOT EXISTS \
+             (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY indexname"
+        };
+        for row in sqlx::query(sql).bind(*table).fetch_all(&mut *conn).await? {
+            found.push(IndexDef {
+                name: row.try_get("name")?,
+                sql: row.try_get("sql")?,
+            });
+        }
+    }
+    for index in &found {
+        // The name comes from the database's own catalogue, not from input.
+        let drop = format!("DROP INDEX \"{}\"", index.name.replace('"', ""));
+        sqlx::query(sqlx::AssertSqlSafe(drop))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(found)
+}
+
+pub async fn create_indexes(conn: &mut Conn, indexes: &[IndexDef]) -> sqlx::Result<()> {
+    for index in indexes {
+        sqlx::query(sqlx::AssertSqlSafe(index.sql.clone()))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

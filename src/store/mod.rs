@@ -57,7 +57,8 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // 64 MiB of page cache per connection (SQLite's default is 2 MiB, far too
-                        // small for indexes over 100k+ rows); statement journals in memory.
+                        // small for indexes over 100k+ rows); statement journals in memory; reads
+                        // through a memory map, so connections share the OS page cache.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
@@ -163,6 +164,10 @@ impl SqlBuilder {
             binds: Vec::new(),
             question_marks: conn.backend_name().eq_ignore_ascii_case("sqlite"),
         }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.question_marks
     }
 
     pub fn push(&mut self, sql: &str) -> &mut Self {
