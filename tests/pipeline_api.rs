@@ -933,3 +933,30 @@ async fn list_answers_equal_a_recount_of_every_project() {
         assert_eq!(got, want, "page for {query}");
     }
 }
+
+#[tokio::test]
+async fn malformed_ids_and_unknown_endpoints_answer_404_in_problem_json() {
+    let t = spawn_app().await;
+    let leader = t.token("leader").await;
+    for path in [
+        "/api/v1/projects/abc",
+        "/api/v1/projects/-1",
+        "/api/v1/projects/99999999999999999999",
+        "/api/v1/projects/abc/events",
+        "/api/v1/no-such-thing",
+    ] {
+        let r = t.get(path, Some(&leader)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
+        assert_eq!(r.content_type, "application/problem+json", "{path}");
+        assert!(!r.json()["detail"].as_str().unwrap().is_empty(), "{path}");
+    }
+    // Without a session the API says so first, revealing nothing about the path.
+    let r = t.get("/api/v1/projects/abc", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.content_type, "application/problem+json");
+    // Pages answer with the Chinese error page.
+    let cookie = t.cookie("leader").await;
+    let r = t.get_page("/projects/abc", &cookie).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text.contains("项目不存在"), "{}", r.text);
+}

@@ -3,7 +3,7 @@
 
 use super::auth::ApiUser;
 use super::error::ApiError;
-use crate::domain::ids::ProjectId;
+use super::extract::ApiProjectId;
 use crate::domain::money::{Currency, Money};
 use crate::domain::project::ProjectInput;
 use crate::domain::transition::TransitionInput;
@@ -12,7 +12,7 @@ use crate::service::App;
 use crate::service::projects::{ListParams, input_of};
 use crate::store::projects::{Event, Project, Totals};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -28,6 +28,7 @@ pub fn routes() -> Router<App> {
         .route("/projects/{id}/transitions", post(transition))
         .route("/projects/{id}/events", get(events))
         .route("/projects/{id}/notes", post(note))
+        .fallback(unknown_endpoint)
 }
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -225,18 +226,22 @@ async fn create(
         .into_response())
 }
 
+async fn unknown_endpoint() -> ApiError {
+    ApiError(crate::error::Error::NotFound("没有这个接口".into()))
+}
+
 async fn show(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    ApiProjectId(id): ApiProjectId,
 ) -> ApiResult<Json<Project>> {
-    Ok(Json(app.get_project(&actor, ProjectId(id)).await?))
+    Ok(Json(app.get_project(&actor, id).await?))
 }
 
 async fn patch(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    ApiProjectId(id): ApiProjectId,
     body: Bytes,
 ) -> ApiResult<Json<Project>> {
     let body: ProjectJson = parse_body(&body)?;
@@ -254,16 +259,13 @@ async fn patch(
             Invalid::single("lead_on", "录入日期创建后不能修改").into(),
         ));
     }
-    let current = app.get_project(&actor, ProjectId(id)).await?;
+    let current = app.get_project(&actor, id).await?;
     let mut errors = Invalid::default();
     let input = body.apply(input_of(&current), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError(errors.into()));
     }
-    Ok(Json(
-        app.update_project(&actor, ProjectId(id), &input, version)
-            .await?,
-    ))
+    Ok(Json(app.update_project(&actor, id, &input, version).await?))
 }
 
 #[derive(Deserialize)]
@@ -286,7 +288,7 @@ struct TransitionJson {
 async fn transition(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    ApiProjectId(id): ApiProjectId,
     body: Bytes,
 ) -> ApiResult<Json<Project>> {
     let body: TransitionJson = parse_body(&body)?;
@@ -303,7 +305,7 @@ async fn transition(
         reason: body.reason,
     };
     Ok(Json(
-        app.transition_project(&actor, ProjectId(id), &input, body.version)
+        app.transition_project(&actor, id, &input, body.version)
             .await?,
     ))
 }
@@ -311,9 +313,9 @@ async fn transition(
 async fn events(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    ApiProjectId(id): ApiProjectId,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let items: Vec<Event> = app.project_events(&actor, ProjectId(id)).await?;
+    let items: Vec<Event> = app.project_events(&actor, id).await?;
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
@@ -329,12 +331,10 @@ struct NoteJson {
 async fn note(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    ApiProjectId(id): ApiProjectId,
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: NoteJson = parse_body(&body)?;
-    let event = app
-        .add_note(&actor, ProjectId(id), &body.body, &body.date)
-        .await?;
+    let event = app.add_note(&actor, id, &body.body, &body.date).await?;
     Ok((StatusCode::CREATED, Json(event)).into_response())
 }

@@ -2,6 +2,7 @@
 
 use super::auth::{PageUser, SESSION_COOKIE, cookie_token};
 use super::error::PageError;
+use super::extract::PageProjectId;
 use super::views::{Layout, LoginPage, ProjectDetailPage, ProjectFormPage, ProjectListPage};
 use crate::domain::ids::ProjectId;
 use crate::domain::project::ProjectInput;
@@ -11,7 +12,7 @@ use crate::error::Error;
 use crate::service::App;
 use crate::service::projects::{ListParams, input_of};
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -246,13 +247,13 @@ async fn render_detail(
 async fn detail(
     State(app): State<App>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageProjectId(id): PageProjectId,
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let page = render_detail(
         &app,
         &user,
-        ProjectId(id),
+        id,
         None,
         None,
         flash_text(q.msg.as_deref()),
@@ -265,7 +266,7 @@ async fn detail(
 async fn edit_form(
     State(app): State<App>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageProjectId(id): PageProjectId,
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
     let layout = || Some(Layout::of(actor));
@@ -276,7 +277,7 @@ async fn edit_form(
         ));
     }
     let project = app
-        .get_project(actor, ProjectId(id))
+        .get_project(actor, id)
         .await
         .map_err(|e| PageError::App(e, layout()))?;
     let choices = app.form_choices(actor).await?;
@@ -299,14 +300,12 @@ async fn edit_form(
 async fn update(
     State(app): State<App>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageProjectId(id): PageProjectId,
     Form(body): Form<ProjectFormBody>,
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
     let version: i64 = body.version.trim().parse().unwrap_or(-1);
-    let result = app
-        .update_project(actor, ProjectId(id), &body.input, version)
-        .await;
+    let result = app.update_project(actor, id, &body.input, version).await;
     let (errors, notice, status) = match result {
         Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?msg=saved")).into_response()),
         Err(Error::Invalid(errors)) => (
@@ -345,12 +344,12 @@ struct TransitionBody {
 async fn transition(
     State(app): State<App>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageProjectId(id): PageProjectId,
     Form(body): Form<TransitionBody>,
 ) -> Result<Response, PageError> {
     let version = body.version.trim().parse::<i64>().ok();
     match app
-        .transition_project(&user.actor, ProjectId(id), &body.input, version)
+        .transition_project(&user.actor, id, &body.input, version)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?msg=moved")).into_response()),
@@ -358,7 +357,7 @@ async fn transition(
             let page = render_detail(
                 &app,
                 &user,
-                ProjectId(id),
+                id,
                 Some((body.input, errors)),
                 None,
                 None,
@@ -371,7 +370,7 @@ async fn transition(
             let page = render_detail(
                 &app,
                 &user,
-                ProjectId(id),
+                id,
                 Some((body.input, Invalid::default())),
                 None,
                 None,
@@ -395,19 +394,16 @@ struct NoteBody {
 async fn add_note(
     State(app): State<App>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PageProjectId(id): PageProjectId,
     Form(note): Form<NoteBody>,
 ) -> Result<Response, PageError> {
-    match app
-        .add_note(&user.actor, ProjectId(id), &note.body, &note.date)
-        .await
-    {
+    match app.add_note(&user.actor, id, &note.body, &note.date).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?msg=noted")).into_response()),
         Err(Error::Invalid(errors)) => {
             let page = render_detail(
                 &app,
                 &user,
-                ProjectId(id),
+                id,
                 None,
                 Some((note.body, note.date, errors)),
                 None,
