@@ -193,7 +193,7 @@ pub async fn drop_secondary_indexes(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
              AND sql IS NOT NULL ORDER BY name"
         } else {
-            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes i WHERE tablename = $1 \
+            "SELECT CAST(indexname AS TEXT) AS name, indexdef AS sql FROM pg_indexes i WHERE tablename = $1 \
              AND schemaname = current_schema() AND NOT EXISTS \
              (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY indexname"
         };
