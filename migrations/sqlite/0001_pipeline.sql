@@ -1,6 +1,6 @@
--- Units, accounts, sessions, projects with their append-only history, the search index,
--- and the audit log. Dates are TEXT 'YYYY-MM-DD'; instants are TEXT RFC 3339 UTC; money is
--- BIGINT yuan with a currency code beside it.
+-- Units, accounts, sessions, projects with their append-only history, the change counters that
+-- keep in-memory lists in step, and the audit log. Dates are TEXT 'YYYY-MM-DD'; instants are TEXT
+-- RFC 3339 UTC; money is BIGINT yuan with a currency code beside it.
 
 CREATE TABLE units (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -70,38 +70,21 @@ CREATE TABLE projects (
     version BIGINT NOT NULL DEFAULT 1,
     created_by BIGINT REFERENCES users(id),
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    change_seq BIGINT NOT NULL
 );
--- Sorts walk an index in order (each ends in id, the tie-break); filters on large sets are
--- checked on the way. Filters on small sets use the covering indexes, which also serve the
--- counts and sums of filtered sets without reading the table.
-CREATE INDEX projects_updated ON projects(updated_at, id);
-CREATE INDEX projects_investment ON projects(currency, total_investment_yuan, id);
-CREATE INDEX projects_lead_on ON projects(lead_on, id);
-CREATE INDEX projects_last_progress ON projects(last_progress_on, id);
-CREATE INDEX projects_name ON projects(name, id);
-CREATE INDEX projects_unit_totals ON projects(unit_id, stage, currency, total_investment_yuan);
-CREATE INDEX projects_stage ON projects(stage, unit_id);
-CREATE INDEX projects_industry ON projects(industry_code, stage, unit_id, currency, total_investment_yuan);
-CREATE INDEX projects_contracted_on ON projects(contracted_on, unit_id, stage, currency, total_investment_yuan);
-CREATE INDEX projects_construction_on ON projects(construction_on, unit_id, stage, currency, total_investment_yuan);
-CREATE INDEX projects_production_on ON projects(production_on, unit_id, stage, currency, total_investment_yuan);
--- A name search matching a large share of projects is counted by scanning the caller's units
--- in this, not the table.
-CREATE INDEX projects_search ON projects(unit_id, search_text, stage, currency, total_investment_yuan);
+-- Lists filter, sort and count in memory (store::list_index); the table needs only the change
+-- numbers that keep that copy in step, and the unit for scope checks.
+CREATE INDEX projects_change_seq ON projects(change_seq);
+CREATE INDEX projects_unit ON projects(unit_id);
 
--- Count and investment per unit, stage, currency and band rank (CNY projects only; see
--- Band::cny_rank), kept in the same transaction as every project write so that the totals
--- of a unit's list need not read its projects. Always equal to a recount.
-CREATE TABLE project_totals (
-    unit_id BIGINT NOT NULL,
-    stage TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    band_rank BIGINT NOT NULL,
-    projects BIGINT NOT NULL,
-    yuan BIGINT NOT NULL,
-    PRIMARY KEY (unit_id, stage, currency, band_rank)
+-- One row per kind of record whose changes in-memory copies follow; every write to such a
+-- record takes the next value (and so waits for any other writer to commit first).
+CREATE TABLE change_counters (
+    name TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
 );
+INSERT INTO change_counters (name, value) VALUES ('projects', 0);
 
 -- Append-only: the application never updates or deletes a row here.
 CREATE TABLE project_events (
@@ -118,12 +101,6 @@ CREATE TABLE project_events (
 );
 CREATE INDEX project_events_project ON project_events(project_id, effective_date, id);
 CREATE INDEX project_events_stage ON project_events(to_stage, effective_date);
-
-CREATE TABLE project_grams (
-    gram BIGINT NOT NULL,
-    project_id BIGINT NOT NULL,
-    PRIMARY KEY (gram, project_id)
-) WITHOUT ROWID;
 
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

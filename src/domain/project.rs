@@ -290,25 +290,6 @@ impl Band {
     pub fn contains(self, amount: Money, usd_rate_e4: i64) -> bool {
         amount.yuan >= self.min_in(amount.currency, usd_rate_e4)
     }
-
-    /// How many bands (in `ALL` order) a yuan amount reaches: 0 below 5000万, 3 at 10亿 or more.
-    /// Stored beside per-unit totals of CNY projects; USD projects are ranked 0 there and
-    /// compared live, since their rank depends on the configured rate.
-    pub fn cny_rank(amount: Money) -> i64 {
-        match amount.currency {
-            Currency::Cny => Band::ALL
-                .iter()
-                .filter(|b| amount.yuan >= b.min_yuan())
-                .count() as i64,
-            Currency::Usd => 0,
-        }
-    }
-
-    /// This band's rank in `ALL` order, 1-based: a CNY amount is in the band when its
-    /// `cny_rank` is at least this.
-    pub fn rank(self) -> i64 {
-        Band::ALL.iter().position(|b| *b == self).unwrap_or(0) as i64 + 1
-    }
 }
 
 /// "四个一批": 储备一批 is a current state; the other three count first entries in a period.
@@ -440,31 +421,6 @@ mod tests {
         assert_eq!(Band::AtLeast100M.min_in(Currency::Usd, rate), 14_084_508);
         assert!(Band::AtLeast100M.contains(Money::new(14_084_508, Currency::Usd), rate));
         assert!(!Band::AtLeast100M.contains(Money::new(14_084_507, Currency::Usd), rate));
-    }
-
-    #[test]
-    fn cny_rank_agrees_with_contains() {
-        let rate = 71_000;
-        for yuan in [
-            0,
-            49_999_999,
-            50_000_000,
-            99_999_999,
-            100_000_000,
-            999_999_999,
-            1_000_000_000,
-            i64::MAX,
-        ] {
-            let m = Money::new(yuan, Currency::Cny);
-            for band in Band::ALL {
-                assert_eq!(
-                    Band::cny_rank(m) >= band.rank(),
-                    band.contains(m, rate),
-                    "{yuan}"
-                );
-            }
-        }
-        assert_eq!(Band::cny_rank(Money::new(i64::MAX, Currency::Usd)), 0);
     }
 
     #[test]

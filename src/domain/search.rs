@@ -1,7 +1,6 @@
-//! Name search by character bigrams, so two-character Chinese words (钢铁) are found through an
-//! index on both databases without a tokenizer or dictionary.
-
-use std::collections::BTreeSet;
+//! Name search: a fragment of the project or investor name, compared after normalising both, so
+//! that any substring — two-character Chinese words (钢铁) included — is found, with no tokenizer
+//! or dictionary. Lists hold the normalised text of every project in memory (`listing`).
 
 /// The normalised form that search compares: ASCII lower case, full-width ASCII folded to
 /// half-width, white space removed.
@@ -16,24 +15,8 @@ pub fn normalise(text: &str) -> String {
         .collect()
 }
 
-/// One bigram as a number: the two code points side by side (21 bits each).
-pub fn gram(a: char, b: char) -> i64 {
-    ((a as i64) << 21) | b as i64
-}
-
-/// The distinct bigrams of every text, for indexing a record.
-pub fn grams_of(texts: &[&str]) -> BTreeSet<i64> {
-    let mut grams = BTreeSet::new();
-    for text in texts {
-        let chars: Vec<char> = normalise(text).chars().collect();
-        for pair in chars.windows(2) {
-            grams.insert(gram(pair[0], pair[1]));
-        }
-    }
-    grams
-}
-
-/// The text a record is verified against: its searchable fields, normalised, one per line.
+/// The text a record is searched in: its searchable fields, normalised, one per line (so no
+/// needle, which has no white space, spans two fields).
 pub fn search_text(texts: &[&str]) -> String {
     texts
         .iter()
@@ -42,21 +25,20 @@ pub fn search_text(texts: &[&str]) -> String {
         .join("\n")
 }
 
-/// A parsed query: the normalised needle and, when it has two or more characters, its bigrams.
+/// A parsed query: the normalised needle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     pub needle: String,
-    pub grams: Vec<i64>,
 }
 
 impl Query {
     pub fn parse(text: &str) -> Option<Query> {
         let needle = normalise(text);
-        if needle.is_empty() {
-            return None;
-        }
-        let grams = grams_of(&[&needle]).into_iter().collect();
-        Some(Query { needle, grams })
+        (!needle.is_empty()).then_some(Query { needle })
+    }
+
+    pub fn matches(&self, search_text: &str) -> bool {
+        search_text.contains(&self.needle)
     }
 }
 
@@ -65,20 +47,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn two_chinese_characters_make_one_gram() {
-        let q = Query::parse("钢铁").unwrap();
-        assert_eq!(q.grams, vec![gram('钢', '铁')]);
-        assert!(grams_of(&["宁波钢铁深加工项目"]).contains(&q.grams[0]));
+    fn two_chinese_characters_are_found_inside_a_name() {
+        let text = search_text(&["宁波钢铁深加工项目", "宁波华宇钢材有限公司"]);
+        assert!(Query::parse("钢铁").unwrap().matches(&text));
+        assert!(Query::parse("华宇钢材").unwrap().matches(&text));
+        assert!(!Query::parse("钢铁华宇").unwrap().matches(&text));
+    }
+
+    #[test]
+    fn fields_do_not_run_together() {
+        let text = search_text(&["钢铁项目", "目标公司"]);
+        assert!(!Query::parse("项目目标").unwrap().matches(&text));
     }
 
     #[test]
     fn full_width_and_case_fold() {
         assert_eq!(normalise("ＡＢＣ Steel"), "abcsteel");
+        assert!(
+            Query::parse("ｓｔｅｅｌ")
+                .unwrap()
+                .matches(&search_text(&["Steel Co"]))
+        );
     }
 
     #[test]
-    fn a_single_character_has_no_grams() {
-        assert!(Query::parse("钢").unwrap().grams.is_empty());
+    fn blank_queries_are_no_queries() {
         assert!(Query::parse("  ").is_none());
+        assert!(Query::parse("钢").is_some());
     }
 }

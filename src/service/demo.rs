@@ -12,7 +12,7 @@ use crate::domain::stage::Stage;
 use crate::domain::transition::TransitionInput;
 use crate::domain::user::{Actor, Role};
 use crate::error::{Error, Result};
-use crate::store::{audit, bulk, now_text, projects as store_projects, units, users};
+use crate::store::{audit, bulk, list_index, now_text, units, users};
 use serde::Deserialize;
 use time::{Date, Duration};
 
@@ -245,6 +245,7 @@ impl App {
         // of scattered inserts).
         let mut tx = self.db.pool.begin().await?;
         let first_id = bulk::next_project_id(&mut tx).await?;
+        let change = list_index::next_change(&mut tx).await?;
         let rebuild_indexes = count as i64 >= first_id - 1;
         let indexes = if rebuild_indexes {
             bulk::drop_secondary_indexes(&mut tx, &["projects", "project_events"]).await?
@@ -256,38 +257,27 @@ impl App {
             let batch = (count - done).min(10_000);
             let mut projects = Vec::with_capacity(batch);
             let mut events = Vec::with_capacity(batch * 5);
-            let mut grams = Vec::with_capacity(batch * 24);
             for i in 0..batch {
                 let id = first_id + (done + i) as i64;
                 let (p, evs) = synthetic(&mut rng, id, &unit_ids, author.id.0, today, &now);
-                for g in search::grams_of(&[&p.name, &p.investor_name]) {
-                    grams.push((g, id));
-                }
                 projects.push(p);
                 events.extend(evs);
             }
-            // In key order, the search index takes them as runs rather than scattered.
-            grams.sort_unstable();
             let t0 = std::time::Instant::now();
-            bulk::insert_projects(&mut tx, &projects).await?;
+            bulk::insert_projects(&mut tx, &projects, change).await?;
             let t1 = std::time::Instant::now();
             bulk::insert_events(&mut tx, &events, &now).await?;
-            let t2 = std::time::Instant::now();
-            bulk::insert_grams(&mut tx, &grams).await?;
             tracing::debug!(
                 projects_ms = (t1 - t0).as_millis(),
-                events_ms = (t2 - t1).as_millis(),
-                grams_ms = t2.elapsed().as_millis(),
+                events_ms = t1.elapsed().as_millis(),
                 events = events.len(),
-                grams = grams.len(),
                 "generated batch"
             );
             done += batch;
         }
         let t0 = std::time::Instant::now();
         bulk::create_indexes(&mut tx, &indexes).await?;
-        store_projects::rebuild_totals(&mut tx).await?;
-        tracing::debug!(ms = t0.elapsed().as_millis(), "indexes and totals rebuilt");
+        tracing::debug!(ms = t0.elapsed().as_millis(), "indexes rebuilt");
         audit::append(
             &mut tx,
             None,

@@ -5,6 +5,7 @@ use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
 use crate::domain::industry::IndustryCode;
+use crate::domain::listing::{Criteria, Sort, Totals};
 use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput};
 use crate::domain::search::Query;
 use crate::domain::stage::Stage;
@@ -12,9 +13,7 @@ use crate::domain::transition::{Facts, TransitionInput};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
-use crate::store::projects::{
-    self as store_projects, EventKind, ListFilter, NewEvent, Project, Sort, Totals,
-};
+use crate::store::projects::{self as store_projects, EventKind, NewEvent, Project};
 use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
 
@@ -248,21 +247,26 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let filter = ListFilter {
-            unit_path,
+        let units = units::subtree(&mut conn, &unit_path)
+            .await?
+            .into_iter()
+            .map(|u| u.id.0)
+            .collect();
+        let criteria = Criteria {
+            units,
             stage,
             industry,
             band,
             batch,
             from,
             to,
-            query: Query::parse(&params.q),
+            needle: Query::parse(&params.q),
             sort: sort.unwrap_or_default(),
             page,
             per_page,
             usd_rate_e4: self.config.usd_rate_e4,
         };
-        let (totals, items) = store_projects::list(&mut conn, &filter).await?;
+        let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
         Ok(ProjectPage {
             items,
             totals,

@@ -65,7 +65,12 @@ fn opt_int(b: &mut SqlBuilder, value: Option<i64>) {
 /// Inserts generated projects. Values shared by every row are bound once; fixed keys are
 /// literals; the rest is bound per row. Statements stay small: sqlx and SQLite both slow down
 /// sharply on statements with thousands of placeholders.
-pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Result<()> {
+/// Every row is stamped with the one change number `change` (see `list_index`).
+pub async fn insert_projects(
+    conn: &mut Conn,
+    rows: &[BulkProject],
+    change: i64,
+) -> sqlx::Result<()> {
     for chunk in rows.chunks(40) {
         let Some(first) = chunk.first() else { continue };
         let mut b = SqlBuilder::new(conn);
@@ -73,9 +78,10 @@ pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Res
             "INSERT INTO projects (id, name, investor_name, search_text, industry_code, channel, \
              total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
              lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
-             contract_amount_yuan, contract_currency, last_progress_on, version, created_by, created_at, updated_at) VALUES ",
+             contract_amount_yuan, contract_currency, last_progress_on, version, created_by, created_at, updated_at, \
+             change_seq) VALUES ",
         );
-        let mut shared = (0, 0);
+        let mut shared = (0, 0, 0);
         for (i, p) in chunk.iter().enumerate() {
             b.push(if i == 0 { "(" } else { ", (" });
             b.bind(Bind::Int(p.id));
@@ -106,14 +112,19 @@ pub async fn insert_projects(conn: &mut Conn, rows: &[BulkProject]) -> sqlx::Res
                 b.push(", ").bind(Bind::Int(first.created_by));
                 let author = b.binds.len();
                 b.push(", ").bind(Bind::Text(first.now.clone()));
-                shared = (author, author + 1);
+                shared = (author, author + 1, 0);
             } else {
                 b.push(", ").placeholder(shared.0);
                 b.push(", ").placeholder(shared.1);
             }
-            b.push(", ")
-                .bind(Bind::Text(p.updated_at.clone()))
-                .push(")");
+            b.push(", ").bind(Bind::Text(p.updated_at.clone()));
+            if i == 0 {
+                b.push(", ").bind(Bind::Int(change));
+                shared.2 = b.binds.len();
+            } else {
+                b.push(", ").placeholder(shared.2);
+            }
+            b.push(")");
         }
         b.query().execute(&mut *conn).await?;
     }
@@ -151,25 +162,6 @@ pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sq
                 b.push(", ").placeholder(actor_and_now.0);
                 b.push(", ").placeholder(actor_and_now.1).push(")");
             }
-        }
-        b.query().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-pub async fn insert_grams(conn: &mut Conn, rows: &[(i64, i64)]) -> sqlx::Result<()> {
-    for chunk in rows.chunks(400) {
-        let mut b = SqlBuilder::new(conn);
-        b.push("INSERT INTO project_grams (gram, project_id) VALUES ");
-        for (i, (gram, project)) in chunk.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push("(")
-                .bind(Bind::Int(*gram))
-                .push(", ")
-                .bind(Bind::Int(*project))
-                .push(")");
         }
         b.query().execute(&mut *conn).await?;
     }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod list_index;
 pub mod projects;
 pub mod sessions;
 pub mod units;
@@ -24,6 +25,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The list facts of every project, kept in step with the table (see `list_index`).
+    pub lists: std::sync::Arc<list_index::ListIndex>,
 }
 
 pub type Conn = AnyConnection;
@@ -65,6 +68,11 @@ impl Db {
                              PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
+                    } else {
+                        // List filters vary widely in selectivity (a whole county or one town, a
+                        // year or a day); a cached generic plan fits one and ruins the other.
+                        conn.execute("SET plan_cache_mode = force_custom_plan")
+                            .await?;
                     }
                     Ok(())
                 })
@@ -72,7 +80,11 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| "无法连接数据库".to_string())?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            lists: Default::default(),
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

@@ -1,14 +1,16 @@
 //! Projects, their append-only events and their search grams.
 
+use super::list_index::{self, ListIndex};
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::area::Area;
 use crate::domain::channel::Channel;
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::{EventId, ProjectId, UnitId, UserId};
 use crate::domain::industry::IndustryCode;
+use crate::domain::listing::{self, Criteria, Totals};
 use crate::domain::money::{Currency, Money};
-use crate::domain::project::{Band, Batch, ProjectFields};
-use crate::domain::search::{self, Query};
+use crate::domain::project::ProjectFields;
+use crate::domain::search;
 use crate::domain::stage::Stage;
 use crate::domain::transition::{Facts, StageState, Transition};
 use crate::domain::user::UnitPath;
@@ -238,13 +240,15 @@ pub async fn insert(
     now: &str,
 ) -> sqlx::Result<ProjectId> {
     let lead = iso(lead_on);
+    let change = list_index::next_change(conn).await?;
     let id: i64 = sqlx::query(
         "INSERT INTO projects (name, investor_name, search_text, industry_code, channel, \
          total_investment_yuan, currency, land_area_m2, building_area_m2, expected_output_yuan, \
          expected_tax_yuan, jobs, unit_id, officer_id, leader_id, referrer, notes, stage, \
-         stage_since, lead_on, last_progress_on, version, created_by, created_at, updated_at) \
+         stage_since, lead_on, last_progress_on, version, created_by, created_at, updated_at, \
+         change_seq) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'lead', \
-         $18, $18, $18, 1, $19, $20, $20) RETURNING id",
+         $18, $18, $18, 1, $19, $20, $20, $21) RETURNING id",
     )
     .bind(&fields.name)
     .bind(&fields.investor_name)
@@ -266,17 +270,14 @@ pub async fn insert(
     .bind(&lead)
     .bind(created_by.map(|u| u.0))
     .bind(now)
+    .bind(change)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
-    let id = ProjectId(id);
-    update_grams(conn, id, &[], &[&fields.name, &fields.investor_name]).await?;
-    adjust_totals(conn, unit_id, Stage::Lead, fields.total_investment, 1).await?;
-    Ok(id)
+    Ok(ProjectId(id))
 }
 
 /// Rewrites the editable facts if the version still matches; false when it did not (stale).
-/// `before` is the project as it was, whose search grams are replaced.
 pub async fn update_fields(
     conn: &mut Conn,
     before: &Project,
@@ -285,12 +286,13 @@ pub async fn update_fields(
     expected_version: i64,
     now: &str,
 ) -> sqlx::Result<bool> {
+    let change = list_index::next_change(conn).await?;
     let done = sqlx::query(
         "UPDATE projects SET name = $1, investor_name = $2, search_text = $3, industry_code = $4, \
          channel = $5, total_investment_yuan = $6, currency = $7, land_area_m2 = $8, \
          building_area_m2 = $9, expected_output_yuan = $10, expected_tax_yuan = $11, jobs = $12, \
          unit_id = $13, officer_id = $14, leader_id = $15, referrer = $16, notes = $17, \
-         version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20",
+         version = version + 1, updated_at = $18, change_seq = $21 WHERE id = $19 AND version = $20",
     )
     .bind(&fields.name)
     .bind(&fields.investor_name)
@@ -312,66 +314,11 @@ pub async fn update_fields(
     .bind(now)
     .bind(before.id.0)
     .bind(expected_version)
+    .bind(change)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    if done == 1 {
-        update_grams(
-            conn,
-            before.id,
-            &[&before.name, &before.investor_name],
-            &[&fields.name, &fields.investor_name],
-        )
-        .await?;
-        if before.unit_id != unit_id || before.total_investment != fields.total_investment {
-            adjust_totals(
-                conn,
-                before.unit_id,
-                before.stage,
-                before.total_investment,
-                -1,
-            )
-            .await?;
-            adjust_totals(conn, unit_id, before.stage, fields.total_investment, 1).await?;
-        }
-    }
     Ok(done == 1)
-}
-
-/// Moves a project's search grams from those of `old` texts to those of `new` ones, touching
-/// only the difference (rows are found by their primary key, gram first).
-async fn update_grams(
-    conn: &mut Conn,
-    id: ProjectId,
-    old: &[&str],
-    new: &[&str],
-) -> sqlx::Result<()> {
-    let old = search::grams_of(old);
-    let new = search::grams_of(new);
-    for gram in old.difference(&new) {
-        sqlx::query("DELETE FROM project_grams WHERE gram = $1 AND project_id = $2")
-            .bind(*gram)
-            .bind(id.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let grams: Vec<i64> = new.difference(&old).copied().collect();
-    for chunk in grams.chunks(200) {
-        let mut b = SqlBuilder::new(conn);
-        b.push("INSERT INTO project_grams (gram, project_id) VALUES ");
-        for (i, g) in chunk.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push("(")
-                .bind(Bind::Int(*g))
-                .push(", ")
-                .bind(Bind::Int(id.0))
-                .push(")");
-        }
-        b.query().execute(&mut *conn).await?;
-    }
-    Ok(())
 }
 
 /// The column holding the first-entry date of a stage, if the stage has one.
@@ -398,6 +345,7 @@ pub async fn apply_transition(
     now: &str,
 ) -> sqlx::Result<bool> {
     let date = iso(t.date);
+    let change = list_index::next_change(conn).await?;
     let mut b = SqlBuilder::new(conn);
     b.push("UPDATE projects SET stage = ")
         .bind(Bind::Text(t.to.key().into()))
@@ -438,98 +386,14 @@ pub async fn apply_transition(
     }
     b.push(", version = version + 1, updated_at = ")
         .bind(Bind::Text(now.into()))
+        .push(", change_seq = ")
+        .bind(Bind::Int(change))
         .push(" WHERE id = ")
         .bind(Bind::Int(before.id.0))
         .push(" AND version = ")
         .bind(Bind::Int(expected_version));
     let done = b.query().execute(&mut *conn).await?.rows_affected();
-    if done == 1 && before.stage != t.to {
-        adjust_totals(
-            conn,
-            before.unit_id,
-            before.stage,
-            before.total_investment,
-            -1,
-        )
-        .await?;
-        adjust_totals(conn, before.unit_id, t.to, before.total_investment, 1).await?;
-    }
     Ok(done == 1)
-}
-
-/// Adds `delta` projects (±1) of `amount` in `stage` of `unit` to the kept totals.
-async fn adjust_totals(
-    conn: &mut Conn,
-    unit: UnitId,
-    stage: Stage,
-    amount: Money,
-    delta: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO project_totals (unit_id, stage, currency, band_rank, projects, yuan) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit_id, stage, currency, band_rank) \
-         DO UPDATE SET projects = project_totals.projects + excluded.projects, \
-         yuan = project_totals.yuan + excluded.yuan",
-    )
-    .bind(unit.0)
-    .bind(stage.key())
-    .bind(amount.currency.code())
-    .bind(Band::cny_rank(amount))
-    .bind(delta)
-    .bind(delta * amount.yuan)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Recounts the kept totals from the projects themselves (after bulk loads; and the
-/// reference the incremental upkeep is tested against).
-pub async fn rebuild_totals(conn: &mut Conn) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM project_totals")
-        .execute(&mut *conn)
-        .await?;
-    let mut b = SqlBuilder::new(conn);
-    b.push(
-        "INSERT INTO project_totals (unit_id, stage, currency, band_rank, projects, yuan) \
-         SELECT unit_id, stage, currency, CASE WHEN currency <> ",
-    )
-    .key_literal(Currency::Cny.code())
-    .push(" THEN 0");
-    for band in Band::ALL.iter().rev() {
-        b.push(" WHEN total_investment_yuan >= ")
-            .bind(Bind::Int(band.min_yuan()))
-            .push(&format!(" THEN {}", band.rank()));
-    }
-    b.push(
-        " ELSE 0 END AS band_rank, COUNT(*), SUM(total_investment_yuan) FROM projects \
-         GROUP BY unit_id, stage, currency, band_rank",
-    );
-    b.query().execute(&mut *conn).await?;
-    Ok(())
-}
-
-/// The kept totals, non-empty rows in key order (for comparing with a recount).
-pub async fn kept_totals(
-    conn: &mut Conn,
-) -> sqlx::Result<Vec<(i64, String, String, i64, i64, i64)>> {
-    sqlx::query(
-        "SELECT unit_id, stage, currency, band_rank, projects, yuan FROM project_totals \
-         WHERE projects <> 0 ORDER BY unit_id, stage, currency, band_rank",
-    )
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("unit_id")?,
-            r.try_get("stage")?,
-            r.try_get("currency")?,
-            r.try_get("band_rank")?,
-            r.try_get("projects")?,
-            r.try_get("yuan")?,
-        ))
-    })
-    .collect()
 }
 
 /// Moves `last_progress_on` forward for a note, bumping the version.
@@ -540,13 +404,15 @@ pub async fn touch_progress(
     now: &str,
 ) -> sqlx::Result<()> {
     let d = iso(date);
+    let change = list_index::next_change(conn).await?;
     sqlx::query(
         "UPDATE projects SET last_progress_on = CASE WHEN last_progress_on > $1 THEN last_progress_on ELSE $1 END, \
-         version = version + 1, updated_at = $2 WHERE id = $3",
+         version = version + 1, updated_at = $2, change_seq = $4 WHERE id = $3",
     )
     .bind(&d)
     .bind(now)
     .bind(id.0)
+    .bind(change)
     .execute(conn)
     .await?;
     Ok(())
@@ -666,374 +532,21 @@ pub async fn events(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Vec<Event>> 
     .collect()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Updated,
-    Investment,
-    LeadOn,
-    Stale,
-    Name,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 5] = [
-        Sort::Updated,
-        Sort::Investment,
-        Sort::LeadOn,
-        Sort::Stale,
-        Sort::Name,
-    ];
-    pub fn key(self) -> &'static str {
-        match self {
-            Sort::Updated => "updated",
-            Sort::Investment => "investment",
-            Sort::LeadOn => "lead_on",
-            Sort::Stale => "stale",
-            Sort::Name => "name",
-        }
-    }
-    pub fn parse(key: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|s| s.key() == key)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Updated => "最近更新",
-            Sort::Investment => "总投资从大到小",
-            Sort::LeadOn => "录入日期从新到旧",
-            Sort::Stale => "最久无进展",
-            Sort::Name => "项目名称",
-        }
-    }
-}
-
-/// A list request, already parsed and scoped by the service.
-#[derive(Debug, Clone)]
-pub struct ListFilter {
-    /// The unit subtree to list (the caller's scope, or a unit inside it).
-    pub unit_path: UnitPath,
-    pub stage: Option<Stage>,
-    pub industry: Option<IndustryCode>,
-    pub band: Option<Band>,
-    pub batch: Option<Batch>,
-    pub from: Option<Date>,
-    pub to: Option<Date>,
-    pub query: Option<Query>,
-    pub sort: Sort,
-    pub page: i64,
-    pub per_page: i64,
-    /// CNY per USD ×10⁴ (e.g. 71000 for 7.1), for bands and sorting only.
-    pub usd_rate_e4: i64,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Totals {
-    pub count: i64,
-    pub cny_yuan: i64,
-    pub usd_yuan: i64,
-}
-
-/// How a list query reads the table.
-#[derive(Debug, Clone, Copy, Default)]
-struct Plan {
-    /// Walk the sort's index and check the filters on the way, for sets so large that the
-    /// first page is met within a few rows. On SQLite the filter columns are then written
-    /// `+p.col`, which keeps its planner from looking rows up by them instead.
-    walk: bool,
-    /// Find searched rows through the posting list of this gram (then verify the text);
-    /// without one, every row in reach is checked.
-    posting: Option<i64>,
-}
-
-impl Plan {
-    fn column(self, b: &SqlBuilder, name: &str) -> String {
-        if self.walk && b.is_sqlite() {
-            format!("+p.{name}")
-        } else {
-            format!("p.{name}")
-        }
-    }
-}
-
-fn push_where(b: &mut SqlBuilder, f: &ListFilter, plan: Plan) {
-    let col = |b: &SqlBuilder, name: &str| plan.column(b, name);
-    let unit = col(b, "unit_id");
-    b.push(&format!(
-        " WHERE {unit} IN (SELECT id FROM units WHERE path LIKE "
-    ))
-    .bind(Bind::Text(f.unit_path.subtree_pattern()))
-    .push(")");
-    let stage = col(b, "stage");
-    if let Some(s) = f.stage {
-        b.push(&format!(" AND {stage} = ")).key_literal(s.key());
-    }
-    if let Some(ind) = f.industry {
-        let industry = col(b, "industry_code");
-        b.push(&format!(" AND {industry} = "))
-            .bind(Bind::Text(ind.code().into()));
-    }
-    if let Some(band) = f.band {
-        let (currency, amount) = (col(b, "currency"), col(b, "total_investment_yuan"));
-        b.push(&format!(" AND (({currency} = "))
-            .key_literal(Currency::Cny.code())
-            .push(&format!(" AND {amount} >= "))
-            .bind(Bind::Int(band.min_in(Currency::Cny, f.usd_rate_e4)))
-            .push(&format!(") OR ({currency} = "))
-            .key_literal(Currency::Usd.code())
-            .push(&format!(" AND {amount} >= "))
-            .bind(Bind::Int(band.min_in(Currency::Usd, f.usd_rate_e4)))
-            .push("))");
-    }
-    if f.batch == Some(Batch::Reserve) {
-        push_in_stages(b, &stage, &Batch::RESERVE_STAGES);
-    }
-    let date_col = match f.batch.and_then(Batch::entry_stage) {
-        Some(entry) => {
-            let c = col(b, first_entry_column(entry).unwrap_or("lead_on"));
-            b.push(&format!(" AND {c} IS NOT NULL"));
-            c
-        }
-        None => col(b, "lead_on"),
-    };
-    if let Some(from) = f.from {
-        b.push(&format!(" AND {date_col} >= "))
-            .bind(Bind::Text(iso(from)));
-    }
-    if let Some(to) = f.to {
-        b.push(&format!(" AND {date_col} <= "))
-            .bind(Bind::Text(iso(to)));
-    }
-    if let Some(q) = &f.query {
-        if let Some(gram) = plan.posting {
-            b.push(" AND p.id IN (SELECT project_id FROM project_grams WHERE gram = ")
-                .bind(Bind::Int(gram))
-                .push(")");
-        }
-        // A plain substring test: nothing in the needle acts as a pattern.
-        let position = if b.is_sqlite() { "instr" } else { "strpos" };
-        b.push(&format!(" AND {position}(p.search_text, "))
-            .bind(Bind::Text(q.needle.clone()))
-            .push(") > 0");
-    }
-}
-
-fn push_in_stages(b: &mut SqlBuilder, column: &str, stages: &[Stage]) {
-    b.push(&format!(" AND {column} IN ("));
-    for (i, s) in stages.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.key_literal(s.key());
-    }
-    b.push(")");
-}
-
-/// How many projects there are in all (from the kept totals).
-async fn all_projects(conn: &mut Conn) -> sqlx::Result<i64> {
-    sqlx::query("SELECT CAST(COALESCE(SUM(projects), 0) AS BIGINT) AS n FROM project_totals")
-        .fetch_one(conn)
-        .await?
-        .try_get("n")
-}
-
-/// The gram of the query with the shortest posting list, if that list is shorter than `cap`
-/// (counting stops there): through it, only a few rows need their text checked.
-async fn rarest_gram(conn: &mut Conn, q: &Query, cap: i64) -> sqlx::Result<Option<i64>> {
-    let mut best: Option<(i64, i64)> = None;
-    for &gram in &q.grams {
-        let n: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM project_grams WHERE gram = $1 LIMIT $2) g",
-        )
-        .bind(gram)
-        .bind(cap)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
-        if n < cap && best.is_none_or(|(fewest, _)| n < fewest) {
-            best = Some((n, gram));
-        }
-    }
-    Ok(best.map(|(_, gram)| gram))
-}
-
-fn read_totals(row: &sqlx::any::AnyRow) -> sqlx::Result<Totals> {
-    Ok(Totals {
-        count: row.try_get("n")?,
-        cny_yuan: row.try_get("cny")?,
-        usd_yuan: row.try_get("usd")?,
-    })
-}
-
-const SUMS: &str = "CAST(COALESCE(SUM(CASE WHEN p.currency = 'CNY' THEN p.total_investment_yuan ELSE 0 END), 0) AS BIGINT) AS cny, \
-     CAST(COALESCE(SUM(CASE WHEN p.currency = 'USD' THEN p.total_investment_yuan ELSE 0 END), 0) AS BIGINT) AS usd";
-
-/// Whether the kept per-unit totals can answer this filter.
-fn kept_totals_answer(f: &ListFilter) -> bool {
-    f.industry.is_none()
-        && f.query.is_none()
-        && f.from.is_none()
-        && f.to.is_none()
-        && matches!(f.batch, None | Some(Batch::Reserve))
-}
-
-/// Totals from the kept per-unit table; USD projects in a band are counted live (few, and
-/// their band depends on the configured rate).
-async fn totals_from_kept(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<Totals> {
-    let mut b = SqlBuilder::new(conn);
-    b.push(
-        "SELECT CAST(COALESCE(SUM(t.projects), 0) AS BIGINT) AS n, \
-         CAST(COALESCE(SUM(CASE WHEN t.currency = 'CNY' THEN t.yuan ELSE 0 END), 0) AS BIGINT) AS cny, \
-         CAST(COALESCE(SUM(CASE WHEN t.currency = 'USD' THEN t.yuan ELSE 0 END), 0) AS BIGINT) AS usd \
-         FROM project_totals t WHERE t.unit_id IN (SELECT id FROM units WHERE path LIKE ",
-    )
-    .bind(Bind::Text(f.unit_path.subtree_pattern()))
-    .push(")");
-    if let Some(s) = f.stage {
-        b.push(" AND t.stage = ").key_literal(s.key());
-    }
-    if f.batch == Some(Batch::Reserve) {
-        push_in_stages(&mut b, "t.stage", &Batch::RESERVE_STAGES);
-    }
-    if let Some(band) = f.band {
-        b.push(" AND t.currency = ")
-            .key_literal(Currency::Cny.code())
-            .push(" AND t.band_rank >= ")
-            .bind(Bind::Int(band.rank()));
-    }
-    let mut totals = read_totals(&b.query().fetch_one(&mut *conn).await?)?;
-    if let Some(band) = f.band {
-        let mut b = SqlBuilder::new(conn);
-        b.push(&format!(
-            "SELECT COUNT(*) AS n, 0 AS cny, {SUMS} FROM projects p"
-        ));
-        // The band condition selects USD only: its CNY branch is already counted above.
-        let usd_only = ListFilter {
-            band: None,
-            ..f.clone()
-        };
-        push_where(&mut b, &usd_only, Plan::default());
-        b.push(" AND p.currency = ")
-            .key_literal(Currency::Usd.code())
-            .push(" AND p.total_investment_yuan >= ")
-            .bind(Bind::Int(band.min_in(Currency::Usd, f.usd_rate_e4)));
-        let usd = read_totals(&b.query().fetch_one(&mut *conn).await?)?;
-        totals.count += usd.count;
-        totals.usd_yuan += usd.usd_yuan;
-    }
-    Ok(totals)
-}
-
-async fn totals_by_scan(conn: &mut Conn, f: &ListFilter, plan: Plan) -> sqlx::Result<Totals> {
-    let mut b = SqlBuilder::new(conn);
-    b.push(&format!("SELECT COUNT(*) AS n, {SUMS} FROM projects p"));
-    push_where(&mut b, f, plan);
-    read_totals(&b.query().fetch_one(conn).await?)
-}
-
-/// Counts and sums of the filtered set, and the requested page of it.
-pub async fn list(conn: &mut Conn, f: &ListFilter) -> sqlx::Result<(Totals, Vec<Project>)> {
-    let all = all_projects(conn).await?;
-    let posting = match &f.query {
-        Some(q) => rarest_gram(conn, q, (all / 8).max(1)).await?,
-        None => None,
-    };
-    let totals = if kept_totals_answer(f) {
-        totals_from_kept(conn, f).await?
-    } else {
-        totals_by_scan(
-            conn,
-            f,
-            Plan {
-                walk: false,
-                posting,
-            },
-        )
-        .await?
-    };
-    let offset = (f.page - 1).max(0) * f.per_page;
-    if offset >= totals.count {
-        return Ok((totals, Vec::new()));
-    }
-    // Walking the sort order meets a page after about need × all / matching rows; looking the
-    // matching rows up and sorting them costs about matching. Take the cheaper.
-    let need = (offset + f.per_page) as i128;
-    let walk = (totals.count as i128).pow(2) > need * all as i128;
-    let plan = Plan {
-        walk,
-        posting: if walk { None } else { posting },
-    };
-    let items = if walk && f.sort == Sort::Investment {
-        page_by_investment(conn, f, plan, offset).await?
-    } else {
-        page(conn, f, plan, offset).await?
-    };
-    Ok((totals, items))
-}
-
-async fn page(
+/// Counts and sums of the listed set, and the requested page of it.
+pub async fn list(
     conn: &mut Conn,
-    f: &ListFilter,
-    plan: Plan,
-    offset: i64,
-) -> sqlx::Result<Vec<Project>> {
-    let mut b = SqlBuilder::new(conn);
-    b.push(&format!("SELECT {COLUMNS} {JOINS}"));
-    push_where(&mut b, f, plan);
-    match f.sort {
-        Sort::Updated => b.push(" ORDER BY p.updated_at DESC, p.id DESC"),
-        Sort::Investment => b
-            .push(" ORDER BY CASE WHEN p.currency = ")
-            .key_literal(Currency::Usd.code())
-            .push(" THEN p.total_investment_yuan * ")
-            .bind(Bind::Int(f.usd_rate_e4))
-            .push(" / 10000 ELSE p.total_investment_yuan END DESC, p.id DESC"),
-        Sort::LeadOn => b.push(" ORDER BY p.lead_on DESC, p.id DESC"),
-        Sort::Stale => b.push(" ORDER BY p.last_progress_on ASC, p.id ASC"),
-        Sort::Name => b.push(" ORDER BY p.name ASC, p.id ASC"),
+    index: &ListIndex,
+    criteria: &Criteria,
+) -> sqlx::Result<(Totals, Vec<Project>)> {
+    let (totals, ids) = {
+        let snapshot = index.current(conn).await?;
+        listing::select(snapshot.facts(), criteria)
     };
-    b.push(" LIMIT ")
-        .bind(Bind::Int(f.per_page))
-        .push(" OFFSET ")
-        .bind(Bind::Int(offset));
-    b.query()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    Ok((totals, by_ids(conn, &ids).await?))
 }
 
-/// The investment order of a large set: each currency walks its own index from the top, and
-/// the two runs are merged by CNY equivalent (no index orders a converted amount).
-async fn page_by_investment(
-    conn: &mut Conn,
-    f: &ListFilter,
-    plan: Plan,
-    offset: i64,
-) -> sqlx::Result<Vec<Project>> {
-    let need = offset + f.per_page;
-    let mut runs = Vec::new();
-    for currency in [Currency::Cny, Currency::Usd] {
-        let mut b = SqlBuilder::new(conn);
-        b.push("SELECT p.id, p.total_investment_yuan FROM projects p");
-        push_where(&mut b, f, plan);
-        b.push(" AND p.currency = ")
-            .key_literal(currency.code())
-            .push(" ORDER BY p.total_investment_yuan DESC, p.id DESC LIMIT ")
-            .bind(Bind::Int(need));
-        for row in b.query().fetch_all(&mut *conn).await? {
-            let id: i64 = row.try_get("id")?;
-            let amount = Money::new(row.try_get("total_investment_yuan")?, currency);
-            runs.push((amount.cny_equivalent(f.usd_rate_e4), id));
-        }
-    }
-    runs.sort_unstable_by(|a, b| b.cmp(a));
-    let ids: Vec<i64> = runs
-        .into_iter()
-        .skip(offset as usize)
-        .take(f.per_page as usize)
-        .map(|(_, id)| id)
-        .collect();
+/// Projects by id, in the order of `ids`.
+async fn by_ids(conn: &mut Conn, ids: &[i64]) -> sqlx::Result<Vec<Project>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -4,13 +4,14 @@
 use super::auth::ApiUser;
 use super::error::ApiError;
 use super::extract::ApiProjectId;
+use crate::domain::listing::Totals;
 use crate::domain::money::{Currency, Money};
 use crate::domain::project::ProjectInput;
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::service::App;
 use crate::service::projects::{ListParams, input_of};
-use crate::store::projects::{Event, Project, Totals};
+use crate::store::projects::{Event, Project};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub app: App,
     pub router: Router,
     pub backend: &'static str,
+    pub url: String,
     sqlite_dir: Option<PathBuf>,
 }
 
@@ -79,7 +80,23 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         router: zhaoshang::web::router(app.clone()),
         app,
         backend,
+        url,
         sqlite_dir,
+    }
+}
+
+impl TestApp {
+    /// Another process on the same database: its own connections and in-memory lists.
+    pub async fn second_process(&self) -> TestApp {
+        let db = Db::connect(&self.url).await.expect("connect");
+        let app = App::new(db, Config::default());
+        TestApp {
+            router: zhaoshang::web::router(app.clone()),
+            app,
+            backend: self.backend,
+            url: self.url.clone(),
+            sqlite_dir: None,
+        }
     }
 }
 

@@ -1,0 +1,285 @@
+//! Which projects a list shows, in what order, and their counts and sums — as pure rules over
+//! the few facts of each project that lists filter and sort by. The store keeps these facts of
+//! every project in memory (see `store::list_index`), so a list never scans the table.
+
+use super::industry::IndustryCode;
+use super::money::{Currency, Money};
+use super::project::{Band, Batch};
+use super::search::Query;
+use super::stage::Stage;
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::HashSet;
+use time::Date;
+
+/// What lists need to know of one project.
+#[derive(Debug, Clone)]
+pub struct ListFacts {
+    pub id: i64,
+    pub unit_id: i64,
+    pub stage: Stage,
+    pub industry_code: String,
+    pub total_investment: Money,
+    pub lead_on: Date,
+    pub contracted_on: Option<Date>,
+    pub construction_on: Option<Date>,
+    pub production_on: Option<Date>,
+    pub last_progress_on: Date,
+    /// Nanoseconds since 1970 of the last change (RFC 3339 text does not sort as time when
+    /// fractions of a second come and go).
+    pub updated_ns: i128,
+    pub name: String,
+    /// Normalised name and investor name (see `search::search_text`).
+    pub search_text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Updated,
+    Investment,
+    LeadOn,
+    Stale,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [
+        Sort::Updated,
+        Sort::Investment,
+        Sort::LeadOn,
+        Sort::Stale,
+        Sort::Name,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Updated => "updated",
+            Sort::Investment => "investment",
+            Sort::LeadOn => "lead_on",
+            Sort::Stale => "stale",
+            Sort::Name => "name",
+        }
+    }
+    pub fn parse(key: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.key() == key)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Updated => "最近更新",
+            Sort::Investment => "总投资从大到小",
+            Sort::LeadOn => "录入日期从新到旧",
+            Sort::Stale => "最久无进展",
+            Sort::Name => "项目名称",
+        }
+    }
+}
+
+/// A list request, parsed and scoped by the service.
+#[derive(Debug, Clone)]
+pub struct Criteria {
+    /// The units whose projects may be listed (the caller's scope, or a subtree inside it).
+    pub units: HashSet<i64>,
+    pub stage: Option<Stage>,
+    pub industry: Option<IndustryCode>,
+    pub band: Option<Band>,
+    pub batch: Option<Batch>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// A fragment of the project or investor name.
+    pub needle: Option<Query>,
+    pub sort: Sort,
+    pub page: i64,
+    pub per_page: i64,
+    /// CNY per USD ×10⁴, for bands and the investment order only.
+    pub usd_rate_e4: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub count: i64,
+    pub cny_yuan: i64,
+    pub usd_yuan: i64,
+}
+
+impl Criteria {
+    /// The date a period filter applies to: first entry into the batch's stage, else 录入日期.
+    fn dated(&self, f: &ListFacts) -> Option<Date> {
+        match self.batch.and_then(Batch::entry_stage) {
+            Some(Stage::Contracted) => f.contracted_on,
+            Some(Stage::Construction) => f.construction_on,
+            Some(Stage::Production) => f.production_on,
+            _ => Some(f.lead_on),
+        }
+    }
+
+    pub fn admits(&self, f: &ListFacts) -> bool {
+        self.units.contains(&f.unit_id)
+            && self.stage.is_none_or(|s| f.stage == s)
+            && self.industry.is_none_or(|i| f.industry_code == i.code())
+            && self
+                .band
+                .is_none_or(|b| b.contains(f.total_investment, self.usd_rate_e4))
+            && (self.batch != Some(Batch::Reserve) || Batch::RESERVE_STAGES.contains(&f.stage))
+            && match self.dated(f) {
+                Some(d) => {
+                    self.from.is_none_or(|from| d >= from) && self.to.is_none_or(|to| d <= to)
+                }
+                None => false,
+            }
+            && self
+                .needle
+                .as_ref()
+                .is_none_or(|q| q.matches(&f.search_text))
+    }
+
+    /// The list order; ids break ties so that pages never overlap.
+    pub fn order(&self, a: &ListFacts, b: &ListFacts) -> Ordering {
+        match self.sort {
+            Sort::Updated => (b.updated_ns, b.id).cmp(&(a.updated_ns, a.id)),
+            Sort::Investment => {
+                let rate = self.usd_rate_e4;
+                (b.total_investment.cny_equivalent(rate), b.id)
+                    .cmp(&(a.total_investment.cny_equivalent(rate), a.id))
+            }
+            Sort::LeadOn => (b.lead_on, b.id).cmp(&(a.lead_on, a.id)),
+            Sort::Stale => (a.last_progress_on, a.id).cmp(&(b.last_progress_on, b.id)),
+            Sort::Name => (&a.name, a.id).cmp(&(&b.name, b.id)),
+        }
+    }
+
+    pub fn offset(&self) -> usize {
+        ((self.page - 1).max(0) * self.per_page) as usize
+    }
+}
+
+/// Counts and sums of every admitted project, and the ids of the requested page in order.
+pub fn select<'a>(
+    all: impl IntoIterator<Item = &'a ListFacts>,
+    c: &Criteria,
+) -> (Totals, Vec<i64>) {
+    let mut totals = Totals::default();
+    let mut hits: Vec<&ListFacts> = Vec::new();
+    for f in all {
+        if c.admits(f) {
+            totals.count += 1;
+            match f.total_investment.currency {
+                Currency::Cny => totals.cny_yuan += f.total_investment.yuan,
+                Currency::Usd => totals.usd_yuan += f.total_investment.yuan,
+            }
+            hits.push(f);
+        }
+    }
+    let (offset, per_page) = (c.offset(), c.per_page.max(0) as usize);
+    if offset >= hits.len() {
+        return (totals, Vec::new());
+    }
+    // Only the first offset + per_page need ordering: partition around that rank, then sort
+    // the front part.
+    let end = (offset + per_page).min(hits.len());
+    if end < hits.len() {
+        hits.select_nth_unstable_by(end - 1, |a, b| c.order(a, b));
+    }
+    let front = &mut hits[..end];
+    front.sort_unstable_by(|a, b| c.order(a, b));
+    let ids = front[offset..].iter().map(|f| f.id).collect();
+    (totals, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+
+    fn facts(id: i64, unit_id: i64, stage: Stage, wan: i64, currency: Currency) -> ListFacts {
+        let d = parse_date("2025-03-01").unwrap();
+        ListFacts {
+            id,
+            unit_id,
+            stage,
+            industry_code: "31".into(),
+            total_investment: Money::new(wan * 10_000, currency),
+            lead_on: d,
+            contracted_on: None,
+            construction_on: None,
+            production_on: None,
+            last_progress_on: d,
+            updated_ns: id as i128,
+            name: format!("项目{id}"),
+            search_text: format!("项目{id}\n唐山钢铁有限公司"),
+        }
+    }
+
+    fn criteria() -> Criteria {
+        Criteria {
+            units: [1, 2].into_iter().collect(),
+            stage: None,
+            industry: None,
+            band: None,
+            batch: None,
+            from: None,
+            to: None,
+            needle: None,
+            sort: Sort::Investment,
+            page: 1,
+            per_page: 2,
+            usd_rate_e4: 71_000,
+        }
+    }
+
+    #[test]
+    fn units_outside_scope_are_neither_listed_nor_counted() {
+        let all = [
+            facts(1, 1, Stage::Lead, 100, Currency::Cny),
+            facts(2, 3, Stage::Lead, 900, Currency::Cny),
+        ];
+        let (totals, ids) = select(&all, &criteria());
+        assert_eq!(totals.count, 1);
+        assert_eq!(totals.cny_yuan, 1_000_000);
+        assert_eq!(ids, vec![1]);
+    }
+
+    #[test]
+    fn investment_order_converts_dollars_and_pages_do_not_overlap() {
+        let all = [
+            facts(1, 1, Stage::Lead, 10_000, Currency::Cny), // 1亿元
+            facts(2, 1, Stage::Lead, 1_500, Currency::Usd),  // 1.065亿元
+            facts(3, 2, Stage::Lead, 10_000, Currency::Cny), // ties with 1: higher id first
+            facts(4, 2, Stage::Lead, 50, Currency::Cny),
+        ];
+        let mut c = criteria();
+        assert_eq!(select(&all, &c).1, vec![2, 3]);
+        c.page = 2;
+        assert_eq!(select(&all, &c).1, vec![1, 4]);
+        c.page = 3;
+        let (totals, ids) = select(&all, &c);
+        assert!(ids.is_empty());
+        assert_eq!(totals.count, 4);
+        assert_eq!(totals.usd_yuan, 15_000_000);
+    }
+
+    #[test]
+    fn the_reserve_batch_is_the_three_early_stages_and_periods_need_a_date() {
+        let mut signed = facts(2, 1, Stage::Contracted, 100, Currency::Cny);
+        signed.contracted_on = parse_date("2025-06-01");
+        let all = [facts(1, 1, Stage::Intent, 100, Currency::Cny), signed];
+        let mut c = criteria();
+        c.batch = Some(Batch::Reserve);
+        assert_eq!(select(&all, &c).1, vec![1]);
+        c.batch = Some(Batch::Signed);
+        c.from = parse_date("2025-01-01");
+        c.to = parse_date("2025-12-31");
+        assert_eq!(select(&all, &c).1, vec![2]);
+        c.to = parse_date("2025-05-31");
+        assert!(select(&all, &c).1.is_empty());
+    }
+
+    #[test]
+    fn search_matches_a_fragment_of_name_or_investor() {
+        let all = [facts(1, 1, Stage::Lead, 100, Currency::Cny)];
+        let mut c = criteria();
+        c.needle = Query::parse("钢铁");
+        assert_eq!(select(&all, &c).0.count, 1);
+        c.needle = Query::parse("钢材");
+        assert_eq!(select(&all, &c).0.count, 0);
+    }
+}
