@@ -115,6 +115,21 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 println!("新数据库：已创建系统管理员账号 {login}，一次性密码：{password}");
                 println!("（此密码只显示这一次，首次登录后请修改。）");
             }
+            // Lists answer from memory; fill it now rather than on the first user's request.
+            tokio::spawn({
+                let app = app.clone();
+                async move {
+                    let started = std::time::Instant::now();
+                    match app.warm_lists().await {
+                        Ok(n) => tracing::info!(
+                            projects = n,
+                            ms = started.elapsed().as_millis(),
+                            "list facts loaded"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "list facts not loaded yet"),
+                    }
+                }
+            });
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| anyhow::anyhow!("无法监听 {listen}：{e}"))?;

@@ -241,16 +241,21 @@ impl App {
         let now = now_text();
         let mut rng = SplitMix(seed);
         // All or nothing, in one transaction. When the load at least doubles the table, the
-        // secondary indexes are dropped first and rebuilt after (one sort instead of millions
-        // of scattered inserts).
+        // secondary indexes (and on PostgreSQL the foreign keys) are dropped first and made
+        // again after: one pass instead of millions of scattered inserts and checks. Readers of
+        // these tables wait meanwhile; this is a scale-test tool.
         let mut tx = self.db.pool.begin().await?;
         let first_id = bulk::next_project_id(&mut tx).await?;
         let change = list_index::next_change(&mut tx).await?;
         let rebuild_indexes = count as i64 >= first_id - 1;
-        let indexes = if rebuild_indexes {
-            bulk::drop_secondary_indexes(&mut tx, &["projects", "project_events"]).await?
+        let tables = ["projects", "project_events"];
+        let (indexes, foreign_keys) = if rebuild_indexes {
+            (
+                bulk::drop_secondary_indexes(&mut tx, &tables).await?,
+                bulk::drop_foreign_keys(&mut tx, &tables).await?,
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         let mut done = 0;
         while done < count {
@@ -277,7 +282,8 @@ impl App {
         }
         let t0 = std::time::Instant::now();
         bulk::create_indexes(&mut tx, &indexes).await?;
-        tracing::debug!(ms = t0.elapsed().as_millis(), "indexes rebuilt");
+        bulk::add_foreign_keys(&mut tx, &foreign_keys).await?;
+        tracing::debug!(ms = t0.elapsed().as_millis(), "indexes and keys rebuilt");
         audit::append(
             &mut tx,
             None,

@@ -275,6 +275,12 @@ impl App {
         })
     }
 
+    /// Loads the in-memory list facts ahead of the first list request; returns how many.
+    pub async fn warm_lists(&self) -> Result<usize> {
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(self.db.lists.current(&mut conn).await?.facts().len())
+    }
+
     pub async fn get_project(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
         forbid_read(actor)?;
         let mut conn = self.db.pool.acquire().await?;

@@ -71,6 +71,9 @@ pub async fn insert_projects(
     rows: &[BulkProject],
     change: i64,
 ) -> sqlx::Result<()> {
+    if !SqlBuilder::new(conn).is_sqlite() {
+        return insert_projects_as_json(conn, rows, change).await;
+    }
     for chunk in rows.chunks(40) {
         let Some(first) = chunk.first() else { continue };
         let mut b = SqlBuilder::new(conn);
@@ -132,6 +135,9 @@ pub async fn insert_projects(
 }
 
 pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sqlx::Result<()> {
+    if !SqlBuilder::new(conn).is_sqlite() {
+        return insert_events_as_json(conn, rows, now).await;
+    }
     for chunk in rows.chunks(150) {
         let Some(first) = chunk.first() else { continue };
         let mut b = SqlBuilder::new(conn);
@@ -164,6 +170,160 @@ pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sq
             }
         }
         b.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+// PostgreSQL takes a chunk of rows as one JSON document: a statement per few thousand rows with
+// one parameter, where bound multi-row VALUES cost it several times the insert itself.
+
+const JSON_CHUNK: usize = 2_000;
+
+async fn insert_projects_as_json(
+    conn: &mut Conn,
+    rows: &[BulkProject],
+    change: i64,
+) -> sqlx::Result<()> {
+    for chunk in rows.chunks(JSON_CHUNK) {
+        let Some(first) = chunk.first() else { continue };
+        let doc: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|p| {
+                let [
+                    intent,
+                    contracted,
+                    landed,
+                    construction,
+                    production,
+                    at_capacity,
+                ] = &p.entries;
+                serde_json::json!({
+                    "id": p.id, "name": p.name, "investor_name": p.investor_name,
+                    "search_text": p.search_text, "industry_code": p.industry_code,
+                    "channel": p.channel, "total_investment_yuan": p.total_investment_yuan,
+                    "currency": p.currency, "land_area_m2": p.land_area_m2, "unit_id": p.unit_id,
+                    "stage": p.stage, "paused_from": p.paused_from, "stage_since": p.stage_since,
+                    "lead_on": p.lead_on, "intent_on": intent, "contracted_on": contracted,
+                    "landed_on": landed, "construction_on": construction,
+                    "production_on": production, "at_capacity_on": at_capacity,
+                    "contract_amount_yuan": p.contract_amount_yuan,
+                    "contract_currency": p.contract_amount_yuan.map(|_| p.currency),
+                    "last_progress_on": p.last_progress_on, "updated_at": p.updated_at,
+                })
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO projects (id, name, investor_name, search_text, industry_code, channel, \
+             total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
+             lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
+             contract_amount_yuan, contract_currency, last_progress_on, version, created_by, created_at, \
+             updated_at, change_seq) \
+             SELECT id, name, investor_name, search_text, industry_code, channel, \
+             total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
+             lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
+             contract_amount_yuan, contract_currency, last_progress_on, 1, $2, $3, updated_at, $4 \
+             FROM jsonb_to_recordset(CAST($1 AS JSONB)) AS x(id BIGINT, name TEXT, investor_name TEXT, \
+             search_text TEXT, industry_code TEXT, channel TEXT, total_investment_yuan BIGINT, \
+             currency TEXT, land_area_m2 BIGINT, unit_id BIGINT, stage TEXT, paused_from TEXT, \
+             stage_since TEXT, lead_on TEXT, intent_on TEXT, contracted_on TEXT, landed_on TEXT, \
+             construction_on TEXT, production_on TEXT, at_capacity_on TEXT, \
+             contract_amount_yuan BIGINT, contract_currency TEXT, last_progress_on TEXT, \
+             updated_at TEXT)",
+        )
+        .bind(serde_json::Value::Array(doc).to_string())
+        .bind(first.created_by)
+        .bind(&first.now)
+        .bind(change)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_events_as_json(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sqlx::Result<()> {
+    for chunk in rows.chunks(JSON_CHUNK) {
+        let doc: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "project_id": e.project_id, "kind": e.kind, "from_stage": e.from_stage,
+                    "to_stage": e.to_stage, "effective_date": e.effective_date, "body": e.body,
+                    "actor_id": e.actor_id,
+                })
+            })
+            .collect();
+        // WITH ORDINALITY keeps the ids in the order the history happened.
+        sqlx::query(
+            "INSERT INTO project_events (project_id, kind, from_stage, to_stage, effective_date, \
+             body, actor_id, recorded_at) \
+             SELECT x.project_id, x.kind, x.from_stage, x.to_stage, x.effective_date, x.body, \
+             x.actor_id, $2 FROM jsonb_array_elements(CAST($1 AS JSONB)) WITH ORDINALITY AS a(doc, n) \
+             CROSS JOIN LATERAL jsonb_to_record(a.doc) AS x(project_id BIGINT, kind TEXT, \
+             from_stage TEXT, to_stage TEXT, effective_date TEXT, body TEXT, actor_id BIGINT) \
+             ORDER BY a.n",
+        )
+        .bind(serde_json::Value::Array(doc).to_string())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A foreign key as PostgreSQL describes it, to be dropped and added again.
+pub struct ForeignKey {
+    table: String,
+    name: String,
+    definition: String,
+}
+
+/// PostgreSQL checks a foreign key per inserted row, which costs bulk loads several times the
+/// insert itself; adding the key again afterwards checks every row in one pass. SQLite's checks
+/// are cheap: nothing is dropped there.
+pub async fn drop_foreign_keys(
+    conn: &mut Conn,
+    tables: &[&'static str],
+) -> sqlx::Result<Vec<ForeignKey>> {
+    if SqlBuilder::new(conn).is_sqlite() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for table in tables {
+        let rows = sqlx::query(
+            "SELECT CAST(conname AS TEXT) AS name, pg_get_constraintdef(oid) AS definition \
+             FROM pg_constraint WHERE contype = 'f' AND conrelid = CAST(CAST($1 AS TEXT) AS REGCLASS) \
+             ORDER BY conname",
+        )
+        .bind(*table)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            found.push(ForeignKey {
+                table: table.to_string(),
+                name: row.try_get("name")?,
+                definition: row.try_get("definition")?,
+            });
+        }
+    }
+    for fk in &found {
+        // Names and definitions come from the database's own catalogue, not from input.
+        let sql = format!("ALTER TABLE {} DROP CONSTRAINT \"{}\"", fk.table, fk.name);
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(found)
+}
+
+pub async fn add_foreign_keys(conn: &mut Conn, keys: &[ForeignKey]) -> sqlx::Result<()> {
+    for fk in keys {
+        let sql = format!(
+            "ALTER TABLE {} ADD CONSTRAINT \"{}\" {}",
+            fk.table, fk.name, fk.definition
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
