@@ -65,6 +65,18 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// This process's resident memory (Linux), in MiB.
+fn resident_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).unwrap()
 }
@@ -80,6 +92,15 @@ async fn run(label: &str, url: &str, projects: usize) {
         .await
         .expect("generate");
     println!("  generated in {:.1} s", started.elapsed().as_secs_f64());
+    let rss_before = resident_mib();
+    let started = Instant::now();
+    let loaded = app.warm_lists().await.expect("list facts");
+    println!(
+        "  list facts of {loaded} projects loaded in {:.2} s; resident memory {:.0} → {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        rss_before,
+        resident_mib()
+    );
     let router = zhaoshang::web::router(app.clone());
 
     // Sign in as the county leader, who sees everything.

@@ -17,7 +17,8 @@ pub struct ListFacts {
     pub id: i64,
     pub unit_id: i64,
     pub stage: Stage,
-    pub industry_code: String,
+    /// None for a code no longer in the classification (it then matches no industry filter).
+    pub industry: Option<IndustryCode>,
     pub total_investment: Money,
     pub lead_on: Date,
     pub contracted_on: Option<Date>,
@@ -150,7 +151,7 @@ impl Criteria {
     pub fn admits(&self, f: &ListFacts) -> bool {
         self.units.contains(f.unit_id)
             && self.stage.is_none_or(|s| f.stage == s)
-            && self.industry.is_none_or(|i| f.industry_code == i.code())
+            && self.industry.is_none_or(|i| f.industry == Some(i))
             && self
                 .band
                 .is_none_or(|b| b.contains(f.total_investment, self.usd_rate_e4))
@@ -197,7 +198,8 @@ pub fn select<'a>(
     // The first offset + per_page in list order, kept as a max-heap: each project costs one
     // comparison with the last of them.
     let keep = c.offset() + c.per_page.max(0) as usize;
-    let mut front: BinaryHeap<(Rank<'a>, i64)> = BinaryHeap::with_capacity(keep + 1);
+    // (Grown as needed: a far page must not reserve memory for rows that do not exist.)
+    let mut front: BinaryHeap<(Rank<'a>, i64)> = BinaryHeap::with_capacity(keep.min(1_024) + 1);
     for f in all {
         if !c.admits(f) {
             continue;
@@ -238,7 +240,7 @@ mod tests {
             id,
             unit_id,
             stage,
-            industry_code: "31".into(),
+            industry: IndustryCode::parse("31"),
             total_investment: Money::new(wan * 10_000, currency),
             lead_on: d,
             contracted_on: None,
