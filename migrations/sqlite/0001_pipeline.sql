@@ -1,6 +1,6 @@
--- Units, accounts, sessions, projects with their append-only history, the change counters that
--- keep in-memory lists in step, and the audit log. Dates are TEXT 'YYYY-MM-DD'; instants are TEXT
--- RFC 3339 UTC; money is BIGINT yuan with a currency code beside it.
+-- Units, accounts, sessions, projects with their append-only history, the search index,
+-- and the audit log. Dates are TEXT 'YYYY-MM-DD'; instants are TEXT RFC 3339 UTC; money is
+-- BIGINT yuan with a currency code beside it.
 
 CREATE TABLE units (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -70,21 +70,19 @@ CREATE TABLE projects (
     version BIGINT NOT NULL DEFAULT 1,
     created_by BIGINT REFERENCES users(id),
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    change_seq BIGINT NOT NULL
+    updated_at TEXT NOT NULL
 );
--- Lists filter, sort and count in memory (store::list_index); the table needs only the change
--- numbers that keep that copy in step, and the unit for scope checks.
-CREATE INDEX projects_change_seq ON projects(change_seq);
-CREATE INDEX projects_unit ON projects(unit_id);
-
--- One row per kind of record whose changes in-memory copies follow; every write to such a
--- record takes the next value (and so waits for any other writer to commit first).
-CREATE TABLE change_counters (
-    name TEXT PRIMARY KEY,
-    value BIGINT NOT NULL
-);
-INSERT INTO change_counters (name, value) VALUES ('projects', 0);
+-- The list's filters and sorts; the covering index serves the counts and sums of a unit's set.
+CREATE INDEX projects_unit_totals ON projects(unit_id, stage, currency, total_investment_yuan);
+CREATE INDEX projects_stage ON projects(stage, unit_id);
+CREATE INDEX projects_updated ON projects(updated_at);
+CREATE INDEX projects_investment ON projects(total_investment_yuan);
+CREATE INDEX projects_industry ON projects(industry_code);
+CREATE INDEX projects_lead_on ON projects(lead_on);
+CREATE INDEX projects_contracted_on ON projects(contracted_on);
+CREATE INDEX projects_construction_on ON projects(construction_on);
+CREATE INDEX projects_production_on ON projects(production_on);
+CREATE INDEX projects_last_progress ON projects(last_progress_on);
 
 -- Append-only: the application never updates or deletes a row here.
 CREATE TABLE project_events (
@@ -101,6 +99,13 @@ CREATE TABLE project_events (
 );
 CREATE INDEX project_events_project ON project_events(project_id, effective_date, id);
 CREATE INDEX project_events_stage ON project_events(to_stage, effective_date);
+
+CREATE TABLE project_grams (
+    gram BIGINT NOT NULL,
+    project_id BIGINT NOT NULL,
+    PRIMARY KEY (gram, project_id)
+) WITHOUT ROWID;
+CREATE INDEX project_grams_project ON project_grams(project_id);
 
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
