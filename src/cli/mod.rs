@@ -1,9 +1,12 @@
-//! The command line: `serve`, `migrate`, `demo`. Thin: parse, call a service, print.
+//! The command line: `serve`, `migrate`, `demo`, `unit add`, `user add`, `audit verify`.
+//! Thin: parse, call a service, print.
 
 use crate::config::Config;
+use crate::domain::user::Role;
 use crate::service::App;
 use crate::service::setup::generated_password;
 use crate::store::Db;
+use crate::store::audit::ChainCheck;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -42,6 +45,57 @@ pub enum Command {
         #[arg(long, default_value_t = 20_261_123)]
         seed: u64,
     },
+    /// Units of the organisation.
+    Unit {
+        #[command(subcommand)]
+        action: UnitAction,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UnitAction {
+    /// Add a unit, under --parent when given.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserAction {
+    /// Add an account; its password comes from ZHAOSHANG_PASSWORD, else it is asked for.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// leader, officer, department, enterprise, sysadmin, secadmin or auditor.
+        #[arg(long)]
+        role: String,
+        /// The code of the account's unit.
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Check the hash chain of the audit trail and name the first broken entry.
+    Verify,
 }
 
 pub async fn run() -> ExitCode {
@@ -89,8 +143,88 @@ async fn ensure_demo(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Reads a password from the terminal without echoing it (or a line from a pipe).
+fn ask_password(prompt: &str) -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let terminal = std::io::stdin().is_terminal();
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let stty = |arg: &str| {
+        std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status()
+    };
+    if terminal {
+        let _ = stty("-echo");
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    if terminal {
+        let _ = stty("echo");
+        eprintln!();
+    }
+    read?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        anyhow::bail!("未输入密码（也可用环境变量 ZHAOSHANG_PASSWORD 提供）");
+    }
+    Ok(password)
+}
+
 async fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Unit {
+            action: UnitAction::Add { code, name, parent },
+        } => {
+            let app = open(&cli.db).await?;
+            let id = app.add_unit(&code, &name, parent.as_deref()).await?;
+            println!("已添加单位 {code}（{}，编号 {id}）。", name.trim());
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    login,
+                    name,
+                    role,
+                    unit,
+                },
+        } => {
+            let role = Role::parse(role.trim()).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "角色“{role}”无效，可选：{}",
+                    Role::ALL.map(|r| r.key()).join("、")
+                )
+            })?;
+            let password = match std::env::var("ZHAOSHANG_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => ask_password(&format!("账号 {login} 的密码："))?,
+            };
+            let app = open(&cli.db).await?;
+            let id = app
+                .add_user(&login, &name, role, &unit, &password, false)
+                .await?;
+            println!("已添加账号 {login}（{}，编号 {id}）。", role.label());
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let app = open(&cli.db).await?;
+            match app.verify_audit().await? {
+                ChainCheck::Intact { entries } => {
+                    println!("审计日志完整：共 {entries} 条，哈希链逐条校验通过。");
+                }
+                ChainCheck::Altered { id } => {
+                    anyhow::bail!("审计日志第 {id} 号记录的内容与其哈希不符：该记录被改动过。")
+                }
+                ChainCheck::Unlinked { id } => anyhow::bail!(
+                    "审计日志第 {id} 号记录与前一条记录的哈希链断开：其前面的记录被删除、插入或改动过。"
+                ),
+                ChainCheck::Missing { expected, found } => anyhow::bail!(
+                    "审计日志应有 {expected} 条记录，实有 {found} 条：最后的记录被删除过。"
+                ),
+            }
+        }
         Command::Migrate => {
             open(&cli.db).await?;
             println!("数据库已是最新结构：{}", cli.db);

@@ -139,6 +139,12 @@ impl App {
     }
 
     /// True when no unit exists yet (a fresh database).
+    /// Checks the audit trail's hash chain from the first entry to the last.
+    pub async fn verify_audit(&self) -> Result<audit::ChainCheck> {
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(audit::verify(&mut conn).await?)
+    }
+
     pub async fn is_empty(&self) -> Result<bool> {
         let mut conn = self.db.pool.acquire().await?;
         Ok(units::count(&mut conn).await? == 0 && users::count(&mut conn).await? == 0)

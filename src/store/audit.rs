@@ -1,7 +1,9 @@
-//! The audit log: one row per write, in the same transaction as the write.
+//! The audit log: one row per write, in the same transaction as the write, chained by hash.
+//! The application appends and reads; it has no path that edits or deletes an entry.
 
 use super::Conn;
 use crate::domain::user::Actor;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 pub struct Entry<'a> {
@@ -12,27 +14,233 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+/// The fields of an entry that its hash covers, in a fixed order.
+struct Sealed<'a> {
+    at: &'a str,
+    actor_id: Option<i64>,
+    actor_login: Option<&'a str>,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: Option<&'a str>,
+    before_json: Option<&'a str>,
+    after_json: Option<&'a str>,
+    client_addr: Option<&'a str>,
+}
+
+impl Sealed<'_> {
+    /// SHA-256 over the canonical JSON array of the fields and the previous entry's hash.
+    fn hash(&self, prev_hash: &str) -> String {
+        let canonical = serde_json::json!([
+            self.at,
+            self.actor_id,
+            self.actor_login,
+            self.action,
+            self.entity,
+            self.entity_id,
+            self.before_json,
+            self.after_json,
+            self.client_addr,
+            prev_hash,
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+/// Takes the audit counter (locked until the transaction ends, so appends form one line) and
+/// returns the hash the next entry links to.
+async fn next_link(conn: &mut Conn) -> sqlx::Result<String> {
+    sqlx::query("UPDATE change_counters SET value = value + 1 WHERE name = 'audit'")
+        .execute(&mut *conn)
+        .await?;
+    Ok(
+        sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>("hash"))
+            .transpose()?
+            .flatten()
+            .unwrap_or_default(),
+    )
+}
+
 pub async fn append(
     conn: &mut Conn,
     actor: Option<&Actor>,
     entry: Entry<'_>,
     now: &str,
 ) -> sqlx::Result<()> {
+    let before = entry.before.map(|v| v.to_string());
+    let after = entry.after.map(|v| v.to_string());
+    let sealed = Sealed {
+        at: now,
+        actor_id: actor.map(|a| a.id.0),
+        actor_login: actor.map(|a| a.login.as_str()),
+        action: entry.action,
+        entity: entry.entity,
+        entity_id: entry.entity_id.as_deref(),
+        before_json: before.as_deref(),
+        after_json: after.as_deref(),
+        client_addr: None,
+    };
+    let prev_hash = next_link(conn).await?;
+    let hash = sealed.hash(&prev_hash);
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, actor_login, action, entity, entity_id, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (at, actor_id, actor_login, action, entity, entity_id, before_json, \
+         after_json, client_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(now)
-    .bind(actor.map(|a| a.id.0))
-    .bind(actor.map(|a| a.login.clone()))
-    .bind(entry.action)
-    .bind(entry.entity)
-    .bind(entry.entity_id)
-    .bind(entry.before.map(|v| v.to_string()))
-    .bind(entry.after.map(|v| v.to_string()))
+    .bind(sealed.at)
+    .bind(sealed.actor_id)
+    .bind(sealed.actor_login)
+    .bind(sealed.action)
+    .bind(sealed.entity)
+    .bind(sealed.entity_id)
+    .bind(sealed.before_json)
+    .bind(sealed.after_json)
+    .bind(sealed.client_addr)
+    .bind(&prev_hash)
+    .bind(&hash)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Chains entries written before the log was chained (an upgraded database). Only while no
+/// entry was ever appended with a hash (counter still 0, no hash stored), so it can never
+/// re-seal a log that was tampered with, nor one that was emptied.
+pub async fn seal_unchained(conn: &mut Conn) -> sqlx::Result<()> {
+    let row = sqlx::query(
+        "SELECT (SELECT value FROM change_counters WHERE name = 'audit') AS appended, \
+         (SELECT COUNT(*) FROM audit_log WHERE hash IS NOT NULL) AS chained",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (appended, chained): (i64, i64) = (row.try_get("appended")?, row.try_get("chained")?);
+    if appended > 0 || chained > 0 {
+        return Ok(());
+    }
+    let rows = read_all(conn).await?;
+    let mut prev = String::new();
+    for row in &rows {
+        let hash = row.sealed().hash(&prev);
+        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(row.id)
+            .execute(&mut *conn)
+            .await?;
+        prev = hash;
+    }
+    sqlx::query("UPDATE change_counters SET value = $1 WHERE name = 'audit'")
+        .bind(rows.len() as i64)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+struct StoredEntry {
+    id: i64,
+    at: String,
+    actor_id: Option<i64>,
+    actor_login: Option<String>,
+    action: String,
+    entity: String,
+    entity_id: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    client_addr: Option<String>,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+impl StoredEntry {
+    fn sealed(&self) -> Sealed<'_> {
+        Sealed {
+            at: &self.at,
+            actor_id: self.actor_id,
+            actor_login: self.actor_login.as_deref(),
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id.as_deref(),
+            before_json: self.before_json.as_deref(),
+            after_json: self.after_json.as_deref(),
+            client_addr: self.client_addr.as_deref(),
+        }
+    }
+}
+
+async fn read_all(conn: &mut Conn) -> sqlx::Result<Vec<StoredEntry>> {
+    sqlx::query(
+        "SELECT id, at, actor_id, actor_login, action, entity, entity_id, before_json, after_json, \
+         client_addr, prev_hash, hash FROM audit_log ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(StoredEntry {
+            id: r.try_get("id")?,
+            at: r.try_get("at")?,
+            actor_id: r.try_get("actor_id")?,
+            actor_login: r.try_get("actor_login")?,
+            action: r.try_get("action")?,
+            entity: r.try_get("entity")?,
+            entity_id: r.try_get("entity_id")?,
+            before_json: r.try_get("before_json")?,
+            after_json: r.try_get("after_json")?,
+            client_addr: r.try_get("client_addr")?,
+            prev_hash: r.try_get("prev_hash")?,
+            hash: r.try_get("hash")?,
+        })
+    })
+    .collect()
+}
+
+/// What checking the chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainCheck {
+    Intact {
+        entries: i64,
+    },
+    /// The first entry that does not hold: its content no longer matches its hash.
+    Altered {
+        id: i64,
+    },
+    /// The entry does not link to the one before it: an entry before it was deleted (or
+    /// inserted, or altered together with its hash).
+    Unlinked {
+        id: i64,
+    },
+    /// Fewer entries than were ever appended: the last ones were deleted.
+    Missing {
+        expected: i64,
+        found: i64,
+    },
+}
+
+/// Walks the whole log in order, recomputing every hash and link.
+pub async fn verify(conn: &mut Conn) -> sqlx::Result<ChainCheck> {
+    let rows = read_all(conn).await?;
+    let mut prev = String::new();
+    for row in &rows {
+        if row.prev_hash.as_deref() != Some(prev.as_str()) {
+            return Ok(ChainCheck::Unlinked { id: row.id });
+        }
+        let hash = row.sealed().hash(&prev);
+        if row.hash.as_deref() != Some(hash.as_str()) {
+            return Ok(ChainCheck::Altered { id: row.id });
+        }
+        prev = hash;
+    }
+    let expected: i64 = sqlx::query("SELECT value FROM change_counters WHERE name = 'audit'")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("value")?;
+    let found = rows.len() as i64;
+    Ok(if found < expected {
+        ChainCheck::Missing { expected, found }
+    } else {
+        ChainCheck::Intact { entries: found }
+    })
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

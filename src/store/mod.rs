@@ -96,6 +96,9 @@ impl Db {
                     .await?
             }
         }
+        let mut tx = self.pool.begin().await?;
+        audit::seal_unchained(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
