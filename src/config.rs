@@ -15,6 +15,10 @@ pub struct Config {
     pub per_page_max: i64,
     /// Cookies marked Secure (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// This many failed sign-ins in a row lock an account …
+    pub lockout_attempts: i64,
+    /// … for this many minutes.
+    pub lockout_minutes: i64,
 }
 
 impl Default for Config {
@@ -26,6 +30,8 @@ impl Default for Config {
             per_page_default: 20,
             per_page_max: 100,
             secure_cookies: false,
+            lockout_attempts: 5,
+            lockout_minutes: 15,
         }
     }
 }
@@ -59,6 +65,14 @@ impl Config {
         }
         if let Some(v) = var("ZHAOSHANG_SECURE_COOKIES")? {
             c.secure_cookies = v;
+        }
+        if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_ATTEMPTS")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_ATTEMPTS 须为正整数");
+            c.lockout_attempts = v;
+        }
+        if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_MINUTES")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_MINUTES 须为正整数");
+            c.lockout_minutes = v;
         }
         Ok(c)
     }

@@ -13,6 +13,9 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The account is locked after repeated failed sign-ins.
+    #[error("{0}")]
+    Locked(String),
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]

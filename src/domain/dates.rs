@@ -50,6 +50,15 @@ pub fn shanghai_minute(rfc3339: &str) -> String {
         .unwrap_or_else(|| rfc3339.to_string())
 }
 
+/// A Unix second as Shanghai wall-clock time to the minute.
+pub fn shanghai_minute_of_unix(seconds: i64) -> String {
+    let fmt = format_description!("[year]-[month]-[day] [hour]:[minute]");
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| t.to_offset(SHANGHAI).format(&fmt).ok())
+        .unwrap_or_default()
+}
+
 /// Whole days from `from` to `to`.
 pub fn days_between(from: Date, to: Date) -> i64 {
     (to - from).whole_days()

@@ -86,6 +86,22 @@ pub struct Actor {
 }
 
 /// Password rule (issue 3 tightens it): at least 8 characters, 3 of 4 classes, not the login.
+/// After a failed sign-in: the Unix second until which the account is locked, when this failure
+/// makes `attempts` in a row.
+pub fn lock_after_failure(
+    failed_before: i64,
+    attempts: i64,
+    minutes: i64,
+    now: i64,
+) -> Option<i64> {
+    (failed_before + 1 >= attempts).then_some(now + minutes * 60)
+}
+
+/// Whether an account is locked at `now`.
+pub fn is_locked(locked_until: Option<i64>, now: i64) -> bool {
+    locked_until.is_some_and(|until| now < until)
+}
+
 pub fn password_problem(login: &str, password: &str) -> Option<&'static str> {
     if password.chars().count() < 8 {
         return Some("密码至少8位");

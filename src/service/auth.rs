@@ -1,11 +1,13 @@
 //! Sign-in, sessions and password hashing.
 
 use super::App;
-use crate::domain::user::Actor;
+use crate::domain::dates::shanghai_minute_of_unix;
+use crate::domain::user::{Actor, is_locked, lock_after_failure};
 use crate::error::{Error, Result};
 use crate::store::{self, now_unix, sessions, users};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 /// A session token as handed to the client; only its hash is stored.
@@ -56,11 +58,28 @@ fn actor_of(user: users::UserRecord) -> Actor {
 
 const BAD_CREDENTIALS: &str = "账号或密码不正确";
 
+fn locked_message(until: i64) -> Error {
+    Error::Locked(format!(
+        "账号因连续多次密码错误已被锁定，请于 {} 后再试，或请安全管理员解锁",
+        shanghai_minute_of_unix(until)
+    ))
+}
+
 impl App {
-    /// Checks the password and opens a new session (a fresh token every time).
+    /// Checks the password and opens a new session (a fresh token every time). Repeated
+    /// failures lock the account for a while; every attempt lands in the audit trail.
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<(Token, Actor)> {
+        let login = login.trim();
+        let now = now_unix();
         let mut conn = self.db.pool.acquire().await?;
-        let user = users::by_login(&mut conn, login.trim()).await?;
+        let user = users::by_login(&mut conn, login).await?;
+        drop(conn);
+        if let Some(u) = &user
+            && is_locked(u.locked_until, now)
+        {
+            self.audit_sign_in_refused(login, "sign_in_locked").await?;
+            return Err(locked_message(u.locked_until.unwrap_or(now)));
+        }
         let hash = user
             .as_ref()
             .map(|u| u.password_hash.clone())
@@ -72,13 +91,21 @@ impl App {
         let user = match user {
             Some(u) if ok && u.active => u,
             Some(u) if ok && !u.active => {
+                self.audit_sign_in_refused(login, "sign_in_disabled")
+                    .await?;
                 return Err(Error::Unauthorized("该账号已停用，请联系系统管理员".into()));
             }
-            _ => return Err(Error::Unauthorized(BAD_CREDENTIALS.into())),
+            Some(u) => return Err(self.failed_sign_in(&u, now).await?),
+            None => {
+                self.audit_sign_in_refused(login, "sign_in_failed").await?;
+                return Err(Error::Unauthorized(BAD_CREDENTIALS.into()));
+            }
         };
         let token = random_token()?;
-        let now = now_unix();
         let mut tx = self.db.pool.begin().await?;
+        if user.failed_sign_ins > 0 || user.locked_until.is_some() {
+            users::clear_failed_sign_ins(&mut tx, user.id).await?;
+        }
         sessions::insert(
             &mut tx,
             &token_hash(&token),
@@ -103,6 +130,75 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok((Token(token), actor))
+    }
+
+    /// Counts a wrong password against an existing account, locking it at the limit.
+    async fn failed_sign_in(&self, user: &users::UserRecord, now: i64) -> Result<Error> {
+        let lock_until = lock_after_failure(
+            user.failed_sign_ins,
+            self.config.lockout_attempts,
+            self.config.lockout_minutes,
+            now,
+        );
+        let mut tx = self.db.pool.begin().await?;
+        users::record_failed_sign_in(&mut tx, user.id, lock_until).await?;
+        let stamp = store::now_text();
+        store::audit::append(
+            &mut tx,
+            None,
+            store::audit::Entry {
+                action: "sign_in_failed",
+                entity: "user",
+                entity_id: Some(user.id.to_string()),
+                before: None,
+                after: Some(
+                    json!({ "login": user.login, "failed_in_a_row": user.failed_sign_ins + 1 }),
+                ),
+            },
+            &stamp,
+        )
+        .await?;
+        if let Some(until) = lock_until {
+            store::audit::append(
+                &mut tx,
+                None,
+                store::audit::Entry {
+                    action: "lock",
+                    entity: "user",
+                    entity_id: Some(user.id.to_string()),
+                    before: None,
+                    after: Some(json!({ "login": user.login, "locked_until": until })),
+                },
+                &stamp,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(match lock_until {
+            Some(until) => locked_message(until),
+            None => Error::Unauthorized(BAD_CREDENTIALS.into()),
+        })
+    }
+
+    /// An attempt refused before any password check counted (unknown login, locked or
+    /// disabled account).
+    async fn audit_sign_in_refused(&self, login: &str, action: &'static str) -> Result<()> {
+        let mut tx = self.db.pool.begin().await?;
+        store::audit::append(
+            &mut tx,
+            None,
+            store::audit::Entry {
+                action,
+                entity: "session",
+                entity_id: None,
+                before: None,
+                after: Some(json!({ "login": login.chars().take(64).collect::<String>() })),
+            },
+            &store::now_text(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The account behind a token, if the session is alive; refreshes its idle clock.

@@ -13,10 +13,14 @@ pub struct UserRecord {
     pub unit_path: UnitPath,
     pub password_hash: String,
     pub active: bool,
+    pub failed_sign_ins: i64,
+    /// Unix seconds until which sign-in is refused.
+    pub locked_until: Option<i64>,
 }
 
 const SELECT: &str = "SELECT u.id, u.login, u.name, u.role, u.unit_id, un.path AS unit_path, \
-     u.password_hash, u.active FROM users u JOIN units un ON un.id = u.unit_id";
+     u.password_hash, u.active, u.failed_sign_ins, u.locked_until \
+     FROM users u JOIN units un ON un.id = u.unit_id";
 
 fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
     let role: String = row.try_get("role")?;
@@ -30,6 +34,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
         unit_path: UnitPath(row.try_get("unit_path")?),
         password_hash: row.try_get("password_hash")?,
         active: row.try_get::<i64, _>("active")? != 0,
+        failed_sign_ins: row.try_get("failed_sign_ins")?,
+        locked_until: row.try_get("locked_until")?,
     })
 }
 
@@ -102,4 +108,31 @@ pub async fn assignable(conn: &mut Conn, root: &UnitPath) -> sqlx::Result<Vec<Us
         .iter()
         .map(from_row)
         .collect()
+}
+
+/// Counts one more failed sign-in; with `lock_until`, locks the account and starts counting
+/// afresh.
+pub async fn record_failed_sign_in(
+    conn: &mut Conn,
+    id: UserId,
+    lock_until: Option<i64>,
+) -> sqlx::Result<()> {
+    let sql = match lock_until {
+        Some(_) => "UPDATE users SET failed_sign_ins = 0, locked_until = $2 WHERE id = $1",
+        None => "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1",
+    };
+    let mut q = sqlx::query(sql).bind(id.0);
+    if let Some(until) = lock_until {
+        q = q.bind(until);
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
+pub async fn clear_failed_sign_ins(conn: &mut Conn, id: UserId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

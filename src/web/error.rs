@@ -13,6 +13,7 @@ fn status_of(e: &Error) -> StatusCode {
         Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Locked(_) => StatusCode::LOCKED,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -24,6 +25,7 @@ fn title_of(e: &Error) -> &'static str {
         Error::Unauthorized(_) => "未登录",
         Error::Forbidden(_) => "无权操作",
         Error::NotFound(_) => "未找到",
+        Error::Locked(_) => "账号已锁定",
         Error::Conflict(_) => "数据冲突",
         Error::Internal(_) => "服务器内部错误",
     }

@@ -85,6 +85,7 @@ async fn login(State(app): State<App>, Form(form): Form<LoginForm>) -> Response 
             ([(header::SET_COOKIE, cookie)], Redirect::to("/projects")).into_response()
         }
         Err(Error::Unauthorized(m)) => refuse(m, StatusCode::UNAUTHORIZED),
+        Err(Error::Locked(m)) => refuse(m, StatusCode::LOCKED),
         Err(e) => PageError::from(e).into_response(),
     }
 }
