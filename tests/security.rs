@@ -127,3 +127,48 @@ async fn sign_in_attempts_keep_the_audit_chain_intact() {
         "{check:?}"
     );
 }
+
+#[tokio::test]
+async fn a_form_post_without_the_sessions_form_token_changes_nothing() {
+    let t = spawn_app().await;
+    let cookie = t.cookie("officer").await;
+    let id = t.a_park_project().await;
+    let before = t
+        .get(
+            &format!("/api/v1/projects/{id}"),
+            Some(&t.token("officer").await),
+        )
+        .await
+        .json();
+    let note = format!("/projects/{id}/notes");
+    for csrf in ["", "0123456789abcdef0123456789abcdef"] {
+        let r = t
+            .post_form(
+                &note,
+                Some(&cookie),
+                &[("csrf", csrf), ("body", "伪造的进展"), ("date", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+        assert!(r.text.contains("未作任何修改"), "{}", r.text);
+    }
+    let after = t
+        .get(
+            &format!("/api/v1/projects/{id}"),
+            Some(&t.token("officer").await),
+        )
+        .await
+        .json();
+    assert_eq!(before["version"], after["version"]);
+    // The page's own form carries the token and goes through.
+    let page = t.get_page(&format!("/projects/{id}"), &cookie).await;
+    assert!(page.text.contains(r#"name="csrf""#));
+    let ok = t
+        .post_form(
+            &note,
+            Some(&cookie),
+            &[("body", "真实的进展"), ("date", "")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+}

@@ -83,9 +83,11 @@ pub struct Actor {
     pub role: Role,
     pub unit_id: UnitId,
     pub unit_path: UnitPath,
+    /// The token this session's forms carry against cross-site requests (derived from the
+    /// session; empty where there is no session, as in the command line).
+    pub form_token: String,
 }
 
-/// Password rule (issue 3 tightens it): at least 8 characters, 3 of 4 classes, not the login.
 /// After a failed sign-in: the Unix second until which the account is locked, when this failure
 /// makes `attempts` in a row.
 pub fn lock_after_failure(
@@ -102,6 +104,7 @@ pub fn is_locked(locked_until: Option<i64>, now: i64) -> bool {
     locked_until.is_some_and(|until| now < until)
 }
 
+/// Password rule: at least 8 characters, 3 of 4 character classes, not the login.
 pub fn password_problem(login: &str, password: &str) -> Option<&'static str> {
     if password.chars().count() < 8 {
         return Some("密码至少8位");

@@ -45,8 +45,16 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn actor_of(user: users::UserRecord) -> Actor {
+/// The anti-forgery token of a session's forms: derived from the secret session token, so a
+/// page of another site can neither read nor compute it.
+pub fn form_token(session_token: &str) -> String {
+    let digest = Sha256::digest(format!("form:{session_token}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+fn actor_of(user: users::UserRecord, session_token: &str) -> Actor {
     Actor {
+        form_token: form_token(session_token),
         id: user.id,
         login: user.login,
         name: user.name,
@@ -114,7 +122,7 @@ impl App {
             now + self.config.session_max_hours * 3600,
         )
         .await?;
-        let actor = actor_of(user);
+        let actor = actor_of(user, &token);
         store::audit::append(
             &mut tx,
             Some(&actor),
@@ -224,7 +232,7 @@ impl App {
         if now - session.last_seen_at >= 60 {
             sessions::touch(&mut conn, &hash, now).await?;
         }
-        Ok(Some(actor_of(user)))
+        Ok(Some(actor_of(user, token)))
     }
 
     pub async fn sign_out(&self, token: &str, actor: &Actor) -> Result<()> {

@@ -2,6 +2,7 @@
 
 mod api;
 mod auth;
+mod csrf;
 mod error;
 mod extract;
 mod pages;
@@ -35,6 +36,7 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .fallback(error::not_found_page)
+        .layer(axum::middleware::from_fn(csrf::check))
         .with_state(app);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -23,6 +23,8 @@ pub struct Layout {
     pub signed_in: bool,
     pub user_name: String,
     pub role_label: String,
+    /// Carried by every form as `csrf` (see `web::csrf`).
+    pub csrf: String,
 }
 
 impl Layout {
@@ -31,6 +33,7 @@ impl Layout {
             signed_in: true,
             user_name: actor.name.clone(),
             role_label: actor.role.label().to_string(),
+            csrf: actor.form_token.clone(),
         }
     }
 }

@@ -201,7 +201,18 @@ impl TestApp {
         cookie: Option<&str>,
         fields: &[(&str, &str)],
     ) -> Reply {
-        let body = serde_urlencoded::to_string(fields).expect("form");
+        // A signed-in browser's forms carry the session's anti-forgery token.
+        let token = cookie.map(|c| {
+            let session = c.split_once('=').map_or("", |(_, v)| v);
+            zhaoshang::service::auth::form_token(session)
+        });
+        let mut fields = fields.to_vec();
+        if let Some(t) = &token
+            && !fields.iter().any(|(k, _)| *k == "csrf")
+        {
+            fields.push(("csrf", t));
+        }
+        let body = serde_urlencoded::to_string(&fields).expect("form");
         let mut req =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
