@@ -19,6 +19,8 @@ pub struct Config {
     pub lockout_attempts: i64,
     /// … for this many minutes.
     pub lockout_minutes: i64,
+    /// Sign-in attempts allowed per client address and minute.
+    pub sign_ins_per_minute: usize,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             secure_cookies: false,
             lockout_attempts: 5,
             lockout_minutes: 15,
+            sign_ins_per_minute: 20,
         }
     }
 }
@@ -69,6 +72,10 @@ impl Config {
         if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_ATTEMPTS")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_ATTEMPTS 须为正整数");
             c.lockout_attempts = v;
+        }
+        if let Some(v) = var::<usize>("ZHAOSHANG_SIGN_INS_PER_MINUTE")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_SIGN_INS_PER_MINUTE 须为正整数");
+            c.sign_ins_per_minute = v;
         }
         if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_MINUTES")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_MINUTES 须为正整数");

@@ -16,6 +16,9 @@ pub enum Error {
     /// The account is locked after repeated failed sign-ins.
     #[error("{0}")]
     Locked(String),
+    /// Too many attempts from one client.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]

@@ -172,3 +172,60 @@ async fn a_form_post_without_the_sessions_form_token_changes_nothing() {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
 }
+
+fn from_addr(addr: &str, login: &str, password: &str) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::post("/api/v1/session")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"login": login, "password": password}).to_string(),
+        ))
+        .unwrap();
+    let socket: std::net::SocketAddr = format!("{addr}:40000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(socket));
+    req
+}
+
+#[tokio::test]
+async fn sign_in_floods_from_one_address_are_refused_and_addresses_are_audited() {
+    let t = spawn_app_with(Config {
+        sign_ins_per_minute: 3,
+        ..Config::default()
+    })
+    .await;
+    for _ in 0..3 {
+        let r = t
+            .send(from_addr("10.1.2.3", "leader", "Wrong-Pass-1"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let flood = t.send(from_addr("10.1.2.3", "leader", PASSWORD)).await;
+    assert_eq!(
+        flood.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        flood.text
+    );
+    assert_eq!(flood.content_type, "application/problem+json");
+    assert!(
+        flood.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("过于频繁")
+    );
+    // Another address is not held back.
+    let other = t.send(from_addr("10.9.9.9", "leader", PASSWORD)).await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text);
+
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT action, client_addr FROM audit_log WHERE action LIKE 'sign_in%' ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let failed: Vec<_> = rows.iter().filter(|(a, _)| a == "sign_in_failed").collect();
+    assert_eq!(failed.len(), 3, "{rows:?}");
+    assert!(failed.iter().all(|(_, c)| c.as_deref() == Some("10.1.2.3")));
+    assert!(rows.contains(&("sign_in".to_string(), Some("10.9.9.9".to_string()))));
+}

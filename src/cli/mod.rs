@@ -272,11 +272,15 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 listener.local_addr()?,
                 cli.db
             );
-            axum::serve(listener, crate::web::router(app))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            axum::serve(
+                listener,
+                crate::web::router(app)
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         }
     }
     Ok(())

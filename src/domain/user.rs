@@ -83,9 +83,36 @@ pub struct Actor {
     pub role: Role,
     pub unit_id: UnitId,
     pub unit_path: UnitPath,
+    /// Where the request came from (IP address), when known; recorded in the audit trail.
+    pub client_addr: Option<String>,
     /// The token this session's forms carry against cross-site requests (derived from the
     /// session; empty where there is no session, as in the command line).
     pub form_token: String,
+}
+
+/// Sign-in attempts from one client address within the last minute, to refuse floods.
+#[derive(Debug, Clone, Default)]
+pub struct AttemptWindow {
+    /// Unix seconds of recent attempts, oldest first.
+    recent: std::collections::VecDeque<i64>,
+}
+
+impl AttemptWindow {
+    /// Records an attempt at `now` unless `per_minute` were already made in the last 60 s.
+    pub fn allow(&mut self, now: i64, per_minute: usize) -> bool {
+        while self.recent.front().is_some_and(|t| now - t >= 60) {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= per_minute {
+            return false;
+        }
+        self.recent.push_back(now);
+        true
+    }
+
+    pub fn is_idle(&self, now: i64) -> bool {
+        self.recent.back().is_none_or(|t| now - t >= 60)
+    }
 }
 
 /// After a failed sign-in: the Unix second until which the account is locked, when this failure
@@ -127,6 +154,17 @@ pub fn password_problem(login: &str, password: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempts_beyond_the_limit_per_minute_are_refused_until_the_minute_passes() {
+        let mut w = AttemptWindow::default();
+        assert!(w.allow(100, 2));
+        assert!(w.allow(110, 2));
+        assert!(!w.allow(159, 2));
+        assert!(w.allow(160, 2));
+        assert!(!w.is_idle(200));
+        assert!(w.is_idle(230));
+    }
 
     #[test]
     fn subtree_contains_descendants_only() {

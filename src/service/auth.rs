@@ -54,6 +54,7 @@ pub fn form_token(session_token: &str) -> String {
 
 fn actor_of(user: users::UserRecord, session_token: &str) -> Actor {
     Actor {
+        client_addr: None,
         form_token: form_token(session_token),
         id: user.id,
         login: user.login,
@@ -77,15 +78,34 @@ impl App {
     /// Checks the password and opens a new session (a fresh token every time). Repeated
     /// failures lock the account for a while; every attempt lands in the audit trail.
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<(Token, Actor)> {
+        self.sign_in_from(login, password, None).await
+    }
+
+    /// `sign_in` for a request from `client` (an IP address): attempts beyond the configured
+    /// number per minute from one address are refused before any password is checked.
+    pub async fn sign_in_from(
+        &self,
+        login: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<(Token, Actor)> {
         let login = login.trim();
         let now = now_unix();
+        if let Some(addr) = client
+            && !self.allow_sign_in_attempt(addr, now)
+        {
+            return Err(Error::TooManyRequests(
+                "登录尝试过于频繁，请一分钟后再试".into(),
+            ));
+        }
         let mut conn = self.db.pool.acquire().await?;
         let user = users::by_login(&mut conn, login).await?;
         drop(conn);
         if let Some(u) = &user
             && is_locked(u.locked_until, now)
         {
-            self.audit_sign_in_refused(login, "sign_in_locked").await?;
+            self.audit_sign_in_refused(login, "sign_in_locked", client)
+                .await?;
             return Err(locked_message(u.locked_until.unwrap_or(now)));
         }
         let hash = user
@@ -99,13 +119,14 @@ impl App {
         let user = match user {
             Some(u) if ok && u.active => u,
             Some(u) if ok && !u.active => {
-                self.audit_sign_in_refused(login, "sign_in_disabled")
+                self.audit_sign_in_refused(login, "sign_in_disabled", client)
                     .await?;
                 return Err(Error::Unauthorized("该账号已停用，请联系系统管理员".into()));
             }
-            Some(u) => return Err(self.failed_sign_in(&u, now).await?),
+            Some(u) => return Err(self.failed_sign_in(&u, now, client).await?),
             None => {
-                self.audit_sign_in_refused(login, "sign_in_failed").await?;
+                self.audit_sign_in_refused(login, "sign_in_failed", client)
+                    .await?;
                 return Err(Error::Unauthorized(BAD_CREDENTIALS.into()));
             }
         };
@@ -122,7 +143,8 @@ impl App {
             now + self.config.session_max_hours * 3600,
         )
         .await?;
-        let actor = actor_of(user, &token);
+        let mut actor = actor_of(user, &token);
+        actor.client_addr = client.map(str::to_string);
         store::audit::append(
             &mut tx,
             Some(&actor),
@@ -141,7 +163,12 @@ impl App {
     }
 
     /// Counts a wrong password against an existing account, locking it at the limit.
-    async fn failed_sign_in(&self, user: &users::UserRecord, now: i64) -> Result<Error> {
+    async fn failed_sign_in(
+        &self,
+        user: &users::UserRecord,
+        now: i64,
+        client: Option<&str>,
+    ) -> Result<Error> {
         let lock_until = lock_after_failure(
             user.failed_sign_ins,
             self.config.lockout_attempts,
@@ -151,9 +178,9 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         users::record_failed_sign_in(&mut tx, user.id, lock_until).await?;
         let stamp = store::now_text();
-        store::audit::append(
+        store::audit::append_anonymous(
             &mut tx,
-            None,
+            client,
             store::audit::Entry {
                 action: "sign_in_failed",
                 entity: "user",
@@ -167,9 +194,9 @@ impl App {
         )
         .await?;
         if let Some(until) = lock_until {
-            store::audit::append(
+            store::audit::append_anonymous(
                 &mut tx,
-                None,
+                client,
                 store::audit::Entry {
                     action: "lock",
                     entity: "user",
@@ -188,13 +215,32 @@ impl App {
         })
     }
 
+    /// Counts an attempt from `addr`; false when it is one too many this minute.
+    fn allow_sign_in_attempt(&self, addr: &str, now: i64) -> bool {
+        let Ok(mut windows) = self.sign_in_attempts.lock() else {
+            return true;
+        };
+        if windows.len() > 10_000 {
+            windows.retain(|_, w| !w.is_idle(now));
+        }
+        windows
+            .entry(addr.to_string())
+            .or_default()
+            .allow(now, self.config.sign_ins_per_minute)
+    }
+
     /// An attempt refused before any password check counted (unknown login, locked or
     /// disabled account).
-    async fn audit_sign_in_refused(&self, login: &str, action: &'static str) -> Result<()> {
+    async fn audit_sign_in_refused(
+        &self,
+        login: &str,
+        action: &'static str,
+        client: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.db.pool.begin().await?;
-        store::audit::append(
+        store::audit::append_anonymous(
             &mut tx,
-            None,
+            client,
             store::audit::Entry {
                 action,
                 entity: "session",

@@ -8,14 +8,18 @@ pub mod setup;
 
 use crate::config::Config;
 use crate::domain::dates::shanghai_date;
+use crate::domain::user::AttemptWindow;
 use crate::store::Db;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use time::Date;
 
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Recent sign-in attempts per client address (this process only).
+    sign_in_attempts: Arc<Mutex<HashMap<String, AttemptWindow>>>,
 }
 
 impl App {
@@ -23,6 +27,7 @@ impl App {
         App {
             db,
             config: Arc::new(config),
+            sign_in_attempts: Default::default(),
         }
     }
 

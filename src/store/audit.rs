@@ -63,9 +63,31 @@ async fn next_link(conn: &mut Conn) -> sqlx::Result<String> {
     )
 }
 
+/// Appends an entry by `actor` (None: the system itself), from the actor's client address.
 pub async fn append(
     conn: &mut Conn,
     actor: Option<&Actor>,
+    entry: Entry<'_>,
+    now: &str,
+) -> sqlx::Result<()> {
+    let client = actor.and_then(|a| a.client_addr.as_deref());
+    append_entry(conn, actor, client, entry, now).await
+}
+
+/// Appends an entry about a request with no signed-in account yet (sign-in attempts).
+pub async fn append_anonymous(
+    conn: &mut Conn,
+    client: Option<&str>,
+    entry: Entry<'_>,
+    now: &str,
+) -> sqlx::Result<()> {
+    append_entry(conn, None, client, entry, now).await
+}
+
+async fn append_entry(
+    conn: &mut Conn,
+    actor: Option<&Actor>,
+    client: Option<&str>,
     entry: Entry<'_>,
     now: &str,
 ) -> sqlx::Result<()> {
@@ -80,7 +102,7 @@ pub async fn append(
         entity_id: entry.entity_id.as_deref(),
         before_json: before.as_deref(),
         after_json: after.as_deref(),
-        client_addr: None,
+        client_addr: client,
     };
     let prev_hash = next_link(conn).await?;
     let hash = sealed.hash(&prev_hash);

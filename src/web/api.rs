@@ -1,7 +1,7 @@
 //! JSON API under /api/v1: the same use cases as the pages. Money is integer yuan with a
 //! currency; errors are application/problem+json.
 
-use super::auth::ApiUser;
+use super::auth::{ApiUser, ClientAddr};
 use super::error::ApiError;
 use super::extract::ApiProjectId;
 use crate::domain::listing::Totals;
@@ -48,9 +48,15 @@ struct SignIn {
     password: String,
 }
 
-async fn sign_in(State(app): State<App>, body: Bytes) -> ApiResult<Response> {
+async fn sign_in(
+    State(app): State<App>,
+    ClientAddr(client): ClientAddr,
+    body: Bytes,
+) -> ApiResult<Response> {
     let body: SignIn = parse_body(&body)?;
-    let (token, actor) = app.sign_in(&body.login, &body.password).await?;
+    let (token, actor) = app
+        .sign_in_from(&body.login, &body.password, client.as_deref())
+        .await?;
     Ok(Json(serde_json::json!({
         "token": token.0,
         "user": { "id": actor.id, "login": actor.login, "name": actor.name, "role": actor.role, "unit_id": actor.unit_id },

@@ -39,13 +39,34 @@ fn bearer_token(parts: &Parts) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
+/// The client's IP address, when the server knows it (not behind a trusted proxy setup yet).
+pub struct ClientAddr(pub Option<String>);
+
+fn client_of(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_of(parts)))
+    }
+}
+
 impl FromRequestParts<App> for PageUser {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let token = cookie_token(&parts.headers).ok_or(PageError::SignIn)?;
         match app.actor_for_token(&token).await.map_err(PageError::from)? {
-            Some(actor) => Ok(PageUser { actor, token }),
+            Some(mut actor) => {
+                actor.client_addr = client_of(parts);
+                Ok(PageUser { actor, token })
+            }
             None => Err(PageError::SignIn),
         }
     }
@@ -62,7 +83,10 @@ impl FromRequestParts<App> for ApiUser {
         };
         let token = bearer_token(parts).ok_or_else(unauthorized)?;
         match app.actor_for_token(&token).await? {
-            Some(actor) => Ok(ApiUser(actor)),
+            Some(mut actor) => {
+                actor.client_addr = client_of(parts);
+                Ok(ApiUser(actor))
+            }
             None => Err(ApiError(Error::Unauthorized(
                 "访问令牌无效或已过期，请重新登录".into(),
             ))),

@@ -14,6 +14,7 @@ fn status_of(e: &Error) -> StatusCode {
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Locked(_) => StatusCode::LOCKED,
+        Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -26,6 +27,7 @@ fn title_of(e: &Error) -> &'static str {
         Error::Forbidden(_) => "无权操作",
         Error::NotFound(_) => "未找到",
         Error::Locked(_) => "账号已锁定",
+        Error::TooManyRequests(_) => "请求过于频繁",
         Error::Conflict(_) => "数据冲突",
         Error::Internal(_) => "服务器内部错误",
     }

@@ -1,6 +1,6 @@
 //! The browser's pages: plain forms, no JavaScript needed.
 
-use super::auth::{PageUser, SESSION_COOKIE, cookie_token};
+use super::auth::{ClientAddr, PageUser, SESSION_COOKIE, cookie_token};
 use super::error::PageError;
 use super::extract::PageProjectId;
 use super::views::{Layout, LoginPage, ProjectDetailPage, ProjectFormPage, ProjectListPage};
@@ -64,7 +64,11 @@ struct LoginForm {
     password: String,
 }
 
-async fn login(State(app): State<App>, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    State(app): State<App>,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let refuse = |message: String, status: StatusCode| {
         (
             status,
@@ -79,13 +83,17 @@ async fn login(State(app): State<App>, Form(form): Form<LoginForm>) -> Response 
     if form.login.trim().is_empty() || form.password.is_empty() {
         return refuse("请输入账号和密码".into(), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    match app.sign_in(&form.login, &form.password).await {
+    match app
+        .sign_in_from(&form.login, &form.password, client.as_deref())
+        .await
+    {
         Ok((token, _)) => {
             let cookie = session_cookie(&app, &token.0, app.config.session_max_hours * 3600);
             ([(header::SET_COOKIE, cookie)], Redirect::to("/projects")).into_response()
         }
         Err(Error::Unauthorized(m)) => refuse(m, StatusCode::UNAUTHORIZED),
         Err(Error::Locked(m)) => refuse(m, StatusCode::LOCKED),
+        Err(Error::TooManyRequests(m)) => refuse(m, StatusCode::TOO_MANY_REQUESTS),
         Err(e) => PageError::from(e).into_response(),
     }
 }
