@@ -229,3 +229,155 @@ async fn sign_in_floods_from_one_address_are_refused_and_addresses_are_audited()
     assert!(failed.iter().all(|(_, c)| c.as_deref() == Some("10.1.2.3")));
     assert!(rows.contains(&("sign_in".to_string(), Some("10.9.9.9".to_string()))));
 }
+
+const ONE_TIME: &str = "Once-Only-2026";
+const OWN: &str = "My-Own-Pass-9";
+
+async fn add_one_time_account(t: &common::TestApp, login: &str) {
+    use zhaoshang::domain::user::Role;
+    t.app
+        .add_user(login, "新来的专员", Role::Officer, "park", ONE_TIME, true)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_before_anything_else_api() {
+    let t = spawn_app().await;
+    add_one_time_account(&t, "newbie").await;
+    let tr = &t;
+    let sign_in = |password: &'static str| async move {
+        let body = json!({"login": "newbie", "password": password});
+        tr.post_json("/api/v1/session", None, &body).await
+    };
+    let token = sign_in(ONE_TIME).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = sign_in(ONE_TIME).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let blocked = t.get("/api/v1/projects", Some(&token)).await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+    assert!(
+        blocked.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("须先修改密码")
+    );
+
+    let token_ref = &token;
+    let change = |current: &'static str, new: &'static str| async move {
+        let body = json!({"current": current, "new": new});
+        tr.post_json("/api/v1/session/password", Some(token_ref), &body)
+            .await
+    };
+    let weak = change(ONE_TIME, "short").await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(weak.json()["errors"][0]["field"], "new");
+    let wrong = change("Not-The-Pass-1", OWN).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["errors"][0]["field"], "current");
+    assert_eq!(change(ONE_TIME, OWN).await.status, StatusCode::NO_CONTENT);
+
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    // Other sessions of the account ended; the old password no longer opens one.
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&other)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(sign_in(ONE_TIME).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in(OWN).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_before_anything_else_pages() {
+    let t = spawn_app().await;
+    add_one_time_account(&t, "newbie2").await;
+    let signed = t
+        .post_form(
+            "/login",
+            None,
+            &[("login", "newbie2"), ("password", ONE_TIME)],
+        )
+        .await;
+    let cookie = signed.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let list = t.get_page("/projects", &cookie).await;
+    assert_eq!(list.status, StatusCode::SEE_OTHER);
+    assert_eq!(list.headers["location"], "/account/password");
+    let form = t.get_page("/account/password", &cookie).await;
+    assert!(form.text.contains("一次性密码"), "{}", form.text);
+
+    let mismatch = t
+        .post_form(
+            "/account/password",
+            Some(&cookie),
+            &[
+                ("current", ONE_TIME),
+                ("new", OWN),
+                ("confirm", "My-Own-Pass-8"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.text.contains("两次输入的新密码不一致"));
+    let done = t
+        .post_form(
+            "/account/password",
+            Some(&cookie),
+            &[("current", ONE_TIME), ("new", OWN), ("confirm", OWN)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(
+        t.get_page("/projects", &cookie).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_system_administrator_sees_no_business_menu() {
+    use zhaoshang::domain::user::Role;
+    let t = spawn_app().await;
+    t.app
+        .add_user(
+            "sysadmin",
+            "系统管理员",
+            Role::Sysadmin,
+            "yutian_county",
+            OWN,
+            false,
+        )
+        .await
+        .unwrap();
+    let signed = t
+        .post_form("/login", None, &[("login", "sysadmin"), ("password", OWN)])
+        .await;
+    let cookie = signed.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = t.get_page("/account/password", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.text.contains(r#"href="/projects/new""#),
+        "{}",
+        page.text
+    );
+    let leader = t.cookie("leader").await;
+    let page = t.get_page("/account/password", &leader).await;
+    assert!(page.text.contains(r#"href="/projects/new""#));
+}

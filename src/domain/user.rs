@@ -83,6 +83,8 @@ pub struct Actor {
     pub role: Role,
     pub unit_id: UnitId,
     pub unit_path: UnitPath,
+    /// Signed in with a one-time password: only changing it is allowed.
+    pub must_change_password: bool,
     /// Where the request came from (IP address), when known; recorded in the audit trail.
     pub client_addr: Option<String>,
     /// The token this session's forms carry against cross-site requests (derived from the

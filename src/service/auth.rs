@@ -2,7 +2,8 @@
 
 use super::App;
 use crate::domain::dates::shanghai_minute_of_unix;
-use crate::domain::user::{Actor, is_locked, lock_after_failure};
+use crate::domain::user::{Actor, is_locked, lock_after_failure, password_problem};
+use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::{self, now_unix, sessions, users};
 use argon2::Argon2;
@@ -54,6 +55,7 @@ pub fn form_token(session_token: &str) -> String {
 
 fn actor_of(user: users::UserRecord, session_token: &str) -> Actor {
     Actor {
+        must_change_password: user.must_change_password,
         client_addr: None,
         form_token: form_token(session_token),
         id: user.id,
@@ -213,6 +215,67 @@ impl App {
             Some(until) => locked_message(until),
             None => Error::Unauthorized(BAD_CREDENTIALS.into()),
         })
+    }
+
+    /// Replaces the caller's password after checking the current one; ends the account's other
+    /// sessions. Refusals name the field and the rule.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<()> {
+        let mut conn = self.db.pool.acquire().await?;
+        let user = users::by_id(&mut conn, actor.id)
+            .await?
+            .ok_or_else(|| Error::Unauthorized("账号不存在".into()))?;
+        drop(conn);
+        let hash = user.password_hash.clone();
+        let given = current.to_string();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&given, &hash))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let mut errors = Invalid::default();
+        if !ok {
+            errors.add("current", "当前密码不正确");
+        }
+        if let Some(problem) = password_problem(&actor.login, new) {
+            errors.add("new", problem);
+        } else if new == current {
+            errors.add("new", "新密码不能与当前密码相同");
+        }
+        if confirm != new {
+            errors.add("confirm", "两次输入的新密码不一致");
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let new_hash = {
+            let new = new.to_string();
+            tokio::task::spawn_blocking(move || hash_password(&new))
+                .await
+                .map_err(|e| anyhow::anyhow!(e))??
+        };
+        let mut tx = self.db.pool.begin().await?;
+        users::set_password(&mut tx, actor.id, &new_hash).await?;
+        sessions::delete_others(&mut tx, actor.id.0, &token_hash(session_token)).await?;
+        store::audit::append(
+            &mut tx,
+            Some(actor),
+            store::audit::Entry {
+                action: "change_password",
+                entity: "user",
+                entity_id: Some(actor.id.to_string()),
+                before: None,
+                after: Some(json!({ "was_one_time": actor.must_change_password })),
+            },
+            &store::now_text(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Counts an attempt from `addr`; false when it is one too many this minute.

@@ -216,6 +216,7 @@ impl App {
             role: u.role,
             unit_id: u.unit_id,
             unit_path: u.unit_path,
+            must_change_password: u.must_change_password,
             client_addr: None,
             form_token: String::new(),
         })

@@ -60,3 +60,17 @@ pub async fn delete(conn: &mut Conn, token_hash: &str) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Ends every session of an account except the one given (after a password change).
+pub async fn delete_others(
+    conn: &mut Conn,
+    user_id: i64,
+    keep_token_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep_token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

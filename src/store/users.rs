@@ -16,10 +16,12 @@ pub struct UserRecord {
     pub failed_sign_ins: i64,
     /// Unix seconds until which sign-in is refused.
     pub locked_until: Option<i64>,
+    /// A one-time password: nothing but changing it is allowed until it is changed.
+    pub must_change_password: bool,
 }
 
 const SELECT: &str = "SELECT u.id, u.login, u.name, u.role, u.unit_id, un.path AS unit_path, \
-     u.password_hash, u.active, u.failed_sign_ins, u.locked_until \
+     u.password_hash, u.active, u.failed_sign_ins, u.locked_until, u.must_change_password \
      FROM users u JOIN units un ON un.id = u.unit_id";
 
 fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
@@ -36,6 +38,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
         active: row.try_get::<i64, _>("active")? != 0,
         failed_sign_ins: row.try_get("failed_sign_ins")?,
         locked_until: row.try_get("locked_until")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
@@ -131,6 +134,16 @@ pub async fn record_failed_sign_in(
 
 pub async fn clear_failed_sign_ins(conn: &mut Conn, id: UserId) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password hash and clears the must-change mark.
+pub async fn set_password(conn: &mut Conn, id: UserId, password_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+        .bind(password_hash)
         .bind(id.0)
         .execute(conn)
         .await?;

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/session", post(sign_in).delete(sign_out))
+        .route("/session/password", post(change_password))
         .route("/projects", get(list).post(create))
         .route("/projects/{id}", get(show).patch(patch))
         .route("/projects/{id}/transitions", post(transition))
@@ -63,6 +64,44 @@ async fn sign_in(
         "expires_in": app.config.session_max_hours * 3600,
     }))
     .into_response())
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    /// Optional for API callers: the new password typed again.
+    confirm: Option<String>,
+}
+
+async fn change_password(
+    State(app): State<App>,
+    headers: HeaderMap,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let body: PasswordChange = parse_body(&body)?;
+    let confirm = body.confirm.as_deref().unwrap_or(&body.new);
+    app.change_password(
+        &actor,
+        &bearer_of(&headers),
+        &body.current,
+        &body.new,
+        confirm,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn bearer_of(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .map(|(_, t)| t.trim().to_string())
+        .unwrap_or_default()
 }
 
 async fn sign_out(

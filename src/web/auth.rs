@@ -15,8 +15,20 @@ pub struct PageUser {
     pub token: String,
 }
 
-/// The signed-in account on an API request.
+/// The signed-in account on an API request, with its bearer token.
 pub struct ApiUser(pub Actor);
+
+/// The full request path (a nested router sees its own part only).
+fn full_path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string())
+}
+
+/// Where an account holding a one-time password may still go.
+pub const CHANGE_PASSWORD_PAGE: &str = "/account/password";
+pub const CHANGE_PASSWORD_API: &str = "/api/v1/session/password";
 
 pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
@@ -64,6 +76,10 @@ impl FromRequestParts<App> for PageUser {
         let token = cookie_token(&parts.headers).ok_or(PageError::SignIn)?;
         match app.actor_for_token(&token).await.map_err(PageError::from)? {
             Some(mut actor) => {
+                let path = full_path(parts);
+                if actor.must_change_password && path != CHANGE_PASSWORD_PAGE && path != "/logout" {
+                    return Err(PageError::ChangePassword);
+                }
                 actor.client_addr = client_of(parts);
                 Ok(PageUser { actor, token })
             }
@@ -84,6 +100,14 @@ impl FromRequestParts<App> for ApiUser {
         let token = bearer_token(parts).ok_or_else(unauthorized)?;
         match app.actor_for_token(&token).await? {
             Some(mut actor) => {
+                let path = full_path(parts);
+                let signing_out =
+                    path == "/api/v1/session" && parts.method == axum::http::Method::DELETE;
+                if actor.must_change_password && path != CHANGE_PASSWORD_API && !signing_out {
+                    return Err(ApiError(Error::Forbidden(format!(
+                        "该账号使用的是一次性密码，须先修改密码（POST {CHANGE_PASSWORD_API}）"
+                    ))));
+                }
                 actor.client_addr = client_of(parts);
                 Ok(ApiUser(actor))
             }

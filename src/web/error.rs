@@ -84,6 +84,8 @@ impl IntoResponse for ApiError {
 /// Errors on pages. Validation errors re-render their form instead (see `pages`).
 pub enum PageError {
     SignIn,
+    /// Signed in with a one-time password: to the page that replaces it.
+    ChangePassword,
     App(Error, Option<Layout>),
 }
 
@@ -97,6 +99,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::SignIn => Redirect::to("/login").into_response(),
+            PageError::ChangePassword => {
+                Redirect::to(super::auth::CHANGE_PASSWORD_PAGE).into_response()
+            }
             PageError::App(Error::Unauthorized(_), _) => Redirect::to("/login").into_response(),
             PageError::App(e, layout) => {
                 let status = status_of(&e);

@@ -3,7 +3,9 @@
 use super::auth::{ClientAddr, PageUser, SESSION_COOKIE, cookie_token};
 use super::error::PageError;
 use super::extract::PageProjectId;
-use super::views::{Layout, LoginPage, ProjectDetailPage, ProjectFormPage, ProjectListPage};
+use super::views::{
+    Layout, LoginPage, PasswordPage, ProjectDetailPage, ProjectFormPage, ProjectListPage,
+};
 use crate::domain::ids::ProjectId;
 use crate::domain::project::ProjectInput;
 use crate::domain::transition::TransitionInput;
@@ -22,6 +24,10 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .route(
+            "/account/password",
+            get(password_form).post(change_password),
+        )
         .route("/projects", get(list).post(create))
         .route("/projects/new", get(new_form))
         .route("/projects/{id}", get(detail).post(update))
@@ -95,6 +101,54 @@ async fn login(
         Err(Error::Locked(m)) => refuse(m, StatusCode::LOCKED),
         Err(Error::TooManyRequests(m)) => refuse(m, StatusCode::TOO_MANY_REQUESTS),
         Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn password_form(user: PageUser) -> Response {
+    PasswordPage {
+        layout: Layout::of(&user.actor),
+        forced: user.actor.must_change_password,
+        errors: Invalid::default(),
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn change_password(
+    State(app): State<App>,
+    user: PageUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    match app
+        .change_password(
+            &user.actor,
+            &user.token,
+            &form.current,
+            &form.new,
+            &form.confirm,
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/projects").into_response()),
+        Err(Error::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordPage {
+                layout: Layout::of(&user.actor),
+                forced: user.actor.must_change_password,
+                errors,
+            },
+        )
+            .into_response()),
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Layout {
     pub role_label: String,
     /// Carried by every form as `csrf` (see `web::csrf`).
     pub csrf: String,
+    /// Shows the business menu (the 三员 administrators read no business data).
+    pub business: bool,
 }
 
 impl Layout {
@@ -34,6 +36,7 @@ impl Layout {
             user_name: actor.name.clone(),
             role_label: actor.role.label().to_string(),
             csrf: actor.form_token.clone(),
+            business: actor.role.reads_projects(),
         }
     }
 }
@@ -80,6 +83,22 @@ pub struct LoginPage {
     pub layout: Layout,
     pub login: String,
     pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub layout: Layout,
+    /// Signed in with a one-time password, so sent here.
+    pub forced: bool,
+    pub errors: Invalid,
+}
+
+impl PasswordPage {
+    /// The message for a field, or "".
+    pub fn err(&self, field: &str) -> &str {
+        self.errors.message_for(field).unwrap_or("")
+    }
 }
 
 /// A row of the project list.
