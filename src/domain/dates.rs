@@ -59,6 +59,17 @@ pub fn shanghai_minute_of_unix(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The UTC instant at which a Shanghai calendar day begins, as `YYYY-MM-DDTHH:MM:SS` — a
+/// prefix that compares correctly with stored RFC 3339 instants whatever their fractions.
+pub fn utc_start_of_shanghai_day(date: Date) -> String {
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    date.midnight()
+        .assume_offset(SHANGHAI)
+        .to_offset(UtcOffset::UTC)
+        .format(&fmt)
+        .unwrap_or_default()
+}
+
 /// Whole days from `from` to `to`.
 pub fn days_between(from: Date, to: Date) -> i64 {
     (to - from).whole_days()

@@ -306,3 +306,91 @@ pub async fn for_entity(
     })
     .collect()
 }
+
+/// What the auditor asks for. Instants are bounds as `utc_start_of_shanghai_day` gives them.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub actor_login: Option<String>,
+    pub entity: Option<String>,
+    pub action: Option<String>,
+    /// At or after this instant.
+    pub from: Option<String>,
+    /// Before this instant.
+    pub until: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoggedEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor_login: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub client_addr: Option<String>,
+}
+
+fn push_search(b: &mut super::SqlBuilder, s: &Search) {
+    use super::Bind;
+    b.push(" WHERE 1 = 1");
+    for (column, value) in [
+        ("actor_login", &s.actor_login),
+        ("entity", &s.entity),
+        ("action", &s.action),
+    ] {
+        if let Some(v) = value {
+            b.push(&format!(" AND {column} = "))
+                .bind(Bind::Text(v.clone()));
+        }
+    }
+    if let Some(from) = &s.from {
+        b.push(" AND at >= ").bind(Bind::Text(from.clone()));
+    }
+    if let Some(until) = &s.until {
+        b.push(" AND at < ").bind(Bind::Text(until.clone()));
+    }
+}
+
+/// Entries matching the search, newest first, and how many match in all.
+pub async fn search(conn: &mut Conn, s: &Search) -> sqlx::Result<(Vec<LoggedEntry>, i64)> {
+    use super::{Bind, SqlBuilder};
+    let mut count = SqlBuilder::new(conn);
+    count.push("SELECT COUNT(*) AS n FROM audit_log");
+    push_search(&mut count, s);
+    let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut b = SqlBuilder::new(conn);
+    b.push(
+        "SELECT id, at, actor_login, action, entity, entity_id, before_json, after_json, \
+         client_addr FROM audit_log",
+    );
+    push_search(&mut b, s);
+    b.push(" ORDER BY id DESC LIMIT ")
+        .bind(Bind::Int(s.limit))
+        .push(" OFFSET ")
+        .bind(Bind::Int(s.offset));
+    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    let items = b
+        .query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(LoggedEntry {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor_login: r.try_get("actor_login")?,
+                action: r.try_get("action")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                before: json(r.try_get("before_json")?),
+                after: json(r.try_get("after_json")?),
+                client_addr: r.try_get("client_addr")?,
+            })
+        })
+        .collect::<sqlx::Result<_>>()?;
+    Ok((items, total))
+}

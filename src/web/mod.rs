@@ -1,6 +1,7 @@
 //! HTTP: server-rendered pages and the JSON API. Thin: parse, call a service, render.
 
 mod api;
+mod audit;
 mod auth;
 mod csrf;
 mod error;
@@ -34,7 +35,8 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(audit::page_routes())
+        .nest("/api/v1", api::routes().merge(audit::api_routes()))
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))
         .with_state(app);

@@ -27,6 +27,8 @@ pub struct Layout {
     pub csrf: String,
     /// Shows the business menu (the 三员 administrators read no business data).
     pub business: bool,
+    /// Shows the audit trail.
+    pub auditor: bool,
 }
 
 impl Layout {
@@ -37,6 +39,7 @@ impl Layout {
             role_label: actor.role.label().to_string(),
             csrf: actor.form_token.clone(),
             business: actor.role.reads_projects(),
+            auditor: actor.role == crate::domain::user::Role::Auditor,
         }
     }
 }
@@ -96,6 +99,59 @@ pub struct PasswordPage {
 
 impl PasswordPage {
     /// The message for a field, or "".
+    pub fn err(&self, field: &str) -> &str {
+        self.errors.message_for(field).unwrap_or("")
+    }
+}
+
+/// One audit entry as the auditor's table shows it.
+pub struct AuditRowView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub client: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl AuditRowView {
+    pub fn of(e: &crate::store::audit::LoggedEntry) -> AuditRowView {
+        let json =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        AuditRowView {
+            id: e.id,
+            at: crate::domain::dates::shanghai_minute(&e.at),
+            actor: e.actor_login.clone().unwrap_or_else(|| "（系统）".into()),
+            action: e.action.clone(),
+            entity: match &e.entity_id {
+                Some(id) => format!("{} {id}", e.entity),
+                None => e.entity.clone(),
+            },
+            client: e.client_addr.clone().unwrap_or_default(),
+            before: json(&e.before),
+            after: json(&e.after),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditListPage {
+    pub layout: Layout,
+    pub params: crate::service::audit::AuditParams,
+    pub errors: Invalid,
+    pub rows: Vec<AuditRowView>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub export_href: String,
+}
+
+impl AuditListPage {
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
     }

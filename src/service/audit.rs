@@ -1,0 +1,109 @@
+//! The auditor's reading of the audit trail. Only the auditor reads it; nobody edits it.
+
+use super::App;
+use crate::domain::dates::{parse_date, utc_start_of_shanghai_day};
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::Invalid;
+use crate::error::{Error, Result};
+use crate::store::audit::{self, LoggedEntry, Search};
+use serde::Deserialize;
+use time::Duration;
+
+/// The auditor's filters as typed (query string or form).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditParams {
+    pub actor: String,
+    pub entity: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct AuditPage {
+    pub items: Vec<LoggedEntry>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The most rows one export holds.
+pub const EXPORT_MAX: i64 = 100_000;
+
+impl App {
+    /// A page of entries (or, with `export`, all of them up to `EXPORT_MAX`), newest first.
+    pub async fn audit_entries(
+        &self,
+        actor: &Actor,
+        params: &AuditParams,
+        export: bool,
+    ) -> Result<AuditPage> {
+        if actor.role != Role::Auditor {
+            return Err(Error::Forbidden("只有审计员可以查看审计日志".into()));
+        }
+        let mut errors = Invalid::default();
+        let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+        let mut date = |field: &str, label: &str, t: &str| match t.trim() {
+            "" => None,
+            t => parse_date(t).or_else(|| {
+                errors.add(
+                    field,
+                    format!("{label}“{t}”不是有效日期，请写成 2026-01-31"),
+                );
+                None
+            }),
+        };
+        let from = date("from", "起始日期", &params.from);
+        let to = date("to", "截止日期", &params.to);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            errors.add("to", "截止日期不能早于起始日期");
+        }
+        let page = match params.page.trim() {
+            "" => 1,
+            t => t
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (1..=1_000_000).contains(p))
+                .unwrap_or_else(|| {
+                    errors.add("page", "页码须为正整数");
+                    1
+                }),
+        };
+        let max = self.config.per_page_max;
+        let per_page = match params.per_page.trim() {
+            "" => self.config.per_page_default,
+            t => t
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (1..=max).contains(p))
+                .unwrap_or_else(|| {
+                    errors.add("per_page", format!("每页条数须在1到{max}之间"));
+                    self.config.per_page_default
+                }),
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let search = Search {
+            actor_login: text(&params.actor),
+            entity: text(&params.entity),
+            action: text(&params.action),
+            from: from.map(utc_start_of_shanghai_day),
+            until: to.map(|d| utc_start_of_shanghai_day(d + Duration::days(1))),
+            limit: if export { EXPORT_MAX } else { per_page },
+            offset: if export { 0 } else { (page - 1) * per_page },
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        let (items, total) = audit::search(&mut conn, &search).await?;
+        Ok(AuditPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+}

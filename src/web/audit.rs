@@ -1,0 +1,158 @@
+//! The auditor's screens and API over the audit trail: filter, page, export.
+
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::views::{AuditListPage, AuditRowView, Layout};
+use crate::domain::dates::shanghai_minute;
+use crate::error::Error;
+use crate::service::App;
+use crate::service::audit::AuditParams;
+use crate::store::audit::LoggedEntry;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn page_routes() -> Router<App> {
+    Router::new()
+        .route("/audit", get(list_page))
+        .route("/audit.csv", get(export_csv))
+}
+
+pub fn api_routes() -> Router<App> {
+    Router::new().route("/audit", get(list_api))
+}
+
+fn query_string(params: &AuditParams, page: Option<i64>) -> String {
+    let mut pairs: Vec<(&str, String)> = [
+        ("actor", &params.actor),
+        ("entity", &params.entity),
+        ("action", &params.action),
+        ("from", &params.from),
+        ("to", &params.to),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| (k, v.trim().to_string()))
+    .collect();
+    if let Some(p) = page {
+        pairs.push(("page", p.to_string()));
+    }
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+async fn list_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    match app.audit_entries(&user.actor, &params, false).await {
+        Ok(page) => {
+            let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+            let href = |p: i64| format!("/audit?{}", query_string(&params, Some(p)));
+            Ok(AuditListPage {
+                layout,
+                rows: page.items.iter().map(AuditRowView::of).collect(),
+                total: page.total,
+                page: page.page,
+                pages,
+                prev_href: (page.page > 1).then(|| href(page.page - 1)),
+                next_href: (page.page < pages).then(|| href(page.page + 1)),
+                export_href: format!("/audit.csv?{}", query_string(&params, None)),
+                params,
+                errors: Default::default(),
+            }
+            .into_response())
+        }
+        Err(Error::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AuditListPage {
+                layout,
+                rows: Vec::new(),
+                total: 0,
+                page: 1,
+                pages: 1,
+                prev_href: None,
+                next_href: None,
+                export_href: "/audit.csv".into(),
+                params,
+                errors,
+            },
+        )
+            .into_response()),
+        Err(e) => Err(PageError::App(e, Some(layout))),
+    }
+}
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_of(entries: &[LoggedEntry]) -> String {
+    // A byte-order mark, so that Excel opens the Chinese text as UTF-8.
+    let mut out = String::from(
+        "\u{feff}编号,时间（北京时间）,账号,操作,对象,对象编号,客户端地址,修改前,修改后\r\n",
+    );
+    let json =
+        |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+    for e in entries {
+        let fields = [
+            e.id.to_string(),
+            shanghai_minute(&e.at),
+            e.actor_login.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.entity.clone(),
+            e.entity_id.clone().unwrap_or_default(),
+            e.client_addr.clone().unwrap_or_default(),
+            json(&e.before),
+            json(&e.after),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+async fn export_csv(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, PageError> {
+    let page = app
+        .audit_entries(&user.actor, &params, true)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-log.csv\"",
+            ),
+        ],
+        csv_of(&page.items),
+    )
+        .into_response())
+}
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<AuditParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let page = app.audit_entries(&actor, &params, false).await?;
+    Ok(Json(serde_json::json!({
+        "items": page.items,
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    })))
+}

@@ -1,0 +1,185 @@
+//! The auditor reads the audit trail — filtered, paged, exported — and nothing else; nobody
+//! else reads it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::spawn_app;
+use serde_json::json;
+use zhaoshang::domain::user::Role;
+
+const AUDITOR_PASSWORD: &str = "Audit-Pass-2026";
+
+async fn with_auditor() -> common::TestApp {
+    let t = spawn_app().await;
+    t.app
+        .add_user(
+            "auditor",
+            "审计员",
+            Role::Auditor,
+            "yutian_county",
+            AUDITOR_PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    t
+}
+
+async fn auditor_token(t: &common::TestApp) -> String {
+    t.post_json(
+        "/api/v1/session",
+        None,
+        &json!({"login": "auditor", "password": AUDITOR_PASSWORD}),
+    )
+    .await
+    .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_auditor_filters_the_trail_by_account_entity_action_and_date() {
+    let t = with_auditor().await;
+    let bad = t
+        .post_json(
+            "/api/v1/session",
+            None,
+            &json!({"login": "officer", "password": "Wrong-Pass-1"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    let officer = t.token("officer").await;
+    t.create_project(&officer, "审计可查的项目", 900).await;
+    let token = auditor_token(&t).await;
+
+    let failed = t
+        .get("/api/v1/audit?action=sign_in_failed", Some(&token))
+        .await
+        .json();
+    assert_eq!(failed["total"], 1, "{}", failed["total"]);
+    assert_eq!(failed["items"][0]["after"]["login"], "officer");
+
+    let created = t
+        .get(
+            "/api/v1/audit?actor=officer&entity=project&action=create",
+            Some(&token),
+        )
+        .await
+        .json();
+    // Newest first: the project just created heads the officer's creations (the demo load
+    // created others in the officer's name).
+    assert!(created["total"].as_i64().unwrap() >= 1);
+    assert_eq!(created["items"][0]["after"]["name"], "审计可查的项目");
+    assert!(
+        created["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor_login"] == "officer"
+                && e["entity"] == "project"
+                && e["action"] == "create")
+    );
+
+    let today = zhaoshang::domain::dates::iso(zhaoshang::domain::dates::shanghai_date(
+        time::OffsetDateTime::now_utc(),
+    ));
+    let all_today = t
+        .get(
+            &format!("/api/v1/audit?from={today}&to={today}&per_page=5"),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(all_today["total"].as_i64().unwrap() > 50);
+    assert_eq!(all_today["items"].as_array().unwrap().len(), 5);
+    let none = t
+        .get("/api/v1/audit?from=2001-01-01&to=2001-12-31", Some(&token))
+        .await
+        .json();
+    assert_eq!(none["total"], 0);
+
+    let wrong = t
+        .get("/api/v1/audit?from=2026-13-01&to=x", Some(&token))
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.content_type, "application/problem+json");
+    let body = wrong.json();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"from") && fields.contains(&"to"),
+        "{}",
+        wrong.text
+    );
+}
+
+#[tokio::test]
+async fn only_the_auditor_reads_the_trail_and_the_auditor_reads_no_projects() {
+    let t = with_auditor().await;
+    for login in ["leader", "officer"] {
+        let r = t.get("/api/v1/audit", Some(&t.token(login).await)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login}");
+        assert!(r.json()["detail"].as_str().unwrap().contains("只有审计员"));
+    }
+    let token = auditor_token(&t).await;
+    let projects = t.get("/api/v1/projects", Some(&token)).await;
+    assert_eq!(projects.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_audit_page_shows_and_exports_the_filtered_trail() {
+    let t = with_auditor().await;
+    let signed = t
+        .post_form(
+            "/login",
+            None,
+            &[("login", "auditor"), ("password", AUDITOR_PASSWORD)],
+        )
+        .await;
+    let cookie = signed.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = t.get_page("/audit?entity=unit", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("审计日志"));
+    assert!(page.text.contains(r#"href="/audit""#), "the auditor's menu");
+    assert!(
+        !page.text.contains(r#"href="/projects/new""#),
+        "no business menu"
+    );
+    let bad = t.get_page("/audit?from=yesterday", &cookie).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("不是有效日期"));
+    assert!(
+        bad.text.contains(r#"value="yesterday""#),
+        "what was typed stays"
+    );
+
+    let csv = t.get_page("/audit.csv?entity=unit", &cookie).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.content_type.starts_with("text/csv"));
+    assert!(csv.text.starts_with("\u{feff}编号,时间"));
+    let lines = csv.text.trim_end().lines().count();
+    assert!(lines > 5, "{}", csv.text);
+    assert!(
+        csv.text.lines().skip(1).all(|l| l.contains(",unit,")),
+        "{}",
+        csv.text
+    );
+    // Others may not export it.
+    let leader = t.cookie("leader").await;
+    assert_eq!(
+        t.get_page("/audit.csv", &leader).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
