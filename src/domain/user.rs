@@ -48,6 +48,12 @@ impl Role {
     }
 
     /// May create and edit projects and move them through stages.
+    /// The three separated administrator roles (三员): system, security, audit. None of them
+    /// reads or writes business data; an account holds one role only, so never two of them.
+    pub fn is_administrator(self) -> bool {
+        matches!(self, Role::Sysadmin | Role::Secadmin | Role::Auditor)
+    }
+
     pub fn writes_projects(self) -> bool {
         matches!(self, Role::Leader | Role::Officer)
     }

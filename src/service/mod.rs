@@ -1,6 +1,7 @@
 //! Use cases. Each write: authorize (role and unit scope) → validate → one transaction →
 //! audit entry in that transaction.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod demo;

@@ -4,7 +4,7 @@
 use super::App;
 use super::auth::hash_password;
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::user::{Role, password_problem};
+use crate::domain::user::{Actor, Role, password_problem};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::{audit, now_text, units, users};
@@ -13,6 +13,17 @@ use serde_json::json;
 impl App {
     pub async fn add_unit(
         &self,
+        code: &str,
+        name: &str,
+        parent_code: Option<&str>,
+    ) -> Result<UnitId> {
+        self.add_unit_as(None, code, name, parent_code).await
+    }
+
+    /// `add_unit` on behalf of an administrator (recorded as the actor).
+    pub(crate) async fn add_unit_as(
+        &self,
+        by: Option<&Actor>,
         code: &str,
         name: &str,
         parent_code: Option<&str>,
@@ -50,7 +61,7 @@ impl App {
         let unit = units::insert(&mut tx, code, name, parent.as_ref(), &now).await?;
         audit::append(
             &mut tx,
-            None,
+            by,
             audit::Entry {
                 action: "create",
                 entity: "unit",
@@ -68,6 +79,22 @@ impl App {
     /// Creates an account. `must_change` marks a one-time password.
     pub async fn add_user(
         &self,
+        login: &str,
+        name: &str,
+        role: Role,
+        unit_code: &str,
+        password: &str,
+        must_change: bool,
+    ) -> Result<UserId> {
+        self.add_user_as(None, login, name, role, unit_code, password, must_change)
+            .await
+    }
+
+    /// `add_user` on behalf of an administrator (recorded as the actor).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn add_user_as(
+        &self,
+        by: Option<&Actor>,
         login: &str,
         name: &str,
         role: Role,
@@ -123,7 +150,7 @@ impl App {
         .await?;
         audit::append(
             &mut tx,
-            None,
+            by,
             audit::Entry {
                 action: "create",
                 entity: "user",

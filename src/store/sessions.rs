@@ -74,3 +74,12 @@ pub async fn delete_others(
         .await?;
     Ok(())
 }
+
+/// Ends every session of an account (disabled, or its role or unit changed).
+pub async fn delete_all_of(conn: &mut Conn, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

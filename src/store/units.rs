@@ -104,3 +104,13 @@ pub async fn count(conn: &mut Conn) -> sqlx::Result<i64> {
         .await?
         .try_get("n")
 }
+
+/// Every unit in tree order.
+pub async fn all(conn: &mut Conn) -> sqlx::Result<Vec<Unit>> {
+    sqlx::query("SELECT id, code, name, parent_id, path FROM units ORDER BY path")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}

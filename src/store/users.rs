@@ -149,3 +149,55 @@ pub async fn set_password(conn: &mut Conn, id: UserId, password_hash: &str) -> s
         .await?;
     Ok(())
 }
+
+/// Every account, by unit path then login (for the administrators).
+pub async fn all(conn: &mut Conn) -> sqlx::Result<Vec<UserRecord>> {
+    let sql = format!("{SELECT} ORDER BY un.path, u.login");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub async fn set_active(conn: &mut Conn, id: UserId, active: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets a one-time password: the account must change it at its next sign-in.
+pub async fn set_one_time_password(
+    conn: &mut Conn,
+    id: UserId,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1, failed_sign_ins = 0, \
+         locked_until = NULL WHERE id = $2",
+    )
+    .bind(password_hash)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_role_and_unit(
+    conn: &mut Conn,
+    id: UserId,
+    role: Role,
+    unit: UnitId,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET role = $1, unit_id = $2 WHERE id = $3")
+        .bind(role.key())
+        .bind(unit.0)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

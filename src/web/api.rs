@@ -36,7 +36,7 @@ pub fn routes() -> Router<App> {
 type ApiResult<T> = Result<T, ApiError>;
 
 /// Parses a JSON body ourselves so a malformed one is a problem+json, not a bare text error.
-fn parse_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
+pub(super) fn parse_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("请求体不是有效的 JSON 或字段类型不对：{e}")))
 }

@@ -41,3 +41,21 @@ impl<S: Send + Sync> FromRequestParts<S> for PageProjectId {
             .ok_or_else(|| PageError::from(Error::project_not_found()))
     }
 }
+
+/// `{id}` of an account in the JSON API.
+pub struct ApiUserId(pub crate::domain::ids::UserId);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUserId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError(Error::NotFound("账号不存在".into())))?;
+        text.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(|id| ApiUserId(crate::domain::ids::UserId(id)))
+            .ok_or_else(|| ApiError(Error::NotFound("账号不存在".into())))
+    }
+}

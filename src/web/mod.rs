@@ -1,5 +1,6 @@
 //! HTTP: server-rendered pages and the JSON API. Thin: parse, call a service, render.
 
+mod admin;
 mod api;
 mod audit;
 mod auth;
@@ -36,7 +37,12 @@ pub fn router(app: App) -> Router {
         .route("/static/app.css", get(stylesheet))
         .merge(pages::routes())
         .merge(audit::page_routes())
-        .nest("/api/v1", api::routes().merge(audit::api_routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(audit::api_routes())
+                .merge(admin::api_routes()),
+        )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))
         .with_state(app);

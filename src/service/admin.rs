@@ -1,0 +1,290 @@
+//! The administrators' work (三员分立): the system administrator keeps the unit tree and the
+//! accounts; the security administrator assigns roles and units and unlocks accounts. Neither
+//! reads business data. Every refusal lands in the audit trail.
+
+use super::App;
+use super::auth::hash_password;
+use super::setup::generated_password;
+use crate::domain::ids::UserId;
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::Invalid;
+use crate::error::{Error, Result};
+use crate::store::units::Unit;
+use crate::store::{audit, now_text, sessions, units, users};
+use serde::Serialize;
+use serde_json::json;
+
+/// An account as the administrators see it (never its password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub role: &'static str,
+    pub role_label: &'static str,
+    pub unit_id: i64,
+    pub active: bool,
+    pub locked: bool,
+    pub must_change_password: bool,
+}
+
+impl AccountView {
+    fn of(u: &users::UserRecord, now: i64) -> AccountView {
+        AccountView {
+            id: u.id,
+            login: u.login.clone(),
+            name: u.name.clone(),
+            role: u.role.key(),
+            role_label: u.role.label(),
+            unit_id: u.unit_id.0,
+            active: u.active,
+            locked: crate::domain::user::is_locked(u.locked_until, now),
+            must_change_password: u.must_change_password,
+        }
+    }
+}
+
+impl App {
+    /// Refuses `actor` unless it holds one of `roles`; the refusal is audited.
+    async fn require(&self, actor: &Actor, roles: &[Role], what: &str) -> Result<()> {
+        if roles.contains(&actor.role) {
+            return Ok(());
+        }
+        let mut tx = self.db.pool.begin().await?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "permission_denied",
+                entity: "admin",
+                entity_id: None,
+                before: None,
+                after: Some(json!({ "attempted": what })),
+            },
+            &now_text(),
+        )
+        .await?;
+        tx.commit().await?;
+        let allowed: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        Err(Error::Forbidden(format!(
+            "只有{}可以{what}",
+            allowed.join("或")
+        )))
+    }
+
+    pub async fn admin_units(&self, actor: &Actor) -> Result<Vec<Unit>> {
+        self.require(actor, &[Role::Sysadmin, Role::Secadmin], "查看单位")
+            .await?;
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(units::all(&mut conn).await?)
+    }
+
+    pub async fn admin_create_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        parent_code: Option<&str>,
+    ) -> Result<Unit> {
+        self.require(actor, &[Role::Sysadmin], "创建单位").await?;
+        let id = self
+            .add_unit_as(Some(actor), code, name, parent_code)
+            .await?;
+        let mut conn = self.db.pool.acquire().await?;
+        units::by_id(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("单位不存在".into()))
+    }
+
+    pub async fn admin_accounts(&self, actor: &Actor) -> Result<Vec<AccountView>> {
+        self.require(actor, &[Role::Sysadmin, Role::Secadmin], "查看账号")
+            .await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let now = crate::store::now_unix();
+        Ok(users::all(&mut conn)
+            .await?
+            .iter()
+            .map(|u| AccountView::of(u, now))
+            .collect())
+    }
+
+    /// Creates an account with a business role and a one-time password, returned once.
+    /// Administrator roles are given by the security administrator.
+    pub async fn admin_create_account(
+        &self,
+        actor: &Actor,
+        login: &str,
+        name: &str,
+        role: &str,
+        unit_code: &str,
+    ) -> Result<(AccountView, String)> {
+        self.require(actor, &[Role::Sysadmin], "创建账号").await?;
+        let role = match Role::parse(role.trim()) {
+            Some(r) if !r.is_administrator() => r,
+            Some(_) => {
+                return Err(Invalid::single(
+                    "role",
+                    "系统管理员、安全管理员、审计员角色须由安全管理员授予",
+                )
+                .into());
+            }
+            None => return Err(Invalid::single("role", "角色无效").into()),
+        };
+        let password = generated_password()?;
+        let id = self
+            .add_user_as(Some(actor), login, name, role, unit_code, &password, true)
+            .await?;
+        Ok((self.account(id).await?, password))
+    }
+
+    async fn account(&self, id: UserId) -> Result<AccountView> {
+        let mut conn = self.db.pool.acquire().await?;
+        let u = users::by_id(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("账号不存在".into()))?;
+        Ok(AccountView::of(&u, crate::store::now_unix()))
+    }
+
+    async fn target(&self, actor: &Actor, id: UserId) -> Result<users::UserRecord> {
+        let mut conn = self.db.pool.acquire().await?;
+        let u = users::by_id(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("账号不存在".into()))?;
+        if u.id == actor.id {
+            return Err(Error::Conflict("不能对自己的账号做此操作".into()));
+        }
+        Ok(u)
+    }
+
+    async fn record(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        target: &users::UserRecord,
+        after: serde_json::Value,
+    ) -> Result<()> {
+        let mut tx = self.db.pool.begin().await?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action,
+                entity: "user",
+                entity_id: Some(target.id.to_string()),
+                before: Some(json!({
+                    "role": target.role.key(),
+                    "unit_id": target.unit_id.0,
+                    "active": target.active,
+                })),
+                after: Some(after),
+            },
+            &now_text(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions.
+    pub async fn admin_set_active(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        active: bool,
+    ) -> Result<AccountView> {
+        let what = if active {
+            "启用账号"
+        } else {
+            "停用账号"
+        };
+        self.require(actor, &[Role::Sysadmin], what).await?;
+        let target = self.target(actor, id).await?;
+        let mut tx = self.db.pool.begin().await?;
+        users::set_active(&mut tx, id, active).await?;
+        if !active {
+            sessions::delete_all_of(&mut tx, id.0).await?;
+        }
+        tx.commit().await?;
+        let action = if active { "enable" } else { "disable" };
+        self.record(actor, action, &target, json!({ "active": active }))
+            .await?;
+        self.account(id).await
+    }
+
+    /// Gives the account a new one-time password, returned once; it must be changed at the
+    /// next sign-in, and open sessions end.
+    pub async fn admin_reset_password(&self, actor: &Actor, id: UserId) -> Result<String> {
+        self.require(actor, &[Role::Sysadmin], "重置密码").await?;
+        let target = self.target(actor, id).await?;
+        let password = generated_password()?;
+        let hash = {
+            let p = password.clone();
+            tokio::task::spawn_blocking(move || hash_password(&p))
+                .await
+                .map_err(|e| anyhow::anyhow!(e))??
+        };
+        let mut tx = self.db.pool.begin().await?;
+        users::set_one_time_password(&mut tx, id, &hash).await?;
+        sessions::delete_all_of(&mut tx, id.0).await?;
+        tx.commit().await?;
+        self.record(
+            actor,
+            "reset_password",
+            &target,
+            json!({ "one_time": true }),
+        )
+        .await?;
+        Ok(password)
+    }
+
+    /// Assigns a role and unit (the security administrator). Open sessions end, so the new
+    /// scope holds from the next request.
+    pub async fn admin_assign(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        role: &str,
+        unit_code: &str,
+    ) -> Result<AccountView> {
+        self.require(actor, &[Role::Secadmin], "分配角色和单位")
+            .await?;
+        let target = self.target(actor, id).await?;
+        let mut errors = Invalid::default();
+        let role = Role::parse(role.trim());
+        if role.is_none() {
+            errors.add("role", "角色无效");
+        }
+        let mut conn = self.db.pool.acquire().await?;
+        let unit = units::by_code(&mut conn, unit_code.trim()).await?;
+        drop(conn);
+        if unit.is_none() {
+            errors.add("unit", format!("单位“{}”不存在", unit_code.trim()));
+        }
+        let (Some(role), Some(unit)) = (role, unit) else {
+            return Err(errors.into());
+        };
+        let mut tx = self.db.pool.begin().await?;
+        users::set_role_and_unit(&mut tx, id, role, unit.id).await?;
+        sessions::delete_all_of(&mut tx, id.0).await?;
+        tx.commit().await?;
+        self.record(
+            actor,
+            "assign",
+            &target,
+            json!({ "role": role.key(), "unit_id": unit.id.0 }),
+        )
+        .await?;
+        self.account(id).await
+    }
+
+    pub async fn admin_unlock(&self, actor: &Actor, id: UserId) -> Result<AccountView> {
+        self.require(actor, &[Role::Secadmin], "解锁账号").await?;
+        let target = self.target(actor, id).await?;
+        let mut tx = self.db.pool.begin().await?;
+        users::clear_failed_sign_ins(&mut tx, id).await?;
+        tx.commit().await?;
+        self.record(actor, "unlock", &target, json!({ "locked": false }))
+            .await?;
+        self.account(id).await
+    }
+}

@@ -1,0 +1,141 @@
+//! The administrators' JSON API: units and accounts (system administrator), roles, units and
+//! unlocking (security administrator).
+
+use super::api::parse_body;
+use super::auth::ApiUser;
+use super::error::ApiError;
+use super::extract::ApiUserId;
+use crate::service::App;
+use crate::service::admin::AccountView;
+use crate::store::units::Unit;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/units", get(list_units).post(create_unit))
+        .route("/users", get(list_accounts).post(create_account))
+        .route("/users/{id}", axum::routing::patch(assign))
+        .route("/users/{id}/disable", post(disable))
+        .route("/users/{id}/enable", post(enable))
+        .route("/users/{id}/reset-password", post(reset_password))
+        .route("/users/{id}/unlock", post(unlock))
+}
+
+async fn list_units(State(app): State<App>, ApiUser(actor): ApiUser) -> ApiResult<Json<Value>> {
+    let items = app.admin_units(&actor).await?;
+    Ok(Json(json!({ "items": items, "total": items.len() })))
+}
+
+#[derive(Deserialize)]
+struct NewUnit {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    parent: Option<String>,
+}
+
+async fn create_unit(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Unit>)> {
+    let body: NewUnit = parse_body(&body)?;
+    let unit = app
+        .admin_create_unit(&actor, &body.code, &body.name, body.parent.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(unit)))
+}
+
+async fn list_accounts(State(app): State<App>, ApiUser(actor): ApiUser) -> ApiResult<Json<Value>> {
+    let items = app.admin_accounts(&actor).await?;
+    Ok(Json(json!({ "items": items, "total": items.len() })))
+}
+
+#[derive(Deserialize)]
+struct NewAccount {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit: String,
+}
+
+async fn create_account(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let body: NewAccount = parse_body(&body)?;
+    let (account, password) = app
+        .admin_create_account(&actor, &body.login, &body.name, &body.role, &body.unit)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "user": account, "one_time_password": password })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct Assignment {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit: String,
+}
+
+async fn assign(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiUserId(id): ApiUserId,
+    body: Bytes,
+) -> ApiResult<Json<AccountView>> {
+    let body: Assignment = parse_body(&body)?;
+    Ok(Json(
+        app.admin_assign(&actor, id, &body.role, &body.unit).await?,
+    ))
+}
+
+async fn disable(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiUserId(id): ApiUserId,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(app.admin_set_active(&actor, id, false).await?))
+}
+
+async fn enable(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiUserId(id): ApiUserId,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(app.admin_set_active(&actor, id, true).await?))
+}
+
+async fn reset_password(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiUserId(id): ApiUserId,
+) -> ApiResult<Json<Value>> {
+    let password = app.admin_reset_password(&actor, id).await?;
+    Ok(Json(json!({ "one_time_password": password })))
+}
+
+async fn unlock(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiUserId(id): ApiUserId,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(app.admin_unlock(&actor, id).await?))
+}

@@ -1,0 +1,301 @@
+//! 三员分立 over the JSON API: the system administrator keeps units and accounts, the security
+//! administrator assigns roles and unlocks, neither touches business data, and everybody
+//! else is refused (and the refusal audited).
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{PASSWORD, spawn_app};
+use serde_json::{Value, json};
+use zhaoshang::domain::user::Role;
+
+const ADMIN_PASSWORD: &str = "Admin-Pass-2026";
+
+async fn admins() -> (common::TestApp, String, String) {
+    let t = spawn_app().await;
+    for (login, role) in [("sysadmin", Role::Sysadmin), ("secadmin", Role::Secadmin)] {
+        t.app
+            .add_user(login, login, role, "yutian_county", ADMIN_PASSWORD, false)
+            .await
+            .unwrap();
+    }
+    let token = |login: &'static str| {
+        let t = &t;
+        async move {
+            t.post_json(
+                "/api/v1/session",
+                None,
+                &json!({"login": login, "password": ADMIN_PASSWORD}),
+            )
+            .await
+            .json()["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let (sys, sec) = (token("sysadmin").await, token("secadmin").await);
+    (t, sys, sec)
+}
+
+async fn sign_in(t: &common::TestApp, login: &str, password: &str) -> common::Reply {
+    t.post_json(
+        "/api/v1/session",
+        None,
+        &json!({"login": login, "password": password}),
+    )
+    .await
+}
+
+fn user_id(list: &Value, login: &str) -> i64 {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["login"] == login)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_system_administrator_adds_units_and_accounts_with_one_time_passwords() {
+    let (t, sys, _) = admins().await;
+    let unit = t
+        .post_json(
+            "/api/v1/units",
+            Some(&sys),
+            &json!({"code": "town_xin", "name": "新设镇", "parent": "yutian_county"}),
+        )
+        .await;
+    assert_eq!(unit.status, StatusCode::CREATED, "{}", unit.text);
+    let units = t.get("/api/v1/units", Some(&sys)).await.json();
+    assert!(
+        units["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["code"] == "town_xin")
+    );
+
+    let created = t
+        .post_json(
+            "/api/v1/users",
+            Some(&sys),
+            &json!({"login": "xin_officer", "name": "新镇专员", "role": "officer", "unit": "town_xin"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let one_time = created.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(created.json()["user"]["must_change_password"], true);
+    // The new account must change the password before anything else.
+    let token = sign_in(&t, "xin_officer", &one_time).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Administrator roles are not the system administrator's to give.
+    let sec = t
+        .post_json(
+            "/api/v1/users",
+            Some(&sys),
+            &json!({"login": "x2", "name": "某", "role": "auditor", "unit": "town_xin"}),
+        )
+        .await;
+    assert_eq!(sec.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(sec.json()["errors"][0]["field"], "role");
+    // Bad input names the field and the rule.
+    let bad = t
+        .post_json(
+            "/api/v1/units",
+            Some(&sys),
+            &json!({"code": "有 空格", "name": ""}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["errors"].as_array().unwrap().len(), 2);
+    // The system administrator reads no business data.
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&sys)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn disabling_and_resetting_end_sessions_and_change_what_signs_in() {
+    let (t, sys, _) = admins().await;
+    let officer = t.token("officer").await;
+    let list = t.get("/api/v1/users", Some(&sys)).await.json();
+    let id = user_id(&list, "officer");
+
+    let off = t
+        .post_json(
+            &format!("/api/v1/users/{id}/disable"),
+            Some(&sys),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&officer)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let refused = sign_in(&t, "officer", PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.json()["detail"].as_str().unwrap().contains("停用"));
+    t.post_json(
+        &format!("/api/v1/users/{id}/enable"),
+        Some(&sys),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        sign_in(&t, "officer", PASSWORD).await.status,
+        StatusCode::OK
+    );
+
+    let reset = t
+        .post_json(
+            &format!("/api/v1/users/{id}/reset-password"),
+            Some(&sys),
+            &json!({}),
+        )
+        .await
+        .json();
+    let one_time = reset["one_time_password"].as_str().unwrap();
+    assert_eq!(
+        sign_in(&t, "officer", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let fresh = sign_in(&t, "officer", one_time).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&fresh)).await.status,
+        StatusCode::FORBIDDEN,
+        "a reset password is one-time"
+    );
+    // No administrator acts on their own account this way.
+    let me = user_id(&list, "sysadmin");
+    let own = t
+        .post_json(
+            &format!("/api/v1/users/{me}/disable"),
+            Some(&sys),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn the_security_administrator_assigns_roles_and_unlocks_and_nothing_more() {
+    let (t, sys, sec) = admins().await;
+    let list = t.get("/api/v1/users", Some(&sec)).await.json();
+    let id = user_id(&list, "officer_town1");
+
+    // Moving an officer to another unit moves what the officer sees.
+    let moved = t
+        .patch_json(
+            &format!("/api/v1/users/{id}"),
+            Some(&sec),
+            &json!({"role": "leader", "unit": "yutian_county"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert_eq!(moved.json()["role"], "leader");
+    let token = t.token("officer_town1").await;
+    let all = t.get("/api/v1/projects", Some(&token)).await.json()["total"]
+        .as_i64()
+        .unwrap();
+    let leader_sees = t
+        .get("/api/v1/projects", Some(&t.token("leader").await))
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(all, leader_sees);
+
+    for _ in 0..5 {
+        sign_in(&t, "officer", "Wrong-Pass-1").await;
+    }
+    assert_eq!(
+        sign_in(&t, "officer", PASSWORD).await.status,
+        StatusCode::LOCKED
+    );
+    let officer_id = user_id(&list, "officer");
+    let unlocked = t
+        .post_json(
+            &format!("/api/v1/users/{officer_id}/unlock"),
+            Some(&sec),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(unlocked.status, StatusCode::OK, "{}", unlocked.text);
+    assert_eq!(
+        sign_in(&t, "officer", PASSWORD).await.status,
+        StatusCode::OK
+    );
+
+    // Each administrator keeps to their own work.
+    let r = t
+        .post_json(
+            "/api/v1/units",
+            Some(&sec),
+            &json!({"code": "x", "name": "某"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("只有系统管理员")
+    );
+    let r = t
+        .patch_json(
+            &format!("/api/v1/users/{id}"),
+            Some(&sys),
+            &json!({"role": "officer", "unit": "park"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("只有安全管理员")
+    );
+}
+
+#[tokio::test]
+async fn business_accounts_are_refused_administration_and_the_refusal_is_audited() {
+    let (t, _, _) = admins().await;
+    let leader = t.token("leader").await;
+    for (path, body) in [
+        ("/api/v1/units", Some(json!({"code": "x", "name": "某"}))),
+        ("/api/v1/users", None),
+        ("/api/v1/units", None),
+    ] {
+        let r = match body {
+            Some(b) => t.post_json(path, Some(&leader), &b).await,
+            None => t.get(path, Some(&leader)).await,
+        };
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(r.content_type, "application/problem+json");
+    }
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let denied: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'permission_denied' AND actor_login = 'leader'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(denied, 3);
+}
