@@ -375,9 +375,10 @@ impl App {
         version: i64,
     ) -> Result<Project> {
         forbid_write(actor)?;
-        let fields = input.parse()?;
         let mut tx = self.db.pool.begin().await?;
+        // Scope first: a project outside it answers "not found" whatever was sent.
         let before = load_in_scope(&mut tx, actor, id).await?;
+        let fields = input.parse()?;
         if before.version != version {
             return Err(stale(before.version));
         }

@@ -1,0 +1,397 @@
+//! The permission matrix: every route of the application (found in the router's source, so a
+//! new route without a rule here fails this test) × every role × inside and outside the
+//! caller's scope, against the expected answer.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, header};
+use common::{PASSWORD, spawn_app};
+use std::collections::BTreeSet;
+use zhaoshang::domain::user::Role;
+
+/// Who asks: a demo account, or an added one of the other roles, or nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Leader,      // county leader: everything in scope
+    Officer,     // park officer: the park project in scope
+    TownOfficer, // town officer: the park project out of scope
+    Department,  // park functional department: reads, never writes
+    Enterprise,
+    Sysadmin,
+    Secadmin,
+    Auditor,
+    Anonymous,
+}
+
+const EVERYONE: [Who; 9] = [
+    Who::Leader,
+    Who::Officer,
+    Who::TownOfficer,
+    Who::Department,
+    Who::Enterprise,
+    Who::Sysadmin,
+    Who::Secadmin,
+    Who::Auditor,
+    Who::Anonymous,
+];
+
+impl Who {
+    fn login(self) -> Option<&'static str> {
+        Some(match self {
+            Who::Leader => "leader",
+            Who::Officer => "officer",
+            Who::TownOfficer => "officer_town1",
+            Who::Department => "dept",
+            Who::Enterprise => "firm",
+            Who::Sysadmin => "sysadmin",
+            Who::Secadmin => "secadmin",
+            Who::Auditor => "auditor",
+            Who::Anonymous => return None,
+        })
+    }
+    fn reads(self) -> bool {
+        matches!(
+            self,
+            Who::Leader | Who::Officer | Who::TownOfficer | Who::Department
+        )
+    }
+    fn writes(self) -> bool {
+        matches!(self, Who::Leader | Who::Officer | Who::TownOfficer)
+    }
+    /// Whether the park project is inside this caller's scope.
+    fn in_scope(self) -> bool {
+        self != Who::TownOfficer
+    }
+}
+
+/// What a route demands.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Anyone, signed in or not; these answers.
+    Open(&'static [u16]),
+    /// Any signed-in account; these answers.
+    SignedIn(&'static [u16]),
+    /// Reading projects (`scoped`: about the park project, so 404 outside scope).
+    Read { scoped: bool, ok: &'static [u16] },
+    /// Writing projects.
+    Write { scoped: bool, ok: &'static [u16] },
+    /// One role only.
+    Only(Role, &'static [u16]),
+}
+
+/// The rule and the request body of every route: `(method, path)` with `{id}` as written in
+/// the router.
+fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
+    use Rule::*;
+    const JSON_EMPTY: &str = "{}";
+    const FORM_EMPTY: &str = "";
+    let r = match (method.as_str(), path) {
+        ("GET", "/") => (Open(&[303]), FORM_EMPTY),
+        ("GET", "/healthz") => (Open(&[200]), FORM_EMPTY),
+        ("GET", "/static/app.css") => (Open(&[200]), FORM_EMPTY),
+        ("GET", "/login") => (Open(&[200, 303]), FORM_EMPTY),
+        ("POST", "/login") => (Open(&[422]), FORM_EMPTY),
+        ("POST", "/logout") => (SignedIn(&[303]), FORM_EMPTY),
+        ("GET", "/account/password") => (SignedIn(&[200]), FORM_EMPTY),
+        ("POST", "/account/password") => (SignedIn(&[422]), FORM_EMPTY),
+        ("GET", "/projects") => (
+            Read {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/projects") => (
+            Write {
+                scoped: false,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/projects/new") => (
+            Write {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/projects/{id}") => (
+            Read {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/projects/{id}") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/projects/{id}/edit") => (
+            Write {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/projects/{id}/transitions") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/projects/{id}/notes") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/audit") | ("GET", "/audit.csv") => (Only(Role::Auditor, &[200]), FORM_EMPTY),
+
+        ("POST", "/api/v1/session") => (Open(&[401]), JSON_EMPTY),
+        ("DELETE", "/api/v1/session") => (SignedIn(&[204]), JSON_EMPTY),
+        ("POST", "/api/v1/session/password") => (SignedIn(&[422]), JSON_EMPTY),
+        ("GET", "/api/v1/projects") => (
+            Read {
+                scoped: false,
+                ok: &[200],
+            },
+            JSON_EMPTY,
+        ),
+        ("POST", "/api/v1/projects") => (
+            Write {
+                scoped: false,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("GET", "/api/v1/projects/{id}") | ("GET", "/api/v1/projects/{id}/events") => (
+            Read {
+                scoped: true,
+                ok: &[200],
+            },
+            JSON_EMPTY,
+        ),
+        ("PATCH", "/api/v1/projects/{id}") => (
+            Write {
+                scoped: true,
+                ok: &[409],
+            },
+            r#"{"version": 0}"#,
+        ),
+        ("POST", "/api/v1/projects/{id}/transitions") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            r#"{"to": "", "date": ""}"#,
+        ),
+        ("POST", "/api/v1/projects/{id}/notes") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            r#"{"body": "", "date": ""}"#,
+        ),
+        ("GET", "/api/v1/audit") => (Only(Role::Auditor, &[200]), JSON_EMPTY),
+        ("GET", "/api/v1/units") | ("GET", "/api/v1/users") => {
+            // Both administrators read the tree and the accounts; checked separately below.
+            (Only(Role::Sysadmin, &[200]), JSON_EMPTY)
+        }
+        ("POST", "/api/v1/units") | ("POST", "/api/v1/users") => {
+            (Only(Role::Sysadmin, &[422]), JSON_EMPTY)
+        }
+        ("POST", "/api/v1/users/{id}/disable")
+        | ("POST", "/api/v1/users/{id}/enable")
+        | ("POST", "/api/v1/users/{id}/reset-password") => {
+            // Allowed, then the (missing) account is not found.
+            (Only(Role::Sysadmin, &[404]), JSON_EMPTY)
+        }
+        ("PATCH", "/api/v1/users/{id}") | ("POST", "/api/v1/users/{id}/unlock") => {
+            (Only(Role::Secadmin, &[404]), JSON_EMPTY)
+        }
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// The routes as the router's source declares them: `.route("path", get(..).post(..))`, with
+/// the API's routers nested under /api/v1.
+fn declared_routes() -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().to_string();
+        let source = std::fs::read_to_string(&path).unwrap();
+        let mut rest = source.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            // The call's text up to its closing parenthesis.
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map(|(i, _)| i)
+                .unwrap();
+            let call = &rest[..end];
+            let route = call.split('"').nth(1).unwrap().to_string();
+            let api = file == "api.rs" || file == "admin.rs" || call.contains("_api)");
+            let full = if api {
+                format!("/api/v1{route}")
+            } else {
+                route
+            };
+            for method in ["get", "post", "patch", "delete", "put"] {
+                let token = format!("{method}(");
+                if call.match_indices(&token).any(|(i, _)| {
+                    i == 0 || !call[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                }) {
+                    found.insert((method.to_uppercase(), full.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let routes = declared_routes();
+    assert!(routes.len() > 30, "{routes:?}");
+    let missing: Vec<_> = routes
+        .iter()
+        .filter(|(m, p)| rule(&Method::from_bytes(m.as_bytes()).unwrap(), p).is_none())
+        .collect();
+    assert!(missing.is_empty(), "routes without a rule: {missing:?}");
+
+    let t = spawn_app().await;
+    for (login, role, unit) in [
+        ("dept", Role::Department, "park"),
+        ("firm", Role::Enterprise, "park"),
+        ("sysadmin", Role::Sysadmin, "yutian_county"),
+        ("secadmin", Role::Secadmin, "yutian_county"),
+        ("auditor", Role::Auditor, "yutian_county"),
+    ] {
+        t.app
+            .add_user(login, login, role, unit, PASSWORD, false)
+            .await
+            .unwrap();
+    }
+    let project = t.a_park_project().await;
+    let mut wrong = Vec::new();
+    for (method, path) in &routes {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let (rule, body) = rule(&method, path).unwrap();
+        let target = path
+            .replace("/users/{id}", "/users/999999")
+            .replace("{id}", &project.to_string());
+        for who in EVERYONE {
+            let api = path.starts_with("/api/");
+            let mut req = Request::builder().method(method.clone()).uri(&target);
+            let mut form = String::from(body);
+            if let Some(login) = who.login() {
+                if api {
+                    req = req.header(
+                        header::AUTHORIZATION,
+                        format!("Bearer {}", t.token(login).await),
+                    );
+                } else {
+                    let cookie = t.cookie(login).await;
+                    let session = cookie.split_once('=').map_or("", |(_, v)| v).to_string();
+                    req = req.header(header::COOKIE, cookie);
+                    if method == Method::POST {
+                        form = format!("csrf={}", zhaoshang::service::auth::form_token(&session));
+                    }
+                }
+            }
+            let req = if api {
+                req.header(header::CONTENT_TYPE, "application/json")
+            } else {
+                req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            };
+            let reply = t.send(req.body(Body::from(form)).unwrap()).await;
+            let got = reply.status.as_u16();
+            let refused_anonymous: u16 = if api { 401 } else { 303 };
+            let expected: Vec<u16> = match rule {
+                Rule::Open(ok) => ok.to_vec(),
+                _ if who == Who::Anonymous => vec![refused_anonymous],
+                Rule::SignedIn(ok) => ok.to_vec(),
+                Rule::Read { scoped, ok } => {
+                    if !who.reads() {
+                        vec![403]
+                    } else if scoped && !who.in_scope() {
+                        vec![404]
+                    } else {
+                        ok.to_vec()
+                    }
+                }
+                Rule::Write { scoped, ok } => {
+                    if !who.writes() {
+                        vec![403]
+                    } else if scoped && !who.in_scope() {
+                        vec![404]
+                    } else {
+                        ok.to_vec()
+                    }
+                }
+                Rule::Only(role, ok) => {
+                    let both_admins = path == "/api/v1/units" || path == "/api/v1/users";
+                    let allowed = who.login() == Some(role_login(role))
+                        || (both_admins && method == Method::GET && who == Who::Secadmin);
+                    if allowed { ok.to_vec() } else { vec![403] }
+                }
+            };
+            if !expected.contains(&got) {
+                wrong.push(format!(
+                    "{method} {path} as {who:?}: got {got}, expected {expected:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+fn role_login(role: Role) -> &'static str {
+    match role {
+        Role::Sysadmin => "sysadmin",
+        Role::Secadmin => "secadmin",
+        Role::Auditor => "auditor",
+        _ => "",
+    }
+}
+
+#[test]
+fn the_scanner_sees_every_route_file() {
+    let routes = declared_routes();
+    for expected in [
+        ("GET", "/projects/{id}"),
+        ("PATCH", "/api/v1/projects/{id}"),
+        ("GET", "/api/v1/audit"),
+        ("GET", "/audit"),
+        ("POST", "/api/v1/users/{id}/unlock"),
+        ("GET", "/account/password"),
+    ] {
+        assert!(
+            routes.contains(&(expected.0.to_string(), expected.1.to_string())),
+            "{expected:?} in {routes:?}"
+        );
+    }
+}
