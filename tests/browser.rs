@@ -152,12 +152,21 @@ async fn text_of(c: &Client, css: &str) -> String {
 
 /// Waits until the element shows `expected` (after a form post the old page is still there).
 async fn wait_text(c: &Client, css: &str, expected: &str) {
+    wait_until(c, css, expected, |text| text == expected).await;
+}
+
+/// Waits until the element's text contains `part`.
+async fn wait_containing(c: &Client, css: &str, part: &str) {
+    wait_until(c, css, part, |text| text.contains(part)).await;
+}
+
+async fn wait_until(c: &Client, css: &str, expected: &str, done: impl Fn(&str) -> bool) {
     let mut last = String::new();
     for _ in 0..100 {
         if let Ok(el) = c.find(Locator::Css(css)).await
             && let Ok(text) = el.text().await
         {
-            if text == expected {
+            if done(&text) {
                 return;
             }
             last = text;
@@ -276,5 +285,53 @@ async fn another_towns_officer_cannot_open_the_project_by_url() {
     text_of(&c, "#summary").await;
     c.goto(&format!("{base}/projects/{id}")).await.unwrap();
     wait_text(&c, ".problem", "项目不存在，或不在您的管辖范围内").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_menu() {
+    let Some((driver, binary)) = start_driver().await else {
+        return;
+    };
+    let t = common::spawn_app_with(zhaoshang::config::Config {
+        lockout_attempts: 2,
+        ..Default::default()
+    })
+    .await;
+    t.app
+        .add_user(
+            "sysadmin",
+            "系统管理员",
+            zhaoshang::domain::user::Role::Sysadmin,
+            "yutian_county",
+            common::PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    let base = serve(&t).await;
+    let c = browser(&driver, &binary).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    for _ in 0..2 {
+        fill(&c, "input[name=login]", "officer").await;
+        fill(&c, "input[name=password]", "Wrong-Pass-1").await;
+        click(&c, "button[type=submit]").await;
+    }
+    wait_containing(&c, ".problem", "已被锁定").await;
+    screenshot(&c, t.backend, "4-locked").await;
+
+    fill(&c, "input[name=login]", "sysadmin").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    wait_text(&c, "h1", "修改密码").await;
+    let business = c
+        .find_all(Locator::Css("a[href=\"/projects/new\"]"))
+        .await
+        .unwrap();
+    assert!(
+        business.is_empty(),
+        "a system administrator sees no business menu"
+    );
+    screenshot(&c, t.backend, "5-sysadmin").await;
     c.close().await.unwrap();
 }

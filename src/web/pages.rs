@@ -93,9 +93,13 @@ async fn login(
         .sign_in_from(&form.login, &form.password, client.as_deref())
         .await
     {
-        Ok((token, _)) => {
+        Ok((token, actor)) => {
             let cookie = session_cookie(&app, &token.0, app.config.session_max_hours * 3600);
-            ([(header::SET_COOKIE, cookie)], Redirect::to("/projects")).into_response()
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(home_of(&actor)),
+            )
+                .into_response()
         }
         Err(Error::Unauthorized(m)) => refuse(m, StatusCode::UNAUTHORIZED),
         Err(Error::Locked(m)) => refuse(m, StatusCode::LOCKED),
@@ -149,6 +153,17 @@ async fn change_password(
         )
             .into_response()),
         Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
+
+/// Where an account starts: the project list, or for the 三员 administrators their own page.
+fn home_of(actor: &crate::domain::user::Actor) -> &'static str {
+    use crate::domain::user::Role;
+    match actor.role {
+        _ if actor.must_change_password => super::auth::CHANGE_PASSWORD_PAGE,
+        r if r.reads_projects() => "/projects",
+        Role::Auditor => "/audit",
+        _ => super::auth::CHANGE_PASSWORD_PAGE,
     }
 }
 
