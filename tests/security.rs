@@ -381,3 +381,24 @@ async fn the_system_administrator_sees_no_business_menu() {
     let page = t.get_page("/account/password", &leader).await;
     assert!(page.text.contains(r#"href="/projects/new""#));
 }
+
+#[tokio::test]
+async fn refusals_of_business_data_are_audited() {
+    let t = spawn_app().await;
+    let id = t.a_park_project().await;
+    // Out of scope: answered "not found", recorded as a refusal.
+    let town = t.token("officer_town1").await;
+    let r = t.get(&format!("/api/v1/projects/{id}"), Some(&town)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let rows: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT actor_login, entity_id FROM audit_log WHERE action = 'permission_denied' ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![(Some("officer_town1".to_string()), Some(id.to_string()))]
+    );
+}

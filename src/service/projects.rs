@@ -147,8 +147,38 @@ async fn check_references(
 }
 
 impl App {
+    /// Passes `result` through; a refusal (forbidden, or not found — which is what a project
+    /// outside the caller's scope answers) is first recorded in the audit trail.
+    async fn audited<T>(
+        &self,
+        actor: &Actor,
+        what: &'static str,
+        project: Option<ProjectId>,
+        result: Result<T>,
+    ) -> Result<T> {
+        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &result {
+            let mut tx = self.db.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                Some(actor),
+                audit::Entry {
+                    action: "permission_denied",
+                    entity: "project",
+                    entity_id: project.map(|id| id.to_string()),
+                    before: None,
+                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
+                },
+                &now_text(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        result
+    }
+
     pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {
-        forbid_read(actor)?;
+        self.audited(actor, "read_projects", None, forbid_read(actor))
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         let units = units::subtree(&mut conn, &actor.unit_path).await?;
         let people = users::assignable(&mut conn, &actor.unit_path).await?;
@@ -161,7 +191,8 @@ impl App {
     }
 
     pub async fn list_projects(&self, actor: &Actor, params: &ListParams) -> Result<ProjectPage> {
-        forbid_read(actor)?;
+        self.audited(actor, "read_projects", None, forbid_read(actor))
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         let mut errors = Invalid::default();
         let unit_path = match params.unit.trim() {
@@ -282,9 +313,12 @@ impl App {
     }
 
     pub async fn get_project(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
-        forbid_read(actor)?;
+        self.audited(actor, "read_projects", None, forbid_read(actor))
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
-        load_in_scope(&mut conn, actor, id).await
+        let found = load_in_scope(&mut conn, actor, id).await;
+        drop(conn);
+        self.audited(actor, "project", Some(id), found).await
     }
 
     pub async fn project_events(
@@ -292,9 +326,16 @@ impl App {
         actor: &Actor,
         id: ProjectId,
     ) -> Result<Vec<store_projects::Event>> {
-        forbid_read(actor)?;
+        self.audited(actor, "read_projects", None, forbid_read(actor))
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
-        load_in_scope(&mut conn, actor, id).await?;
+        self.audited(
+            actor,
+            "project",
+            Some(id),
+            load_in_scope(&mut conn, actor, id).await,
+        )
+        .await?;
         Ok(store_projects::events(&mut conn, id).await?)
     }
 
@@ -305,7 +346,8 @@ impl App {
         input: &ProjectInput,
         lead_on: &str,
     ) -> Result<Project> {
-        forbid_write(actor)?;
+        self.audited(actor, "write_projects", None, forbid_write(actor))
+            .await?;
         let today = self.today();
         let parsed = input.parse();
         let lead_on = match lead_on.trim() {
@@ -374,10 +416,18 @@ impl App {
         input: &ProjectInput,
         version: i64,
     ) -> Result<Project> {
-        forbid_write(actor)?;
+        self.audited(actor, "write_projects", None, forbid_write(actor))
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         // Scope first: a project outside it answers "not found" whatever was sent.
-        let before = load_in_scope(&mut tx, actor, id).await?;
+        let before = self
+            .audited(
+                actor,
+                "project",
+                Some(id),
+                load_in_scope(&mut tx, actor, id).await,
+            )
+            .await?;
         let fields = input.parse()?;
         if before.version != version {
             return Err(stale(before.version));
@@ -435,9 +485,17 @@ impl App {
         input: &TransitionInput,
         version: Option<i64>,
     ) -> Result<Project> {
-        forbid_write(actor)?;
+        self.audited(actor, "write_projects", None, forbid_write(actor))
+            .await?;
         let mut tx = self.db.pool.begin().await?;
-        let before = load_in_scope(&mut tx, actor, id).await?;
+        let before = self
+            .audited(
+                actor,
+                "project",
+                Some(id),
+                load_in_scope(&mut tx, actor, id).await,
+            )
+            .await?;
         if let Some(v) = version
             && v != before.version
         {
@@ -517,10 +575,18 @@ impl App {
         body: &str,
         date: &str,
     ) -> Result<store_projects::Event> {
-        forbid_write(actor)?;
+        self.audited(actor, "write_projects", None, forbid_write(actor))
+            .await?;
         let today = self.today();
         let mut tx = self.db.pool.begin().await?;
-        let project = load_in_scope(&mut tx, actor, id).await?;
+        let project = self
+            .audited(
+                actor,
+                "project",
+                Some(id),
+                load_in_scope(&mut tx, actor, id).await,
+            )
+            .await?;
         let mut errors = Invalid::default();
         let body = body.trim();
         if body.is_empty() {
