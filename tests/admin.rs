@@ -299,3 +299,112 @@ async fn business_accounts_are_refused_administration_and_the_refusal_is_audited
     .unwrap();
     assert_eq!(denied, 3);
 }
+
+fn unit_id(list: &Value, code: &str) -> i64 {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == code)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn units_are_renamed_moved_and_retired_and_scope_follows_the_tree() {
+    let (t, sys, sec) = admins().await;
+    let units = t.get("/api/v1/units", Some(&sys)).await.json();
+    let (town, park) = (unit_id(&units, "town_jiangshan"), unit_id(&units, "park"));
+    let total = |token: String| {
+        let t = &t;
+        async move {
+            t.get("/api/v1/projects", Some(&token)).await.json()["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let park_before = total(t.token("officer").await).await;
+    let town_projects = total(t.token("officer_town1").await).await;
+    assert!(town_projects > 0);
+
+    // Moving the town under the park puts its projects in the park officer's scope.
+    let moved = t
+        .patch_json(
+            &format!("/api/v1/units/{town}"),
+            Some(&sys),
+            &json!({"parent": "park", "name": "江山镇（园区托管）"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert_eq!(moved.json()["name"], "江山镇（园区托管）");
+    assert_eq!(moved.json()["parent_id"], park);
+    assert_eq!(
+        total(t.token("officer").await).await,
+        park_before + town_projects
+    );
+    // A unit cannot go under itself or its own subtree.
+    let loop_ = t
+        .patch_json(
+            &format!("/api/v1/units/{park}"),
+            Some(&sys),
+            &json!({"parent": "town_jiangshan"}),
+        )
+        .await;
+    assert_eq!(loop_.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(loop_.json()["errors"][0]["field"], "parent");
+
+    // Retiring needs an empty unit.
+    let busy = t
+        .post_json(
+            &format!("/api/v1/units/{town}/retire"),
+            Some(&sys),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(busy.status, StatusCode::CONFLICT);
+    assert!(busy.json()["detail"].as_str().unwrap().contains("在用账号"));
+    let empty = t
+        .post_json(
+            "/api/v1/units",
+            Some(&sys),
+            &json!({"code": "old_team", "name": "旧分队", "parent": "invest_bureau"}),
+        )
+        .await
+        .json();
+    let retired = t
+        .post_json(
+            &format!("/api/v1/units/{}/retire", empty["id"]),
+            Some(&sys),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::OK, "{}", retired.text);
+    assert_eq!(retired.json()["retired"], true);
+    // A retired unit takes no new accounts.
+    let list = t.get("/api/v1/users", Some(&sec)).await.json();
+    let someone = user_id(&list, "officer_team1");
+    let r = t
+        .patch_json(
+            &format!("/api/v1/users/{someone}"),
+            Some(&sec),
+            &json!({"role": "officer", "unit": "old_team"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("已撤销")
+    );
+    // Only the system administrator changes the tree.
+    let r = t
+        .patch_json(
+            &format!("/api/v1/units/{town}"),
+            Some(&sec),
+            &json!({"name": "某"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -212,6 +212,9 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             // Allowed, then the (missing) account is not found.
             (Only(Role::Sysadmin, &[404]), JSON_EMPTY)
         }
+        ("PATCH", "/api/v1/units/{id}") | ("POST", "/api/v1/units/{id}/retire") => {
+            (Only(Role::Sysadmin, &[404]), JSON_EMPTY)
+        }
         ("PATCH", "/api/v1/users/{id}") | ("POST", "/api/v1/users/{id}/unlock") => {
             (Only(Role::Secadmin, &[404]), JSON_EMPTY)
         }
@@ -297,6 +300,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         let (rule, body) = rule(&method, path).unwrap();
         let target = path
             .replace("/users/{id}", "/users/999999")
+            .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());
         for who in EVERYONE {
             let api = path.starts_with("/api/");

@@ -96,6 +96,118 @@ impl App {
             .ok_or_else(|| Error::NotFound("单位不存在".into()))
     }
 
+    /// Renames a unit and/or moves it (with its subtree) under another: who sees what follows
+    /// at once, since scope is read from the tree on every request.
+    pub async fn admin_change_unit(
+        &self,
+        actor: &Actor,
+        id: crate::domain::ids::UnitId,
+        name: Option<&str>,
+        parent_code: Option<&str>,
+    ) -> Result<Unit> {
+        self.require(actor, &[Role::Sysadmin], "修改单位").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let unit = units::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+        let mut errors = Invalid::default();
+        let name = name.map(str::trim);
+        if let Some(n) = name
+            && (n.is_empty() || n.chars().count() > 50)
+        {
+            errors.add("name", "单位名称不能为空，且不超过50个字");
+        }
+        let parent = match parent_code.map(str::trim) {
+            None => None,
+            Some(code) => match units::by_code(&mut tx, code).await? {
+                None => {
+                    errors.add("parent", format!("上级单位“{code}”不存在"));
+                    None
+                }
+                Some(p) if unit.path.contains(&p.path) => {
+                    errors.add("parent", "不能把单位移到它自己或它的下级单位之下");
+                    None
+                }
+                Some(p) if p.retired => {
+                    errors.add("parent", format!("上级单位“{code}”已撤销"));
+                    None
+                }
+                Some(p) => Some(p),
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        if let Some(n) = name {
+            units::rename(&mut tx, id, n).await?;
+        }
+        if let Some(p) = &parent {
+            units::move_under(&mut tx, &unit, p).await?;
+        }
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "update",
+                entity: "unit",
+                entity_id: Some(id.to_string()),
+                before: Some(json!({ "name": unit.name, "parent_id": unit.parent_id })),
+                after: Some(json!({ "name": name.unwrap_or(&unit.name), "parent_id": parent.as_ref().map(|p| p.id).or(unit.parent_id) })),
+            },
+            &now_text(),
+        )
+        .await?;
+        let changed = units::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Retires a unit that has nothing active left: no units under it, no active accounts,
+    /// no projects still open.
+    pub async fn admin_retire_unit(
+        &self,
+        actor: &Actor,
+        id: crate::domain::ids::UnitId,
+    ) -> Result<Unit> {
+        self.require(actor, &[Role::Sysadmin], "撤销单位").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let unit = units::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+        if unit.parent_id.is_none() {
+            return Err(Error::Conflict("不能撤销最上级单位".into()));
+        }
+        let (child_units, accounts, projects) = units::active_records(&mut tx, &unit).await?;
+        if child_units + accounts + projects > 0 {
+            return Err(Error::Conflict(format!(
+                "单位“{}”还有{child_units}个下级单位、{accounts}个在用账号、{projects}个未结束的项目，须先移走或办结后才能撤销",
+                unit.name
+            )));
+        }
+        let now = now_text();
+        units::retire(&mut tx, id, &now).await?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "retire",
+                entity: "unit",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(json!({ "retired_at": now })),
+            },
+            &now,
+        )
+        .await?;
+        let retired = units::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+        tx.commit().await?;
+        Ok(retired)
+    }
+
     pub async fn admin_accounts(&self, actor: &Actor) -> Result<Vec<AccountView>> {
         self.require(actor, &[Role::Sysadmin, Role::Secadmin], "查看账号")
             .await?;
@@ -257,12 +369,17 @@ impl App {
         let mut conn = self.db.pool.acquire().await?;
         let unit = units::by_code(&mut conn, unit_code.trim()).await?;
         drop(conn);
-        if unit.is_none() {
-            errors.add("unit", format!("单位“{}”不存在", unit_code.trim()));
+        match &unit {
+            None => errors.add("unit", format!("单位“{}”不存在", unit_code.trim())),
+            Some(u) if u.retired => errors.add("unit", format!("单位“{}”已撤销", u.name)),
+            Some(_) => {}
         }
         let (Some(role), Some(unit)) = (role, unit) else {
             return Err(errors.into());
         };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         let mut tx = self.db.pool.begin().await?;
         users::set_role_and_unit(&mut tx, id, role, unit.id).await?;
         sessions::delete_all_of(&mut tx, id.0).await?;

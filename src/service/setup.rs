@@ -134,6 +134,9 @@ impl App {
         let unit = units::by_code(&mut tx, unit_code).await?.ok_or_else(|| {
             Error::Invalid(Invalid::single("unit", format!("单位“{unit_code}”不存在")))
         })?;
+        if unit.retired {
+            return Err(Invalid::single("unit", format!("单位“{}”已撤销", unit.name)).into());
+        }
         let now = now_text();
         let id = users::insert(
             &mut tx,

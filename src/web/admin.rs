@@ -9,7 +9,7 @@ use crate::service::App;
 use crate::service::admin::AccountView;
 use crate::store::units::Unit;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,6 +21,8 @@ type ApiResult<T> = Result<T, ApiError>;
 pub fn api_routes() -> Router<App> {
     Router::new()
         .route("/units", get(list_units).post(create_unit))
+        .route("/units/{id}", axum::routing::patch(change_unit))
+        .route("/units/{id}/retire", post(retire_unit))
         .route("/users", get(list_accounts).post(create_account))
         .route("/users/{id}", axum::routing::patch(assign))
         .route("/users/{id}/disable", post(disable))
@@ -53,6 +55,42 @@ async fn create_unit(
         .admin_create_unit(&actor, &body.code, &body.name, body.parent.as_deref())
         .await?;
     Ok((StatusCode::CREATED, Json(unit)))
+}
+
+#[derive(Deserialize)]
+struct UnitChange {
+    name: Option<String>,
+    parent: Option<String>,
+}
+
+fn unit_id(id: &str) -> ApiResult<crate::domain::ids::UnitId> {
+    id.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .map(crate::domain::ids::UnitId)
+        .ok_or_else(|| ApiError(crate::error::Error::NotFound("单位不存在".into())))
+}
+
+async fn change_unit(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Unit>> {
+    let id = unit_id(&id)?;
+    let body: UnitChange = parse_body(&body)?;
+    Ok(Json(
+        app.admin_change_unit(&actor, id, body.name.as_deref(), body.parent.as_deref())
+            .await?,
+    ))
+}
+
+async fn retire_unit(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Unit>> {
+    Ok(Json(app.admin_retire_unit(&actor, unit_id(&id)?).await?))
 }
 
 async fn list_accounts(State(app): State<App>, ApiUser(actor): ApiUser) -> ApiResult<Json<Value>> {
