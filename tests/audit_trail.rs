@@ -72,6 +72,7 @@ async fn the_auditor_filters_the_trail_by_account_entity_action_and_date() {
     // created others in the officer's name).
     assert!(created["total"].as_i64().unwrap() >= 1);
     assert_eq!(created["items"][0]["after"]["name"], "审计可查的项目");
+    assert_eq!(created["items"][0]["actor_unit"], "玉田工业园区管委会");
     assert!(
         created["items"]
             .as_array()

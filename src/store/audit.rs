@@ -19,6 +19,7 @@ struct Sealed<'a> {
     at: &'a str,
     actor_id: Option<i64>,
     actor_login: Option<&'a str>,
+    actor_unit_id: Option<i64>,
     action: &'a str,
     entity: &'a str,
     entity_id: Option<&'a str>,
@@ -30,18 +31,23 @@ struct Sealed<'a> {
 impl Sealed<'_> {
     /// SHA-256 over the canonical JSON array of the fields and the previous entry's hash.
     fn hash(&self, prev_hash: &str) -> String {
-        let canonical = serde_json::json!([
-            self.at,
-            self.actor_id,
-            self.actor_login,
-            self.action,
-            self.entity,
-            self.entity_id,
-            self.before_json,
-            self.after_json,
-            self.client_addr,
-            prev_hash,
-        ]);
+        let mut fields = vec![
+            serde_json::json!(self.at),
+            serde_json::json!(self.actor_id),
+            serde_json::json!(self.actor_login),
+            serde_json::json!(self.action),
+            serde_json::json!(self.entity),
+            serde_json::json!(self.entity_id),
+            serde_json::json!(self.before_json),
+            serde_json::json!(self.after_json),
+            serde_json::json!(self.client_addr),
+            serde_json::json!(prev_hash),
+        ];
+        // Added later: present only in entries that carry it, so older hashes still hold.
+        if let Some(unit) = self.actor_unit_id {
+            fields.push(serde_json::json!(unit));
+        }
+        let canonical = serde_json::Value::Array(fields);
         hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
     }
 }
@@ -97,6 +103,7 @@ async fn append_entry(
         at: now,
         actor_id: actor.map(|a| a.id.0),
         actor_login: actor.map(|a| a.login.as_str()),
+        actor_unit_id: actor.map(|a| a.unit_id.0),
         action: entry.action,
         entity: entry.entity,
         entity_id: entry.entity_id.as_deref(),
@@ -108,7 +115,8 @@ async fn append_entry(
     let hash = sealed.hash(&prev_hash);
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, actor_login, action, entity, entity_id, before_json, \
-         after_json, client_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         after_json, client_addr, prev_hash, hash, actor_unit_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(sealed.at)
     .bind(sealed.actor_id)
@@ -121,6 +129,7 @@ async fn append_entry(
     .bind(sealed.client_addr)
     .bind(&prev_hash)
     .bind(&hash)
+    .bind(sealed.actor_unit_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -164,6 +173,7 @@ struct StoredEntry {
     at: String,
     actor_id: Option<i64>,
     actor_login: Option<String>,
+    actor_unit_id: Option<i64>,
     action: String,
     entity: String,
     entity_id: Option<String>,
@@ -180,6 +190,7 @@ impl StoredEntry {
             at: &self.at,
             actor_id: self.actor_id,
             actor_login: self.actor_login.as_deref(),
+            actor_unit_id: self.actor_unit_id,
             action: &self.action,
             entity: &self.entity,
             entity_id: self.entity_id.as_deref(),
@@ -192,8 +203,8 @@ impl StoredEntry {
 
 async fn read_all(conn: &mut Conn) -> sqlx::Result<Vec<StoredEntry>> {
     sqlx::query(
-        "SELECT id, at, actor_id, actor_login, action, entity, entity_id, before_json, after_json, \
-         client_addr, prev_hash, hash FROM audit_log ORDER BY id",
+        "SELECT id, at, actor_id, actor_login, actor_unit_id, action, entity, entity_id, \
+         before_json, after_json, client_addr, prev_hash, hash FROM audit_log ORDER BY id",
     )
     .fetch_all(conn)
     .await?
@@ -204,6 +215,7 @@ async fn read_all(conn: &mut Conn) -> sqlx::Result<Vec<StoredEntry>> {
             at: r.try_get("at")?,
             actor_id: r.try_get("actor_id")?,
             actor_login: r.try_get("actor_login")?,
+            actor_unit_id: r.try_get("actor_unit_id")?,
             action: r.try_get("action")?,
             entity: r.try_get("entity")?,
             entity_id: r.try_get("entity_id")?,
@@ -326,6 +338,8 @@ pub struct LoggedEntry {
     pub id: i64,
     pub at: String,
     pub actor_login: Option<String>,
+    /// The acting account's unit at the time, by name.
+    pub actor_unit: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
@@ -364,11 +378,12 @@ pub async fn search(conn: &mut Conn, s: &Search) -> sqlx::Result<(Vec<LoggedEntr
     let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get("n")?;
     let mut b = SqlBuilder::new(conn);
     b.push(
-        "SELECT id, at, actor_login, action, entity, entity_id, before_json, after_json, \
-         client_addr FROM audit_log",
+        "SELECT a.id, a.at, a.actor_login, un.name AS actor_unit, a.action, a.entity, a.entity_id, \
+         a.before_json, a.after_json, a.client_addr FROM audit_log a \
+         LEFT JOIN units un ON un.id = a.actor_unit_id",
     );
     push_search(&mut b, s);
-    b.push(" ORDER BY id DESC LIMIT ")
+    b.push(" ORDER BY a.id DESC LIMIT ")
         .bind(Bind::Int(s.limit))
         .push(" OFFSET ")
         .bind(Bind::Int(s.offset));
@@ -383,6 +398,7 @@ pub async fn search(conn: &mut Conn, s: &Search) -> sqlx::Result<(Vec<LoggedEntr
                 id: r.try_get("id")?,
                 at: r.try_get("at")?,
                 actor_login: r.try_get("actor_login")?,
+                actor_unit: r.try_get("actor_unit")?,
                 action: r.try_get("action")?,
                 entity: r.try_get("entity")?,
                 entity_id: r.try_get("entity_id")?,

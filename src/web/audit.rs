@@ -98,7 +98,7 @@ fn csv_field(text: &str) -> String {
 fn csv_of(entries: &[LoggedEntry]) -> String {
     // A byte-order mark, so that Excel opens the Chinese text as UTF-8.
     let mut out = String::from(
-        "\u{feff}编号,时间（北京时间）,账号,操作,对象,对象编号,客户端地址,修改前,修改后\r\n",
+        "\u{feff}编号,时间（北京时间）,账号,单位,操作,对象,对象编号,客户端地址,修改前,修改后\r\n",
     );
     let json =
         |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
@@ -107,6 +107,7 @@ fn csv_of(entries: &[LoggedEntry]) -> String {
             e.id.to_string(),
             shanghai_minute(&e.at),
             e.actor_login.clone().unwrap_or_default(),
+            e.actor_unit.clone().unwrap_or_default(),
             e.action.clone(),
             e.entity.clone(),
             e.entity_id.clone().unwrap_or_default(),

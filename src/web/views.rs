@@ -123,7 +123,11 @@ impl AuditRowView {
         AuditRowView {
             id: e.id,
             at: crate::domain::dates::shanghai_minute(&e.at),
-            actor: e.actor_login.clone().unwrap_or_else(|| "（系统）".into()),
+            actor: match (&e.actor_login, &e.actor_unit) {
+                (Some(login), Some(unit)) => format!("{login}（{unit}）"),
+                (Some(login), None) => login.clone(),
+                (None, _) => "（系统）".into(),
+            },
             action: e.action.clone(),
             entity: match &e.entity_id {
                 Some(id) => format!("{} {id}", e.entity),
