@@ -323,7 +323,8 @@ async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_m
     fill(&c, "input[name=login]", "sysadmin").await;
     fill(&c, "input[name=password]", common::PASSWORD).await;
     click(&c, "button[type=submit]").await;
-    wait_text(&c, "h1", "修改密码").await;
+    wait_text(&c, "h1", "单位与账号").await;
+    wait_containing(&c, "main", "officer_town1").await;
     let business = c
         .find_all(Locator::Css("a[href=\"/projects/new\"]"))
         .await

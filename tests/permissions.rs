@@ -152,6 +152,8 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             FORM_EMPTY,
         ),
         ("GET", "/audit") | ("GET", "/audit.csv") => (Only(Role::Auditor, &[200]), FORM_EMPTY),
+        // Both administrators; checked with the API's unit and account lists below.
+        ("GET", "/admin") => (Only(Role::Sysadmin, &[200]), FORM_EMPTY),
 
         ("POST", "/api/v1/session") => (Open(&[401]), JSON_EMPTY),
         ("DELETE", "/api/v1/session") => (SignedIn(&[204]), JSON_EMPTY),
@@ -352,7 +354,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     }
                 }
                 Rule::Only(role, ok) => {
-                    let both_admins = path == "/api/v1/units" || path == "/api/v1/users";
+                    let both_admins =
+                        path == "/api/v1/units" || path == "/api/v1/users" || path == "/admin";
                     let allowed = who.login() == Some(role_login(role))
                         || (both_admins && method == Method::GET && who == Who::Secadmin);
                     if allowed { ok.to_vec() } else { vec![403] }

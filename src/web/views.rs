@@ -29,6 +29,8 @@ pub struct Layout {
     pub business: bool,
     /// Shows the audit trail.
     pub auditor: bool,
+    /// Shows the units and accounts (system and security administrators).
+    pub administrator: bool,
 }
 
 impl Layout {
@@ -40,6 +42,10 @@ impl Layout {
             csrf: actor.form_token.clone(),
             business: actor.role.reads_projects(),
             auditor: actor.role == crate::domain::user::Role::Auditor,
+            administrator: matches!(
+                actor.role,
+                crate::domain::user::Role::Sysadmin | crate::domain::user::Role::Secadmin
+            ),
         }
     }
 }
@@ -102,6 +108,29 @@ impl PasswordPage {
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
     }
+}
+
+pub struct AdminUnitRow {
+    pub code: String,
+    pub indent: String,
+    pub name: String,
+    pub retired: bool,
+}
+
+pub struct AdminAccountRow {
+    pub login: String,
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+    pub state: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub layout: Layout,
+    pub units: Vec<AdminUnitRow>,
+    pub accounts: Vec<AdminAccountRow>,
 }
 
 /// One audit entry as the auditor's table shows it.
