@@ -19,32 +19,9 @@ async fn admins() -> (common::TestApp, String, String) {
             .await
             .unwrap();
     }
-    let token = |login: &'static str| {
-        let t = &t;
-        async move {
-            t.post_json(
-                "/api/v1/session",
-                None,
-                &json!({"login": login, "password": ADMIN_PASSWORD}),
-            )
-            .await
-            .json()["token"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        }
-    };
-    let (sys, sec) = (token("sysadmin").await, token("secadmin").await);
+    let sys = t.token_with("sysadmin", ADMIN_PASSWORD).await;
+    let sec = t.token_with("secadmin", ADMIN_PASSWORD).await;
     (t, sys, sec)
-}
-
-async fn sign_in(t: &common::TestApp, login: &str, password: &str) -> common::Reply {
-    t.post_json(
-        "/api/v1/session",
-        None,
-        &json!({"login": login, "password": password}),
-    )
-    .await
 }
 
 fn user_id(list: &Value, login: &str) -> i64 {
@@ -92,7 +69,7 @@ async fn the_system_administrator_adds_units_and_accounts_with_one_time_password
         .to_string();
     assert_eq!(created.json()["user"]["must_change_password"], true);
     // The new account must change the password before anything else.
-    let token = sign_in(&t, "xin_officer", &one_time).await.json()["token"]
+    let token = t.sign_in("xin_officer", &one_time).await.json()["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -146,7 +123,7 @@ async fn disabling_and_resetting_end_sessions_and_change_what_signs_in() {
         t.get("/api/v1/projects", Some(&officer)).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let refused = sign_in(&t, "officer", PASSWORD).await;
+    let refused = t.sign_in("officer", PASSWORD).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert!(refused.json()["detail"].as_str().unwrap().contains("停用"));
     t.post_json(
@@ -155,10 +132,7 @@ async fn disabling_and_resetting_end_sessions_and_change_what_signs_in() {
         &json!({}),
     )
     .await;
-    assert_eq!(
-        sign_in(&t, "officer", PASSWORD).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(t.sign_in("officer", PASSWORD).await.status, StatusCode::OK);
 
     let reset = t
         .post_json(
@@ -170,10 +144,10 @@ async fn disabling_and_resetting_end_sessions_and_change_what_signs_in() {
         .json();
     let one_time = reset["one_time_password"].as_str().unwrap();
     assert_eq!(
-        sign_in(&t, "officer", PASSWORD).await.status,
+        t.sign_in("officer", PASSWORD).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let fresh = sign_in(&t, "officer", one_time).await.json()["token"]
+    let fresh = t.sign_in("officer", one_time).await.json()["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -223,10 +197,10 @@ async fn the_security_administrator_assigns_roles_and_unlocks_and_nothing_more()
     assert_eq!(all, leader_sees);
 
     for _ in 0..5 {
-        sign_in(&t, "officer", "Wrong-Pass-1").await;
+        t.sign_in("officer", "Wrong-Pass-1").await;
     }
     assert_eq!(
-        sign_in(&t, "officer", PASSWORD).await.status,
+        t.sign_in("officer", PASSWORD).await.status,
         StatusCode::LOCKED
     );
     let officer_id = user_id(&list, "officer");
@@ -238,10 +212,7 @@ async fn the_security_administrator_assigns_roles_and_unlocks_and_nothing_more()
         )
         .await;
     assert_eq!(unlocked.status, StatusCode::OK, "{}", unlocked.text);
-    assert_eq!(
-        sign_in(&t, "officer", PASSWORD).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(t.sign_in("officer", PASSWORD).await.status, StatusCode::OK);
 
     // Each administrator keeps to their own work.
     let r = t

@@ -27,16 +27,7 @@ async fn with_auditor() -> common::TestApp {
 }
 
 async fn auditor_token(t: &common::TestApp) -> String {
-    t.post_json(
-        "/api/v1/session",
-        None,
-        &json!({"login": "auditor", "password": AUDITOR_PASSWORD}),
-    )
-    .await
-    .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    t.token_with("auditor", AUDITOR_PASSWORD).await
 }
 
 #[tokio::test]
@@ -136,20 +127,7 @@ async fn only_the_auditor_reads_the_trail_and_the_auditor_reads_no_projects() {
 #[tokio::test]
 async fn the_audit_page_shows_and_exports_the_filtered_trail() {
     let t = with_auditor().await;
-    let signed = t
-        .post_form(
-            "/login",
-            None,
-            &[("login", "auditor"), ("password", AUDITOR_PASSWORD)],
-        )
-        .await;
-    let cookie = signed.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = t.cookie_with("auditor", AUDITOR_PASSWORD).await;
     let page = t.get_page("/audit?entity=unit", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("审计日志"));
@@ -160,7 +138,7 @@ async fn the_audit_page_shows_and_exports_the_filtered_trail() {
     );
     let bad = t.get_page("/audit?from=yesterday", &cookie).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text.contains("不是有效日期"));
+    assert!(bad.text.contains("起始日期格式不正确"));
     assert!(
         bad.text.contains(r#"value="yesterday""#),
         "what was typed stays"

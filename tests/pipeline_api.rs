@@ -609,22 +609,10 @@ async fn every_write_lands_in_the_audit_log_with_before_and_after() {
 #[tokio::test]
 async fn signing_in_needs_the_right_password_and_a_token_opens_the_api() {
     let t = spawn_app().await;
-    let wrong = t
-        .post_json(
-            "/api/v1/session",
-            None,
-            &json!({"login": "officer", "password": "nope"}),
-        )
-        .await;
+    let wrong = t.sign_in("officer", "nope").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["detail"], "账号或密码不正确");
-    let unknown = t
-        .post_json(
-            "/api/v1/session",
-            None,
-            &json!({"login": "ghost", "password": "nope"}),
-        )
-        .await;
+    let unknown = t.sign_in("ghost", "nope").await;
     assert_eq!(
         unknown.json()["detail"],
         "账号或密码不正确",

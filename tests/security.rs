@@ -9,12 +9,7 @@ use serde_json::json;
 use zhaoshang::config::Config;
 
 async fn api_sign_in(t: &common::TestApp, password: &str) -> common::Reply {
-    t.post_json(
-        "/api/v1/session",
-        None,
-        &json!({"login": "officer", "password": password}),
-    )
-    .await
+    t.sign_in("officer", password).await
 }
 
 async fn audit_actions(t: &common::TestApp) -> Vec<String> {
@@ -70,13 +65,7 @@ async fn five_wrong_passwords_lock_the_account_until_the_lock_runs_out() {
         StatusCode::UNAUTHORIZED
     );
     // Unknown accounts are refused alike and audited, revealing nothing.
-    let ghost = t
-        .post_json(
-            "/api/v1/session",
-            None,
-            &json!({"login": "nobody", "password": "x"}),
-        )
-        .await;
+    let ghost = t.sign_in("nobody", "x").await;
     assert_eq!(ghost.status, StatusCode::UNAUTHORIZED);
     assert_eq!(ghost.json()["detail"], "账号或密码不正确");
 }
@@ -298,20 +287,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else_api() {
 async fn a_one_time_password_must_be_changed_before_anything_else_pages() {
     let t = spawn_app().await;
     add_one_time_account(&t, "newbie2").await;
-    let signed = t
-        .post_form(
-            "/login",
-            None,
-            &[("login", "newbie2"), ("password", ONE_TIME)],
-        )
-        .await;
-    let cookie = signed.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = t.cookie_with("newbie2", ONE_TIME).await;
     let list = t.get_page("/projects", &cookie).await;
     assert_eq!(list.status, StatusCode::SEE_OTHER);
     assert_eq!(list.headers["location"], "/account/password");
@@ -360,16 +336,7 @@ async fn the_system_administrator_sees_no_business_menu() {
         )
         .await
         .unwrap();
-    let signed = t
-        .post_form("/login", None, &[("login", "sysadmin"), ("password", OWN)])
-        .await;
-    let cookie = signed.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = t.cookie_with("sysadmin", OWN).await;
     let page = t.get_page("/account/password", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(

@@ -123,6 +123,15 @@ impl AttemptWindow {
     }
 }
 
+/// The longest unit name, in characters.
+pub const UNIT_NAME_MAX: usize = 50;
+
+/// What is wrong with a unit name (already trimmed), if anything.
+pub fn unit_name_problem(name: &str) -> Option<String> {
+    (name.is_empty() || name.chars().count() > UNIT_NAME_MAX)
+        .then(|| format!("单位名称不能为空，且不超过{UNIT_NAME_MAX}个字"))
+}
+
 /// After a failed sign-in: the Unix second until which the account is locked, when this failure
 /// makes `attempts` in a row.
 pub fn lock_after_failure(

@@ -49,3 +49,97 @@ impl Invalid {
             .join("；")
     }
 }
+
+/// The most pages a list may be asked to skip to.
+pub const PAGE_MAX: i64 = 1_000_000;
+
+/// A list filter's paging as typed: page (1 when blank) and rows per page (`default` when
+/// blank, at most `max`). Problems go to `errors`, named by field; the fallback is returned.
+pub fn paging(
+    errors: &mut Invalid,
+    page: &str,
+    per_page: &str,
+    default: i64,
+    max: i64,
+) -> (i64, i64) {
+    let page = match page.trim() {
+        "" => 1,
+        t => t
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=PAGE_MAX).contains(p))
+            .unwrap_or_else(|| {
+                errors.add("page", "页码须为正整数");
+                1
+            }),
+    };
+    let per_page = match per_page.trim() {
+        "" => default,
+        t => t
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=max).contains(p))
+            .unwrap_or_else(|| {
+                errors.add("per_page", format!("每页条数须在1到{max}之间"));
+                default
+            }),
+    };
+    (page, per_page)
+}
+
+/// A period filter as typed (`from`, `to`), either end open when blank.
+pub fn date_range(
+    errors: &mut Invalid,
+    from: &str,
+    to: &str,
+) -> (Option<time::Date>, Option<time::Date>) {
+    let mut date = |field: &str, label: &str, text: &str| match text.trim() {
+        "" => None,
+        t => super::dates::parse_date(t).or_else(|| {
+            errors.add(
+                field,
+                format!("{label}格式不正确，应为 年-月-日（如 2026-01-31）"),
+            );
+            None
+        }),
+    };
+    let from = date("from", "起始日期", from);
+    let to = date("to", "截止日期", to);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.add("to", "截止日期不能早于起始日期");
+    }
+    (from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_falls_back_and_names_the_field() {
+        let mut e = Invalid::default();
+        assert_eq!(paging(&mut e, "", "", 20, 100), (1, 20));
+        assert!(e.is_empty());
+        assert_eq!(paging(&mut e, "0", "101", 20, 100), (1, 20));
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["page", "per_page"]);
+    }
+
+    #[test]
+    fn a_period_needs_valid_dates_in_order() {
+        let mut e = Invalid::default();
+        let (f, t) = date_range(&mut e, "2025.1.1", "2025年12月31日");
+        assert!(f.is_some() && t.is_some() && e.is_empty());
+        date_range(&mut e, "2025-12-31", "2025-01-01");
+        assert_eq!(e.message_for("to"), Some("截止日期不能早于起始日期"));
+        let mut e = Invalid::default();
+        date_range(&mut e, "昨天", "");
+        assert!(
+            e.message_for("from")
+                .unwrap()
+                .starts_with("起始日期格式不正确")
+        );
+    }
+}

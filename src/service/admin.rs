@@ -6,7 +6,7 @@ use super::App;
 use super::auth::hash_password;
 use super::setup::generated_password;
 use crate::domain::ids::UserId;
-use crate::domain::user::{Actor, Role};
+use crate::domain::user::{Actor, Role, unit_name_problem};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::units::Unit;
@@ -112,10 +112,8 @@ impl App {
             .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
         let mut errors = Invalid::default();
         let name = name.map(str::trim);
-        if let Some(n) = name
-            && (n.is_empty() || n.chars().count() > 50)
-        {
-            errors.add("name", "单位名称不能为空，且不超过50个字");
+        if let Some(problem) = name.and_then(unit_name_problem) {
+            errors.add("name", problem);
         }
         let parent = match parent_code.map(str::trim) {
             None => None,

@@ -1,9 +1,9 @@
 //! The auditor's reading of the audit trail. Only the auditor reads it; nobody edits it.
 
 use super::App;
-use crate::domain::dates::{parse_date, utc_start_of_shanghai_day};
+use crate::domain::dates::utc_start_of_shanghai_day;
 use crate::domain::user::{Actor, Role};
-use crate::domain::validation::Invalid;
+use crate::domain::validation::{Invalid, date_range, paging};
 use crate::error::{Error, Result};
 use crate::store::audit::{self, LoggedEntry, Search};
 use serde::Deserialize;
@@ -45,46 +45,14 @@ impl App {
         }
         let mut errors = Invalid::default();
         let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
-        let mut date = |field: &str, label: &str, t: &str| match t.trim() {
-            "" => None,
-            t => parse_date(t).or_else(|| {
-                errors.add(
-                    field,
-                    format!("{label}“{t}”不是有效日期，请写成 2026-01-31"),
-                );
-                None
-            }),
-        };
-        let from = date("from", "起始日期", &params.from);
-        let to = date("to", "截止日期", &params.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            errors.add("to", "截止日期不能早于起始日期");
-        }
-        let page = match params.page.trim() {
-            "" => 1,
-            t => t
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=1_000_000).contains(p))
-                .unwrap_or_else(|| {
-                    errors.add("page", "页码须为正整数");
-                    1
-                }),
-        };
-        let max = self.config.per_page_max;
-        let per_page = match params.per_page.trim() {
-            "" => self.config.per_page_default,
-            t => t
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=max).contains(p))
-                .unwrap_or_else(|| {
-                    errors.add("per_page", format!("每页条数须在1到{max}之间"));
-                    self.config.per_page_default
-                }),
-        };
+        let (from, to) = date_range(&mut errors, &params.from, &params.to);
+        let (page, per_page) = paging(
+            &mut errors,
+            &params.page,
+            &params.per_page,
+            self.config.per_page_default,
+            self.config.per_page_max,
+        );
         if !errors.is_empty() {
             return Err(errors.into());
         }

@@ -11,7 +11,7 @@ use crate::domain::search::Query;
 use crate::domain::stage::Stage;
 use crate::domain::transition::{Facts, TransitionInput};
 use crate::domain::user::{Actor, Role};
-use crate::domain::validation::Invalid;
+use crate::domain::validation::{Invalid, date_range, paging};
 use crate::error::{Error, Result};
 use crate::store::projects::{self as store_projects, EventKind, NewEvent, Project};
 use crate::store::{Conn, audit, now_text, units, users};
@@ -147,6 +147,24 @@ async fn check_references(
 }
 
 impl App {
+    /// Refuses (and audits) an account whose role does not read projects.
+    async fn may_read(&self, actor: &Actor) -> Result<()> {
+        self.audited(actor, "read_projects", None, forbid_read(actor))
+            .await
+    }
+
+    /// Refuses (and audits) an account whose role does not write projects.
+    async fn may_write(&self, actor: &Actor) -> Result<()> {
+        self.audited(actor, "write_projects", None, forbid_write(actor))
+            .await
+    }
+
+    /// The project, if it is inside the caller's scope; otherwise "not found", audited.
+    async fn in_scope(&self, conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
+        let found = load_in_scope(conn, actor, id).await;
+        self.audited(actor, "project", Some(id), found).await
+    }
+
     /// Passes `result` through; a refusal (forbidden, or not found — which is what a project
     /// outside the caller's scope answers) is first recorded in the audit trail.
     async fn audited<T>(
@@ -177,8 +195,7 @@ impl App {
     }
 
     pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {
-        self.audited(actor, "read_projects", None, forbid_read(actor))
-            .await?;
+        self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         let units = units::subtree(&mut conn, &actor.unit_path).await?;
         let people = users::assignable(&mut conn, &actor.unit_path).await?;
@@ -191,8 +208,7 @@ impl App {
     }
 
     pub async fn list_projects(&self, actor: &Actor, params: &ListParams) -> Result<ProjectPage> {
-        self.audited(actor, "read_projects", None, forbid_read(actor))
-            .await?;
+        self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         let mut errors = Invalid::default();
         let unit_path = match params.unit.trim() {
@@ -229,52 +245,14 @@ impl App {
         choice("batch", &params.batch, "四个一批", batch.is_some());
         let sort = Sort::parse(params.sort.trim());
         choice("sort", &params.sort, "排序", sort.is_some());
-        let mut date = |field: &str, text: &str| match text.trim() {
-            "" => None,
-            t => {
-                let d = parse_date(t);
-                if d.is_none() {
-                    errors.add(
-                        field,
-                        format!(
-                            "{}日期格式不正确，应为 年-月-日",
-                            if field == "from" { "起始" } else { "截止" }
-                        ),
-                    );
-                }
-                d
-            }
-        };
-        let from = date("from", &params.from);
-        let to = date("to", &params.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            errors.add("to", "截止日期不能早于起始日期");
-        }
-        let page = match params.page.trim() {
-            "" => 1,
-            t => t
-                .parse::<i64>()
-                .ok()
-                .filter(|p| *p >= 1 && *p <= 1_000_000)
-                .unwrap_or_else(|| {
-                    errors.add("page", "页码须为正整数");
-                    1
-                }),
-        };
-        let max = self.config.per_page_max;
-        let per_page = match params.per_page.trim() {
-            "" => self.config.per_page_default,
-            t => t
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=max).contains(p))
-                .unwrap_or_else(|| {
-                    errors.add("per_page", format!("每页条数须在1到{max}之间"));
-                    self.config.per_page_default
-                }),
-        };
+        let (from, to) = date_range(&mut errors, &params.from, &params.to);
+        let (page, per_page) = paging(
+            &mut errors,
+            &params.page,
+            &params.per_page,
+            self.config.per_page_default,
+            self.config.per_page_max,
+        );
         if !errors.is_empty() {
             return Err(errors.into());
         }
@@ -313,12 +291,9 @@ impl App {
     }
 
     pub async fn get_project(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
-        self.audited(actor, "read_projects", None, forbid_read(actor))
-            .await?;
+        self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        let found = load_in_scope(&mut conn, actor, id).await;
-        drop(conn);
-        self.audited(actor, "project", Some(id), found).await
+        self.in_scope(&mut conn, actor, id).await
     }
 
     pub async fn project_events(
@@ -326,16 +301,9 @@ impl App {
         actor: &Actor,
         id: ProjectId,
     ) -> Result<Vec<store_projects::Event>> {
-        self.audited(actor, "read_projects", None, forbid_read(actor))
-            .await?;
+        self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        self.audited(
-            actor,
-            "project",
-            Some(id),
-            load_in_scope(&mut conn, actor, id).await,
-        )
-        .await?;
+        self.in_scope(&mut conn, actor, id).await?;
         Ok(store_projects::events(&mut conn, id).await?)
     }
 
@@ -346,8 +314,7 @@ impl App {
         input: &ProjectInput,
         lead_on: &str,
     ) -> Result<Project> {
-        self.audited(actor, "write_projects", None, forbid_write(actor))
-            .await?;
+        self.may_write(actor).await?;
         let today = self.today();
         let parsed = input.parse();
         let lead_on = match lead_on.trim() {
@@ -416,18 +383,10 @@ impl App {
         input: &ProjectInput,
         version: i64,
     ) -> Result<Project> {
-        self.audited(actor, "write_projects", None, forbid_write(actor))
-            .await?;
+        self.may_write(actor).await?;
         let mut tx = self.db.pool.begin().await?;
         // Scope first: a project outside it answers "not found" whatever was sent.
-        let before = self
-            .audited(
-                actor,
-                "project",
-                Some(id),
-                load_in_scope(&mut tx, actor, id).await,
-            )
-            .await?;
+        let before = self.in_scope(&mut tx, actor, id).await?;
         let fields = input.parse()?;
         if before.version != version {
             return Err(stale(before.version));
@@ -485,17 +444,9 @@ impl App {
         input: &TransitionInput,
         version: Option<i64>,
     ) -> Result<Project> {
-        self.audited(actor, "write_projects", None, forbid_write(actor))
-            .await?;
+        self.may_write(actor).await?;
         let mut tx = self.db.pool.begin().await?;
-        let before = self
-            .audited(
-                actor,
-                "project",
-                Some(id),
-                load_in_scope(&mut tx, actor, id).await,
-            )
-            .await?;
+        let before = self.in_scope(&mut tx, actor, id).await?;
         if let Some(v) = version
             && v != before.version
         {
@@ -575,18 +526,10 @@ impl App {
         body: &str,
         date: &str,
     ) -> Result<store_projects::Event> {
-        self.audited(actor, "write_projects", None, forbid_write(actor))
-            .await?;
+        self.may_write(actor).await?;
         let today = self.today();
         let mut tx = self.db.pool.begin().await?;
-        let project = self
-            .audited(
-                actor,
-                "project",
-                Some(id),
-                load_in_scope(&mut tx, actor, id).await,
-            )
-            .await?;
+        let project = self.in_scope(&mut tx, actor, id).await?;
         let mut errors = Invalid::default();
         let body = body.trim();
         if body.is_empty() {

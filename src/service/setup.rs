@@ -4,7 +4,7 @@
 use super::App;
 use super::auth::hash_password;
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::user::{Actor, Role, password_problem};
+use crate::domain::user::{Actor, Role, password_problem, unit_name_problem};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::{audit, now_text, units, users};
@@ -41,8 +41,8 @@ impl App {
                 "单位代码不能为空，只能由字母、数字、下划线和连字符组成",
             );
         }
-        if name.is_empty() || name.chars().count() > 50 {
-            errors.add("name", "单位名称不能为空，且不超过50个字");
+        if let Some(problem) = unit_name_problem(name) {
+            errors.add("name", problem);
         }
         if !errors.is_empty() {
             return Err(errors.into());

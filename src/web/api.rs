@@ -1,7 +1,7 @@
 //! JSON API under /api/v1: the same use cases as the pages. Money is integer yuan with a
 //! currency; errors are application/problem+json.
 
-use super::auth::{ApiUser, ClientAddr};
+use super::auth::{ApiUser, ClientAddr, bearer_token};
 use super::error::ApiError;
 use super::extract::ApiProjectId;
 use crate::domain::listing::Totals;
@@ -86,7 +86,7 @@ async fn change_password(
     let confirm = body.confirm.as_deref().unwrap_or(&body.new);
     app.change_password(
         &actor,
-        &bearer_of(&headers),
+        &bearer_token(&headers).unwrap_or_default(),
         &body.current,
         &body.new,
         confirm,
@@ -95,26 +95,12 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn bearer_of(headers: &HeaderMap) -> String {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .map(|(_, t)| t.trim().to_string())
-        .unwrap_or_default()
-}
-
 async fn sign_out(
     State(app): State<App>,
     headers: HeaderMap,
     ApiUser(actor): ApiUser,
 ) -> ApiResult<StatusCode> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .map(|(_, t)| t.trim().to_string())
-        .unwrap_or_default();
+    let token = bearer_token(&headers).unwrap_or_default();
     app.sign_out(&token, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

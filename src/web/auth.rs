@@ -42,8 +42,9 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn bearer_token(parts: &Parts) -> Option<String> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+/// The token of `Authorization: Bearer <token>`.
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
@@ -97,7 +98,7 @@ impl FromRequestParts<App> for ApiUser {
                 "请先登录：缺少有效的访问令牌（Authorization: Bearer）".into(),
             ))
         };
-        let token = bearer_token(parts).ok_or_else(unauthorized)?;
+        let token = bearer_token(&parts.headers).ok_or_else(unauthorized)?;
         match app.actor_for_token(&token).await? {
             Some(mut actor) => {
                 let path = full_path(parts);

@@ -144,13 +144,22 @@ impl TestApp {
 
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, login: &str) -> String {
-        let reply = self
-            .post_json(
-                "/api/v1/session",
-                None,
-                &serde_json::json!({"login": login, "password": PASSWORD}),
-            )
-            .await;
+        self.token_with(login, PASSWORD).await
+    }
+
+    /// `POST /api/v1/session`, whatever it answers.
+    pub async fn sign_in(&self, login: &str, password: &str) -> Reply {
+        self.post_json(
+            "/api/v1/session",
+            None,
+            &serde_json::json!({"login": login, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in through the API with `password`; the bearer token.
+    pub async fn token_with(&self, login: &str, password: &str) -> String {
+        let reply = self.sign_in(login, password).await;
         assert_eq!(
             reply.status,
             StatusCode::OK,
@@ -229,8 +238,13 @@ impl TestApp {
 
     /// Signs in through the login form and returns the `Cookie` header value.
     pub async fn cookie(&self, login: &str) -> String {
+        self.cookie_with(login, PASSWORD).await
+    }
+
+    /// Signs in on the sign-in page with `password`; the session cookie (`name=value`).
+    pub async fn cookie_with(&self, login: &str, password: &str) -> String {
         let reply = self
-            .post_form("/login", None, &[("login", login), ("password", PASSWORD)])
+            .post_form("/login", None, &[("login", login), ("password", password)])
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
         let set = reply
