@@ -315,6 +315,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else_pages() {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(done.headers["location"], "/projects");
     assert_eq!(
         t.get_page("/projects", &cookie).await.status,
         StatusCode::OK
@@ -339,6 +340,20 @@ async fn the_system_administrator_sees_no_business_menu() {
     let cookie = t.cookie_with("sysadmin", OWN).await;
     let page = t.get_page("/account/password", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
+    // Changing the password leads on to the administrator's own page, not the project list.
+    let changed = t
+        .post_form(
+            "/account/password",
+            Some(&cookie),
+            &[
+                ("current", OWN),
+                ("new", "Sys-Admin-2027"),
+                ("confirm", "Sys-Admin-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
+    assert_eq!(changed.headers["location"], "/admin");
     assert!(
         !page.text.contains(r#"href="/projects/new""#),
         "{}",

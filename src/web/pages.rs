@@ -186,7 +186,8 @@ async fn change_password(
         )
         .await
     {
-        Ok(()) => Ok(Redirect::to("/projects").into_response()),
+        // On to where this role works (the password is no longer one-time).
+        Ok(()) => Ok(Redirect::to(home_of_role(user.actor.role)).into_response()),
         Err(Error::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             PasswordPage {
@@ -202,9 +203,16 @@ async fn change_password(
 
 /// Where an account starts: the project list, or for the 三员 administrators their own page.
 fn home_of(actor: &crate::domain::user::Actor) -> &'static str {
+    if actor.must_change_password {
+        super::auth::CHANGE_PASSWORD_PAGE
+    } else {
+        home_of_role(actor.role)
+    }
+}
+
+fn home_of_role(role: crate::domain::user::Role) -> &'static str {
     use crate::domain::user::Role;
-    match actor.role {
-        _ if actor.must_change_password => super::auth::CHANGE_PASSWORD_PAGE,
+    match role {
         r if r.reads_projects() => "/projects",
         Role::Auditor => "/audit",
         Role::Sysadmin | Role::Secadmin => "/admin",
