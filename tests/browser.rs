@@ -312,12 +312,14 @@ async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_m
     let base = serve(&t).await;
     let c = browser(&driver, &binary).await;
     c.goto(&format!("{base}/login")).await.unwrap();
-    for _ in 0..2 {
+    // Each attempt waits for its own answer: typing into the page still being replaced would
+    // touch elements that vanish under the driver.
+    for answer in ["账号或密码不正确", "已被锁定"] {
         fill(&c, "input[name=login]", "officer").await;
         fill(&c, "input[name=password]", "Wrong-Pass-1").await;
         click(&c, "button[type=submit]").await;
+        wait_containing(&c, ".problem", answer).await;
     }
-    wait_containing(&c, ".problem", "已被锁定").await;
     screenshot(&c, t.backend, "4-locked").await;
 
     fill(&c, "input[name=login]", "sysadmin").await;
