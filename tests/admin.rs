@@ -96,7 +96,7 @@ async fn the_system_administrator_adds_units_and_accounts_with_one_time_password
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.json()["errors"].as_array().unwrap().len(), 2);
+    assert_eq!(bad.json()["errors"].as_array().unwrap().len(), 3);
     // The system administrator reads no business data.
     assert_eq!(
         t.get("/api/v1/projects", Some(&sys)).await.status,

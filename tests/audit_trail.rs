@@ -132,6 +132,12 @@ async fn the_audit_page_shows_and_exports_the_filtered_trail() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("审计日志"));
     assert!(page.text.contains(r#"href="/audit""#), "the auditor's menu");
+    // Actions and entities in Chinese, the filter chosen in its list.
+    assert!(page.text.contains("<td>新建</td>"), "{}", page.text);
+    assert!(
+        page.text
+            .contains(r#"<option value="unit" selected>单位</option>"#)
+    );
     assert!(
         !page.text.contains(r#"href="/projects/new""#),
         "no business menu"
@@ -151,7 +157,7 @@ async fn the_audit_page_shows_and_exports_the_filtered_trail() {
     let lines = csv.text.trim_end().lines().count();
     assert!(lines > 5, "{}", csv.text);
     assert!(
-        csv.text.lines().skip(1).all(|l| l.contains(",unit,")),
+        csv.text.lines().skip(1).all(|l| l.contains(",新建,单位,")),
         "{}",
         csv.text
     );

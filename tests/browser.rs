@@ -309,6 +309,17 @@ async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_m
         )
         .await
         .unwrap();
+    t.app
+        .add_user(
+            "auditor",
+            "审计员",
+            zhaoshang::domain::user::Role::Auditor,
+            "yutian_county",
+            common::PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
     let base = serve(&t).await;
     let c = browser(&driver, &binary).await;
     c.goto(&format!("{base}/login")).await.unwrap();
@@ -336,5 +347,43 @@ async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_m
         "a system administrator sees no business menu"
     );
     screenshot(&c, t.backend, "5-sysadmin").await;
+
+    // A new account: a bad login is refused beside the field with the rest kept, then the
+    // corrected form shows the one-time password.
+    fill(&c, "#new-account input[name=login]", "zhang san").await;
+    fill(&c, "#new-account input[name=name]", "张三").await;
+    choose(&c, "#new-account select[name=role]", "officer").await;
+    choose(&c, "#new-account select[name=unit]", "town_houhu").await;
+    click(&c, "#new-account button.primary").await;
+    wait_containing(&c, "#new-account .error:not(:empty)", "账号须为").await;
+    let kept = c
+        .find(Locator::Css("#new-account input[name=name]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("张三"));
+    fill(&c, "#new-account input[name=login]", "zhangsan").await;
+    click(&c, "#new-account button.primary").await;
+    wait_text(&c, "h1", "账号已新建").await;
+    let password = text_of(&c, "#one-time-password").await;
+    assert!(password.len() >= 12, "{password}");
+    screenshot(&c, t.backend, "6-one-time-password").await;
+
+    // The auditor finds the failed sign-ins that locked the officer.
+    click(&c, "header form.inline button").await;
+    wait_text(&c, "h1", "登录").await;
+    fill(&c, "input[name=login]", "auditor").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    wait_text(&c, "h1", "审计日志").await;
+    choose(&c, "select[name=action]", "sign_in_failed").await;
+    fill(&c, "input[name=actor]", "officer").await;
+    click(&c, "form.filters button.primary").await;
+    wait_containing(&c, "p.totals", "共 2 条记录").await;
+    let table = text_of(&c, "table.list tbody").await;
+    assert_eq!(table.matches("登录失败").count(), 2, "{table}");
+    screenshot(&c, t.backend, "7-audit").await;
     c.close().await.unwrap();
 }

@@ -154,6 +154,20 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
         ("GET", "/audit") | ("GET", "/audit.csv") => (Only(Role::Auditor, &[200]), FORM_EMPTY),
         // Both administrators; checked with the API's unit and account lists below.
         ("GET", "/admin") => (Only(Role::Sysadmin, &[200]), FORM_EMPTY),
+        // Allowed, then the empty form is refused or the (missing) record is not found.
+        ("POST", "/admin/units") | ("POST", "/admin/users") => {
+            (Only(Role::Sysadmin, &[422]), FORM_EMPTY)
+        }
+        ("POST", "/admin/units/{id}")
+        | ("POST", "/admin/units/{id}/retire")
+        | ("POST", "/admin/users/{id}/disable")
+        | ("POST", "/admin/users/{id}/enable")
+        | ("POST", "/admin/users/{id}/reset-password") => {
+            (Only(Role::Sysadmin, &[404]), FORM_EMPTY)
+        }
+        ("POST", "/admin/users/{id}/assign") | ("POST", "/admin/users/{id}/unlock") => {
+            (Only(Role::Secadmin, &[404]), FORM_EMPTY)
+        }
 
         ("POST", "/api/v1/session") => (Open(&[401]), JSON_EMPTY),
         ("DELETE", "/api/v1/session") => (SignedIn(&[204]), JSON_EMPTY),
@@ -395,6 +409,7 @@ fn the_scanner_sees_every_route_file() {
         ("GET", "/audit"),
         ("POST", "/api/v1/users/{id}/unlock"),
         ("GET", "/account/password"),
+        ("POST", "/admin/users/{id}/assign"),
     ] {
         assert!(
             routes.contains(&(expected.0.to_string(), expected.1.to_string())),

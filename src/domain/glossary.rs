@@ -3,7 +3,7 @@
 use super::channel::Channel;
 use super::money::Currency;
 use super::stage::{Stage, TransitionRefusal};
-use super::user::Role;
+use super::user::{AccountState, Role};
 
 impl Stage {
     pub fn label(self) -> &'static str {
@@ -103,6 +103,63 @@ impl Role {
             Role::Auditor => "审计管理员",
         }
     }
+}
+
+impl AccountState {
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountState::Disabled => "已停用",
+            AccountState::Locked => "已锁定",
+            AccountState::AwaitingNewPassword => "待修改初始密码",
+            AccountState::Normal => "正常",
+        }
+    }
+}
+
+/// What an audit entry records as done, with its label (the keys the application writes).
+pub const AUDIT_ACTIONS: [(&str, &str); 17] = [
+    ("create", "新建"),
+    ("update", "修改"),
+    ("transition", "阶段变更"),
+    ("note", "记录进展"),
+    ("generate", "批量生成"),
+    ("retire", "撤销"),
+    ("sign_in", "登录"),
+    ("sign_in_failed", "登录失败"),
+    ("sign_out", "退出"),
+    ("lock", "锁定"),
+    ("change_password", "修改密码"),
+    ("reset_password", "重置密码"),
+    ("disable", "停用"),
+    ("enable", "启用"),
+    ("assign", "分配角色和单位"),
+    ("unlock", "解锁"),
+    ("permission_denied", "越权被拒"),
+];
+
+/// What an audit entry is about.
+pub const AUDIT_ENTITIES: [(&str, &str); 5] = [
+    ("project", "项目"),
+    ("user", "账号"),
+    ("unit", "单位"),
+    ("session", "登录会话"),
+    ("admin", "管理功能"),
+];
+
+/// The label of an audit action or entity key (the key itself when unknown).
+pub fn audit_label<'a>(table: &[(&'static str, &'static str)], key: &'a str) -> &'a str {
+    table
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, label)| label)
+}
+
+/// Who acted when no account did (the command line, migrations).
+pub const SYSTEM_ACTOR: &str = "（系统）";
+
+/// The state of a unit in the tree.
+pub fn unit_state_label(retired: bool) -> &'static str {
+    if retired { "已撤销" } else { "在用" }
 }
 
 /// Labels of project fields, shared by forms, messages and the API's error `field` names.

@@ -132,6 +132,16 @@ pub fn unit_name_problem(name: &str) -> Option<String> {
         .then(|| format!("单位名称不能为空，且不超过{UNIT_NAME_MAX}个字"))
 }
 
+/// Unit codes are short identifiers used on the command line and in imports.
+pub fn unit_code_problem(code: &str) -> Option<&'static str> {
+    let well_formed = !code.is_empty()
+        && code.len() <= 32
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (!well_formed).then_some("单位代码不能为空，只能由不超过32个字母、数字、下划线和连字符组成")
+}
+
 /// After a failed sign-in: the Unix second until which the account is locked, when this failure
 /// makes `attempts` in a row.
 pub fn lock_after_failure(
@@ -141,6 +151,28 @@ pub fn lock_after_failure(
     now: i64,
 ) -> Option<i64> {
     (failed_before + 1 >= attempts).then_some(now + minutes * 60)
+}
+
+/// What an administrator needs to know of an account at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountState {
+    Disabled,
+    Locked,
+    /// Holds a one-time password it has not yet replaced.
+    AwaitingNewPassword,
+    Normal,
+}
+
+impl AccountState {
+    pub fn of(active: bool, locked: bool, must_change_password: bool) -> AccountState {
+        match (active, locked, must_change_password) {
+            (false, _, _) => AccountState::Disabled,
+            (true, true, _) => AccountState::Locked,
+            (true, false, true) => AccountState::AwaitingNewPassword,
+            (true, false, false) => AccountState::Normal,
+        }
+    }
 }
 
 /// Whether an account is locked at `now`.

@@ -6,7 +6,7 @@ use super::App;
 use super::auth::hash_password;
 use super::setup::generated_password;
 use crate::domain::ids::UserId;
-use crate::domain::user::{Actor, Role, unit_name_problem};
+use crate::domain::user::{AccountState, Actor, Role, unit_name_problem};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::units::Unit;
@@ -26,10 +26,12 @@ pub struct AccountView {
     pub active: bool,
     pub locked: bool,
     pub must_change_password: bool,
+    pub state: AccountState,
 }
 
 impl AccountView {
     fn of(u: &users::UserRecord, now: i64) -> AccountView {
+        let locked = crate::domain::user::is_locked(u.locked_until, now);
         AccountView {
             id: u.id,
             login: u.login.clone(),
@@ -38,8 +40,9 @@ impl AccountView {
             role_label: u.role.label(),
             unit_id: u.unit_id.0,
             active: u.active,
-            locked: crate::domain::user::is_locked(u.locked_until, now),
+            locked,
             must_change_password: u.must_change_password,
+            state: AccountState::of(u.active, locked, u.must_change_password),
         }
     }
 }
@@ -87,13 +90,19 @@ impl App {
         parent_code: Option<&str>,
     ) -> Result<Unit> {
         self.require(actor, &[Role::Sysadmin], "创建单位").await?;
+        // The tree has one top: every unit made here sits under another.
+        let Some(parent_code) = parent_code.map(str::trim).filter(|p| !p.is_empty()) else {
+            let mut errors = super::setup::unit_problems(code.trim(), name.trim());
+            errors.add("parent", "请选择上级单位");
+            return Err(errors.into());
+        };
         let id = self
-            .add_unit_as(Some(actor), code, name, parent_code)
+            .add_unit_as(Some(actor), code, name, Some(parent_code))
             .await?;
         let mut conn = self.db.pool.acquire().await?;
         units::by_id(&mut conn, id)
             .await?
-            .ok_or_else(|| Error::NotFound("单位不存在".into()))
+            .ok_or_else(Error::unit_not_found)
     }
 
     /// Renames a unit and/or moves it (with its subtree) under another: who sees what follows
@@ -109,7 +118,7 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         let unit = units::by_id(&mut tx, id)
             .await?
-            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+            .ok_or_else(Error::unit_not_found)?;
         let mut errors = Invalid::default();
         let name = name.map(str::trim);
         if let Some(problem) = name.and_then(unit_name_problem) {
@@ -122,6 +131,8 @@ impl App {
                     errors.add("parent", format!("上级单位“{code}”不存在"));
                     None
                 }
+                // The parent it already has: nothing moves.
+                Some(p) if Some(p.id) == unit.parent_id => None,
                 Some(p) if unit.path.contains(&p.path) => {
                     errors.add("parent", "不能把单位移到它自己或它的下级单位之下");
                     None
@@ -157,7 +168,7 @@ impl App {
         .await?;
         let changed = units::by_id(&mut tx, id)
             .await?
-            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+            .ok_or_else(Error::unit_not_found)?;
         tx.commit().await?;
         Ok(changed)
     }
@@ -173,7 +184,7 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         let unit = units::by_id(&mut tx, id)
             .await?
-            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+            .ok_or_else(Error::unit_not_found)?;
         if unit.parent_id.is_none() {
             return Err(Error::Conflict("不能撤销最上级单位".into()));
         }
@@ -201,7 +212,7 @@ impl App {
         .await?;
         let retired = units::by_id(&mut tx, id)
             .await?
-            .ok_or_else(|| Error::NotFound("单位不存在".into()))?;
+            .ok_or_else(Error::unit_not_found)?;
         tx.commit().await?;
         Ok(retired)
     }
@@ -251,7 +262,7 @@ impl App {
         let mut conn = self.db.pool.acquire().await?;
         let u = users::by_id(&mut conn, id)
             .await?
-            .ok_or_else(|| Error::NotFound("账号不存在".into()))?;
+            .ok_or_else(Error::account_not_found)?;
         Ok(AccountView::of(&u, crate::store::now_unix()))
     }
 
@@ -259,23 +270,23 @@ impl App {
         let mut conn = self.db.pool.acquire().await?;
         let u = users::by_id(&mut conn, id)
             .await?
-            .ok_or_else(|| Error::NotFound("账号不存在".into()))?;
+            .ok_or_else(Error::account_not_found)?;
         if u.id == actor.id {
             return Err(Error::Conflict("不能对自己的账号做此操作".into()));
         }
         Ok(u)
     }
 
+    /// The audit entry of an account change, written in the change's own transaction.
     async fn record(
-        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         actor: &Actor,
         action: &'static str,
         target: &users::UserRecord,
         after: serde_json::Value,
     ) -> Result<()> {
-        let mut tx = self.db.pool.begin().await?;
         audit::append(
-            &mut tx,
+            tx,
             Some(actor),
             audit::Entry {
                 action,
@@ -291,7 +302,6 @@ impl App {
             &now_text(),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -314,16 +324,19 @@ impl App {
         if !active {
             sessions::delete_all_of(&mut tx, id.0).await?;
         }
-        tx.commit().await?;
         let action = if active { "enable" } else { "disable" };
-        self.record(actor, action, &target, json!({ "active": active }))
-            .await?;
+        Self::record(&mut tx, actor, action, &target, json!({ "active": active })).await?;
+        tx.commit().await?;
         self.account(id).await
     }
 
     /// Gives the account a new one-time password, returned once; it must be changed at the
     /// next sign-in, and open sessions end.
-    pub async fn admin_reset_password(&self, actor: &Actor, id: UserId) -> Result<String> {
+    pub async fn admin_reset_password(
+        &self,
+        actor: &Actor,
+        id: UserId,
+    ) -> Result<(AccountView, String)> {
         self.require(actor, &[Role::Sysadmin], "重置密码").await?;
         let target = self.target(actor, id).await?;
         let password = generated_password()?;
@@ -336,15 +349,16 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         users::set_one_time_password(&mut tx, id, &hash).await?;
         sessions::delete_all_of(&mut tx, id.0).await?;
-        tx.commit().await?;
-        self.record(
+        Self::record(
+            &mut tx,
             actor,
             "reset_password",
             &target,
             json!({ "one_time": true }),
         )
         .await?;
-        Ok(password)
+        tx.commit().await?;
+        Ok((self.account(id).await?, password))
     }
 
     /// Assigns a role and unit (the security administrator). Open sessions end, so the new
@@ -381,14 +395,15 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         users::set_role_and_unit(&mut tx, id, role, unit.id).await?;
         sessions::delete_all_of(&mut tx, id.0).await?;
-        tx.commit().await?;
-        self.record(
+        Self::record(
+            &mut tx,
             actor,
             "assign",
             &target,
             json!({ "role": role.key(), "unit_id": unit.id.0 }),
         )
         .await?;
+        tx.commit().await?;
         self.account(id).await
     }
 
@@ -397,9 +412,15 @@ impl App {
         let target = self.target(actor, id).await?;
         let mut tx = self.db.pool.begin().await?;
         users::clear_failed_sign_ins(&mut tx, id).await?;
+        Self::record(
+            &mut tx,
+            actor,
+            "unlock",
+            &target,
+            json!({ "locked": false }),
+        )
+        .await?;
         tx.commit().await?;
-        self.record(actor, "unlock", &target, json!({ "locked": false }))
-            .await?;
         self.account(id).await
     }
 }

@@ -180,8 +180,9 @@ impl App {
         let mut tx = self.db.pool.begin().await?;
         users::record_failed_sign_in(&mut tx, user.id, lock_until).await?;
         let stamp = store::now_text();
-        store::audit::append_anonymous(
+        store::audit::append_attempt(
             &mut tx,
+            &user.login,
             client,
             store::audit::Entry {
                 action: "sign_in_failed",
@@ -196,8 +197,9 @@ impl App {
         )
         .await?;
         if let Some(until) = lock_until {
-            store::audit::append_anonymous(
+            store::audit::append_attempt(
                 &mut tx,
+                &user.login,
                 client,
                 store::audit::Entry {
                     action: "lock",
@@ -300,16 +302,18 @@ impl App {
         action: &'static str,
         client: Option<&str>,
     ) -> Result<()> {
+        let tried: String = login.trim().chars().take(64).collect();
         let mut tx = self.db.pool.begin().await?;
-        store::audit::append_anonymous(
+        store::audit::append_attempt(
             &mut tx,
+            &tried,
             client,
             store::audit::Entry {
                 action,
                 entity: "session",
                 entity_id: None,
                 before: None,
-                after: Some(json!({ "login": login.chars().take(64).collect::<String>() })),
+                after: Some(json!({ "login": tried })),
             },
             &store::now_text(),
         )

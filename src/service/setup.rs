@@ -4,7 +4,7 @@
 use super::App;
 use super::auth::hash_password;
 use crate::domain::ids::{UnitId, UserId};
-use crate::domain::user::{Actor, Role, password_problem, unit_name_problem};
+use crate::domain::user::{Actor, Role, password_problem, unit_code_problem, unit_name_problem};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::{audit, now_text, units, users};
@@ -30,20 +30,7 @@ impl App {
     ) -> Result<UnitId> {
         let code = code.trim();
         let name = name.trim();
-        let mut errors = Invalid::default();
-        if code.is_empty()
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            errors.add(
-                "code",
-                "单位代码不能为空，只能由字母、数字、下划线和连字符组成",
-            );
-        }
-        if let Some(problem) = unit_name_problem(name) {
-            errors.add("name", problem);
-        }
+        let errors = unit_problems(code, name);
         if !errors.is_empty() {
             return Err(errors.into());
         }
@@ -211,4 +198,16 @@ pub fn generated_password() -> anyhow::Result<String> {
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect();
     Ok(format!("Zs-{body}-9a"))
+}
+
+/// What is wrong with a new unit's code and name (both already trimmed).
+pub(crate) fn unit_problems(code: &str, name: &str) -> Invalid {
+    let mut errors = Invalid::default();
+    if let Some(problem) = unit_code_problem(code) {
+        errors.add("code", problem);
+    }
+    if let Some(problem) = unit_name_problem(name) {
+        errors.add("name", problem);
+    }
+    errors
 }

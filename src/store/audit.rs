@@ -77,22 +77,25 @@ pub async fn append(
     now: &str,
 ) -> sqlx::Result<()> {
     let client = actor.and_then(|a| a.client_addr.as_deref());
-    append_entry(conn, actor, client, entry, now).await
+    append_entry(conn, actor, None, client, entry, now).await
 }
 
-/// Appends an entry about a request with no signed-in account yet (sign-in attempts).
-pub async fn append_anonymous(
+/// Appends an entry about a sign-in attempt: no account is signed in yet, so the entry carries
+/// the login that was tried (with no account id), and the auditor finds it under that login.
+pub async fn append_attempt(
     conn: &mut Conn,
+    tried_login: &str,
     client: Option<&str>,
     entry: Entry<'_>,
     now: &str,
 ) -> sqlx::Result<()> {
-    append_entry(conn, None, client, entry, now).await
+    append_entry(conn, None, Some(tried_login), client, entry, now).await
 }
 
 async fn append_entry(
     conn: &mut Conn,
     actor: Option<&Actor>,
+    tried_login: Option<&str>,
     client: Option<&str>,
     entry: Entry<'_>,
     now: &str,
@@ -102,7 +105,7 @@ async fn append_entry(
     let sealed = Sealed {
         at: now,
         actor_id: actor.map(|a| a.id.0),
-        actor_login: actor.map(|a| a.login.as_str()),
+        actor_login: actor.map(|a| a.login.as_str()).or(tried_login),
         actor_unit_id: actor.map(|a| a.unit_id.0),
         action: entry.action,
         entity: entry.entity,

@@ -4,12 +4,12 @@
 use super::api::parse_body;
 use super::auth::ApiUser;
 use super::error::ApiError;
-use super::extract::ApiUserId;
+use super::extract::{ApiUnitId, ApiUserId};
 use crate::service::App;
 use crate::service::admin::AccountView;
 use crate::store::units::Unit;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -63,21 +63,12 @@ struct UnitChange {
     parent: Option<String>,
 }
 
-fn unit_id(id: &str) -> ApiResult<crate::domain::ids::UnitId> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .map(crate::domain::ids::UnitId)
-        .ok_or_else(|| ApiError(crate::error::Error::NotFound("单位不存在".into())))
-}
-
 async fn change_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<String>,
+    ApiUnitId(id): ApiUnitId,
     body: Bytes,
 ) -> ApiResult<Json<Unit>> {
-    let id = unit_id(&id)?;
     let body: UnitChange = parse_body(&body)?;
     Ok(Json(
         app.admin_change_unit(&actor, id, body.name.as_deref(), body.parent.as_deref())
@@ -88,9 +79,9 @@ async fn change_unit(
 async fn retire_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<String>,
+    ApiUnitId(id): ApiUnitId,
 ) -> ApiResult<Json<Unit>> {
-    Ok(Json(app.admin_retire_unit(&actor, unit_id(&id)?).await?))
+    Ok(Json(app.admin_retire_unit(&actor, id).await?))
 }
 
 async fn list_accounts(State(app): State<App>, ApiUser(actor): ApiUser) -> ApiResult<Json<Value>> {
@@ -166,8 +157,10 @@ async fn reset_password(
     ApiUser(actor): ApiUser,
     ApiUserId(id): ApiUserId,
 ) -> ApiResult<Json<Value>> {
-    let password = app.admin_reset_password(&actor, id).await?;
-    Ok(Json(json!({ "one_time_password": password })))
+    let (account, password) = app.admin_reset_password(&actor, id).await?;
+    Ok(Json(
+        json!({ "user": account, "one_time_password": password }),
+    ))
 }
 
 async fn unlock(

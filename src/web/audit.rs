@@ -4,6 +4,7 @@ use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::views::{AuditListPage, AuditRowView, Layout};
 use crate::domain::dates::shanghai_minute;
+use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, audit_label};
 use crate::error::Error;
 use crate::service::App;
 use crate::service::audit::AuditParams;
@@ -108,8 +109,8 @@ fn csv_of(entries: &[LoggedEntry]) -> String {
             shanghai_minute(&e.at),
             e.actor_login.clone().unwrap_or_default(),
             e.actor_unit.clone().unwrap_or_default(),
-            e.action.clone(),
-            e.entity.clone(),
+            audit_label(&AUDIT_ACTIONS, &e.action).to_string(),
+            audit_label(&AUDIT_ENTITIES, &e.entity).to_string(),
             e.entity_id.clone().unwrap_or_default(),
             e.client_addr.clone().unwrap_or_default(),
             json(&e.before),

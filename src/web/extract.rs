@@ -2,16 +2,21 @@
 //! (404 in the caller's format), never with the framework's plain-text rejection.
 
 use super::error::{ApiError, PageError};
-use crate::domain::ids::ProjectId;
-use crate::error::Error;
+use crate::domain::ids::{ProjectId, UnitId, UserId};
+use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 
-async fn project_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Option<ProjectId> {
+/// The `{id}` of the path when it is a positive integer.
+async fn path_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Option<i64> {
     let Path(text) = Path::<String>::from_request_parts(parts, state)
         .await
         .ok()?;
-    text.parse::<i64>().ok().filter(|id| *id > 0).map(ProjectId)
+    text.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+async fn project_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Option<ProjectId> {
+    path_id(parts, state).await.map(ProjectId)
 }
 
 /// `{id}` of a project in the JSON API.
@@ -43,19 +48,57 @@ impl<S: Send + Sync> FromRequestParts<S> for PageProjectId {
 }
 
 /// `{id}` of an account in the JSON API.
-pub struct ApiUserId(pub crate::domain::ids::UserId);
+pub struct ApiUserId(pub UserId);
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiUserId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(text) = Path::<String>::from_request_parts(parts, state)
+        path_id(parts, state)
             .await
-            .map_err(|_| ApiError(Error::NotFound("账号不存在".into())))?;
-        text.parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(|id| ApiUserId(crate::domain::ids::UserId(id)))
-            .ok_or_else(|| ApiError(Error::NotFound("账号不存在".into())))
+            .map(|id| ApiUserId(UserId(id)))
+            .ok_or_else(|| ApiError(Error::NotFound(ACCOUNT_NOT_FOUND.into())))
+    }
+}
+
+/// `{id}` of a unit in the JSON API.
+pub struct ApiUnitId(pub UnitId);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUnitId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(|id| ApiUnitId(UnitId(id)))
+            .ok_or_else(|| ApiError(Error::NotFound(UNIT_NOT_FOUND.into())))
+    }
+}
+
+/// `{id}` of an account on an administrator's page.
+pub struct PageUserId(pub UserId);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUserId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(|id| PageUserId(UserId(id)))
+            .ok_or_else(|| PageError::from(Error::NotFound(ACCOUNT_NOT_FOUND.into())))
+    }
+}
+
+/// `{id}` of a unit on an administrator's page.
+pub struct PageUnitId(pub UnitId);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUnitId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(|id| PageUnitId(UnitId(id)))
+            .ok_or_else(|| PageError::from(Error::NotFound(UNIT_NOT_FOUND.into())))
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP: server-rendered pages and the JSON API. Thin: parse, call a service, render.
 
 mod admin;
+mod admin_pages;
 mod api;
 mod audit;
 mod auth;
@@ -37,6 +38,7 @@ pub fn router(app: App) -> Router {
         .route("/static/app.css", get(stylesheet))
         .merge(pages::routes())
         .merge(audit::page_routes())
+        .merge(admin_pages::routes())
         .nest(
             "/api/v1",
             api::routes()

@@ -28,7 +28,6 @@ pub fn routes() -> Router<App> {
             "/account/password",
             get(password_form).post(change_password),
         )
-        .route("/admin", get(admin_page))
         .route("/projects", get(list).post(create))
         .route("/projects/new", get(new_form))
         .route("/projects/{id}", get(detail).post(update))
@@ -107,49 +106,6 @@ async fn login(
         Err(Error::TooManyRequests(m)) => refuse(m, StatusCode::TOO_MANY_REQUESTS),
         Err(e) => PageError::from(e).into_response(),
     }
-}
-
-async fn admin_page(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
-    use super::views::{AdminAccountRow, AdminPage, AdminUnitRow};
-    let layout = Layout::of(&user.actor);
-    let fail = |e| PageError::App(e, Some(layout.clone()));
-    let units = app.admin_units(&user.actor).await.map_err(fail)?;
-    let accounts = app.admin_accounts(&user.actor).await.map_err(fail)?;
-    let unit_name = |id: i64| {
-        units
-            .iter()
-            .find(|u| u.id.0 == id)
-            .map_or_else(String::new, |u| u.name.clone())
-    };
-    Ok(AdminPage {
-        accounts: accounts
-            .iter()
-            .map(|a| AdminAccountRow {
-                login: a.login.clone(),
-                name: a.name.clone(),
-                role: a.role_label.to_string(),
-                unit: unit_name(a.unit_id),
-                state: match (a.active, a.locked, a.must_change_password) {
-                    (false, _, _) => "已停用",
-                    (true, true, _) => "已锁定",
-                    (true, false, true) => "待修改初始密码",
-                    _ => "正常",
-                }
-                .to_string(),
-            })
-            .collect(),
-        units: units
-            .iter()
-            .map(|u| AdminUnitRow {
-                code: u.code.clone(),
-                indent: "\u{3000}".repeat(u.depth()),
-                name: u.name.clone(),
-                retired: u.retired,
-            })
-            .collect(),
-        layout,
-    }
-    .into_response())
 }
 
 async fn password_form(user: PageUser) -> Response {

@@ -3,6 +3,7 @@
 use crate::domain::area::Area;
 use crate::domain::channel::Channel;
 use crate::domain::dates::{days_between, iso, shanghai_minute};
+use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, SYSTEM_ACTOR, audit_label};
 use crate::domain::industry::DIVISIONS;
 use crate::domain::listing::Sort;
 use crate::domain::money::{Currency, Money, format_big};
@@ -58,7 +59,7 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn opts(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Opt> {
+pub fn opts(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Opt> {
     items
         .into_iter()
         .map(|(value, label)| Opt {
@@ -111,29 +112,103 @@ impl PasswordPage {
 }
 
 pub struct AdminUnitRow {
+    pub id: i64,
     pub code: String,
     pub indent: String,
     pub name: String,
+    pub state: &'static str,
     pub retired: bool,
+    /// The 修改 form: its values (typed ones after a refusal) and whether it is open.
+    pub edit_name: String,
+    pub edit_parent: Vec<Opt>,
+    pub open: bool,
 }
 
 pub struct AdminAccountRow {
+    pub id: i64,
     pub login: String,
     pub name: String,
-    pub role: String,
+    pub role: &'static str,
     pub unit: String,
-    pub state: String,
+    pub state: &'static str,
+    pub active: bool,
+    pub locked: bool,
+    /// The administrator's own account: no actions on it here.
+    pub own: bool,
+    /// The security administrator's 分配 form.
+    pub edit_roles: Vec<Opt>,
+    pub edit_units: Vec<Opt>,
+    pub open: bool,
+}
+
+/// Which of the page's forms was refused, so its fields show their messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AdminForm {
+    #[default]
+    None,
+    NewUnit,
+    NewAccount,
+    Unit(i64),
+    Account(i64),
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
 pub struct AdminPage {
     pub layout: Layout,
+    pub sysadmin: bool,
+    pub secadmin: bool,
     pub units: Vec<AdminUnitRow>,
     pub accounts: Vec<AdminAccountRow>,
+    pub new_unit_code: String,
+    pub new_unit_name: String,
+    pub new_unit_parents: Vec<Opt>,
+    pub new_account_login: String,
+    pub new_account_name: String,
+    pub new_account_roles: Vec<Opt>,
+    pub new_account_units: Vec<Opt>,
+    pub failed: AdminForm,
+    pub errors: Invalid,
+    pub flash: Option<String>,
+    pub problem: Option<String>,
+}
+
+impl AdminPage {
+    /// The message for a field of the refused form, or "".
+    pub fn err(&self, form: AdminForm, field: &str) -> &str {
+        if form == self.failed {
+            self.errors.message_for(field).unwrap_or("")
+        } else {
+            ""
+        }
+    }
+}
+
+/// An account's one-time password, shown once after it is created or reset.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_password.html")]
+pub struct OneTimePasswordPage {
+    pub layout: Layout,
+    pub login: String,
+    pub name: String,
+    pub created: bool,
+    pub password: String,
 }
 
 /// One audit entry as the auditor's table shows it.
+fn audit_opts(table: &[(&'static str, &'static str)], current: &str) -> Vec<Opt> {
+    let mut options = vec![Opt {
+        value: String::new(),
+        label: "全部".into(),
+        selected: current.trim().is_empty(),
+    }];
+    options.extend(opts(
+        table.iter().map(|(k, l)| (k.to_string(), l.to_string())),
+        current.trim(),
+    ));
+    options
+}
+
 pub struct AuditRowView {
     pub id: i64,
     pub at: String,
@@ -155,12 +230,12 @@ impl AuditRowView {
             actor: match (&e.actor_login, &e.actor_unit) {
                 (Some(login), Some(unit)) => format!("{login}（{unit}）"),
                 (Some(login), None) => login.clone(),
-                (None, _) => "（系统）".into(),
+                (None, _) => SYSTEM_ACTOR.into(),
             },
-            action: e.action.clone(),
+            action: audit_label(&AUDIT_ACTIONS, &e.action).to_string(),
             entity: match &e.entity_id {
-                Some(id) => format!("{} {id}", e.entity),
-                None => e.entity.clone(),
+                Some(id) => format!("{} {id}", audit_label(&AUDIT_ENTITIES, &e.entity)),
+                None => audit_label(&AUDIT_ENTITIES, &e.entity).to_string(),
             },
             client: e.client_addr.clone().unwrap_or_default(),
             before: json(&e.before),
@@ -185,6 +260,12 @@ pub struct AuditListPage {
 }
 
 impl AuditListPage {
+    pub fn action_opts(&self) -> Vec<Opt> {
+        audit_opts(&AUDIT_ACTIONS, &self.params.action)
+    }
+    pub fn entity_opts(&self) -> Vec<Opt> {
+        audit_opts(&AUDIT_ENTITIES, &self.params.entity)
+    }
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
     }
