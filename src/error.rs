@@ -21,6 +21,9 @@ pub enum Error {
     TooManyRequests(String),
     #[error("{0}")]
     Conflict(String),
+    /// A record probably already exists: the message and the records it may duplicate.
+    #[error("{0}")]
+    Duplicate(String, Vec<serde_json::Value>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -53,15 +53,16 @@ impl Who {
     fn reads(self) -> bool {
         matches!(
             self,
-            Who::Leader | Who::Officer | Who::TownOfficer | Who::Department
+            Who::Leader | Who::Officer | Who::TownOfficer | Who::Department | Who::Enterprise
         )
     }
     fn writes(self) -> bool {
         matches!(self, Who::Leader | Who::Officer | Who::TownOfficer)
     }
-    /// Whether the park project is inside this caller's scope.
+    /// Whether the park project (and the park's investor) is inside this caller's scope: an
+    /// enterprise sees only its own investor's, and this one is not its own.
     fn in_scope(self) -> bool {
-        self != Who::TownOfficer
+        !matches!(self, Who::TownOfficer | Who::Enterprise)
     }
 }
 
@@ -215,6 +216,69 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             r#"{"body": "", "date": ""}"#,
         ),
         ("GET", "/api/v1/audit") => (Only(Role::Auditor, &[200]), JSON_EMPTY),
+        ("GET", "/api/v1/investors") | ("GET", "/investors") => (
+            Read {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/api/v1/investors") => (
+            Write {
+                scoped: false,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("POST", "/investors") => (
+            Write {
+                scoped: false,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/investors/new") => (
+            Write {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/api/v1/investors/{id}") | ("GET", "/investors/{id}") => (
+            Read {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/investors/{id}/edit") => (
+            Write {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("PATCH", "/api/v1/investors/{id}") => (
+            Write {
+                scoped: true,
+                ok: &[409],
+            },
+            r#"{"version": 0}"#,
+        ),
+        ("POST", "/api/v1/investors/{id}/merge") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            r#"{"into": 999999}"#,
+        ),
+        ("POST", "/investors/{id}") | ("POST", "/investors/{id}/merge") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
         ("GET", "/api/v1/units") | ("GET", "/api/v1/users") => {
             // Both administrators read the tree and the accounts; checked separately below.
             (Only(Role::Sysadmin, &[200]), JSON_EMPTY)
@@ -310,11 +374,22 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .unwrap();
     }
     let project = t.a_park_project().await;
+    let investor = t
+        .post_json(
+            "/api/v1/investors",
+            Some(&t.token("officer").await),
+            &serde_json::json!({"name": "宁波甬钢金属制品有限公司", "kind": "foreign"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     let mut wrong = Vec::new();
     for (method, path) in &routes {
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let (rule, body) = rule(&method, path).unwrap();
         let target = path
+            .replace("/investors/{id}", &format!("/investors/{investor}"))
             .replace("/users/{id}", "/users/999999")
             .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());

@@ -17,6 +17,20 @@ pub enum CreditCodeError {
     Checksum,
 }
 
+impl CreditCodeError {
+    /// The rule the code broke, in the words a form shows.
+    pub fn message(self) -> String {
+        let why = match self {
+            CreditCodeError::Length => "应为18位",
+            CreditCodeError::Character => {
+                "含有不允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）"
+            }
+            CreditCodeError::Checksum => "校验位不正确，请核对",
+        };
+        format!("统一社会信用代码{why}")
+    }
+}
+
 fn value_of(c: char) -> Option<u32> {
     CHARSET.find(c).map(|i| i as u32)
 }

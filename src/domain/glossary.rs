@@ -1,6 +1,7 @@
 //! Every Chinese label the user sees for an English key, in one place.
 
 use super::channel::Channel;
+use super::investor::InvestorKind;
 use super::money::Currency;
 use super::stage::{Stage, TransitionRefusal};
 use super::user::{AccountState, Role};
@@ -105,6 +106,36 @@ impl Role {
     }
 }
 
+impl InvestorKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            InvestorKind::Private => "民营企业",
+            InvestorKind::State => "国企/央企",
+            InvestorKind::Foreign => "外资企业",
+            InvestorKind::Hmt => "港澳台企业",
+            InvestorKind::Individual => "个人",
+        }
+    }
+}
+
+/// Labels of investor fields, for forms and for messages that name a field.
+pub fn investor_field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "客商名称",
+        "credit_code" => "统一社会信用代码",
+        "kind" => "客商类型",
+        "country" => "国家或地区",
+        "origin_city" => "来源城市",
+        "fortune_global_500" => "世界500强",
+        "fortune_china_500" => "中国500强",
+        "listed" => "上市公司",
+        "industry_code" => "所属行业",
+        "website" => "网址",
+        "notes" => "备注",
+        _ => "",
+    }
+}
+
 impl AccountState {
     pub fn label(self) -> &'static str {
         match self {
@@ -117,7 +148,7 @@ impl AccountState {
 }
 
 /// What an audit entry records as done, with its label (the keys the application writes).
-pub const AUDIT_ACTIONS: [(&str, &str); 17] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 19] = [
     ("create", "新建"),
     ("update", "修改"),
     ("transition", "阶段变更"),
@@ -134,12 +165,15 @@ pub const AUDIT_ACTIONS: [(&str, &str); 17] = [
     ("enable", "启用"),
     ("assign", "分配角色和单位"),
     ("unlock", "解锁"),
+    ("link_investor", "关联企业"),
+    ("merge", "合并"),
     ("permission_denied", "越权被拒"),
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 5] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 6] = [
     ("project", "项目"),
+    ("investor", "客商"),
     ("user", "账号"),
     ("unit", "单位"),
     ("session", "登录会话"),
@@ -183,6 +217,7 @@ pub fn field_label(field: &str) -> &'static str {
         "leader_id" => "包联领导",
         "referrer" => "引荐人",
         "notes" => "备注",
+        "investor_id" => "客商",
         "to" => "目标阶段",
         "date" => "日期",
         "contract_amount" => "合同金额",

@@ -23,3 +23,4 @@ id_type!(UnitId);
 id_type!(UserId);
 id_type!(ProjectId);
 id_type!(EventId);
+id_type!(InvestorId);

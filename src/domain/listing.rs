@@ -79,6 +79,8 @@ impl Sort {
 pub struct Criteria {
     /// The units whose projects may be listed (the caller's scope, or a subtree inside it).
     pub units: UnitSet,
+    /// When set, only these projects (sorted ids): an enterprise's own.
+    pub only: Option<Vec<i64>>,
     pub stage: Option<Stage>,
     pub industry: Option<IndustryCode>,
     pub band: Option<Band>,
@@ -150,6 +152,10 @@ impl Criteria {
 
     pub fn admits(&self, f: &ListFacts) -> bool {
         self.units.contains(f.unit_id)
+            && self
+                .only
+                .as_ref()
+                .is_none_or(|ids| ids.binary_search(&f.id).is_ok())
             && self.stage.is_none_or(|s| f.stage == s)
             && self.industry.is_none_or(|i| f.industry == Some(i))
             && self
@@ -255,6 +261,7 @@ mod tests {
 
     fn criteria() -> Criteria {
         Criteria {
+            only: None,
             units: [1, 2].into_iter().collect(),
             stage: None,
             industry: None,

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod glossary;
 pub mod ids;
 pub mod industry;
+pub mod investor;
 pub mod listing;
 pub mod money;
 pub mod project;

@@ -3,7 +3,7 @@
 use super::area::Area;
 use super::channel::Channel;
 use super::glossary::field_label;
-use super::ids::{UnitId, UserId};
+use super::ids::{InvestorId, UnitId, UserId};
 use super::industry::IndustryCode;
 use super::money::{AmountError, Currency, Money};
 use super::validation::Invalid;
@@ -30,6 +30,8 @@ pub struct ProjectInput {
     pub leader_id: String,
     pub referrer: String,
     pub notes: String,
+    /// The investor record (客商库) the project is with, by id; optional.
+    pub investor_id: String,
 }
 
 /// Validated facts, ready to store. References (unit, officer, leader) are checked by the service.
@@ -50,6 +52,7 @@ pub struct ProjectFields {
     pub leader_id: Option<UserId>,
     pub referrer: Option<String>,
     pub notes: Option<String>,
+    pub investor_id: Option<InvestorId>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -212,6 +215,7 @@ impl ProjectInput {
         let leader_id = id_field(&mut errors, "leader_id", &self.leader_id).map(UserId);
         let referrer = text_field(&mut errors, "referrer", &self.referrer, false, NAME_MAX);
         let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
+        let investor_id = id_field(&mut errors, "investor_id", &self.investor_id).map(InvestorId);
 
         match (name, investor_name, industry, total_investment) {
             (Some(name), Some(investor_name), Some(industry), Some(total_investment))
@@ -233,6 +237,7 @@ impl ProjectInput {
                     leader_id,
                     referrer,
                     notes,
+                    investor_id,
                 })
             }
             _ => Err(errors),

@@ -1,6 +1,6 @@
 //! A request to move a project to another stage, and the facts each move needs.
 
-use super::credit_code::{CreditCode, CreditCodeError};
+use super::credit_code::CreditCode;
 use super::dates::{iso, parse_date};
 use super::money::{Currency, Money};
 use super::project::amount_message;
@@ -155,14 +155,7 @@ impl TransitionInput {
                     text => match CreditCode::parse(text) {
                         Ok(c) => Some(c),
                         Err(e) => {
-                            let why = match e {
-                                CreditCodeError::Length => "应为18位",
-                                CreditCodeError::Character => {
-                                    "含有不允许的字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）"
-                                }
-                                CreditCodeError::Checksum => "校验位不正确，请核对",
-                            };
-                            errors.add("credit_code", format!("统一社会信用代码{why}"));
+                            errors.add("credit_code", e.message());
                             None
                         }
                     },

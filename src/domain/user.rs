@@ -42,9 +42,12 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.key() == key)
     }
 
-    /// May read projects of the own unit subtree.
+    /// May read projects: of the own unit subtree, or for an enterprise its own projects.
     pub fn reads_projects(self) -> bool {
-        matches!(self, Role::Leader | Role::Officer | Role::Department)
+        matches!(
+            self,
+            Role::Leader | Role::Officer | Role::Department | Role::Enterprise
+        )
     }
 
     /// May create and edit projects and move them through stages.
@@ -96,6 +99,9 @@ pub struct Actor {
     /// The token this session's forms carry against cross-site requests (derived from the
     /// session; empty where there is no session, as in the command line).
     pub form_token: String,
+    /// An enterprise account's own investor record: the only projects it sees are that
+    /// investor's.
+    pub investor_id: Option<super::ids::InvestorId>,
 }
 
 /// Sign-in attempts from one client address within the last minute, to refuse floods.

@@ -5,12 +5,13 @@
 use super::App;
 use super::auth::hash_password;
 use super::setup::generated_password;
-use crate::domain::ids::UserId;
+use crate::domain::credit_code::CreditCode;
+use crate::domain::ids::{InvestorId, UserId};
 use crate::domain::user::{AccountState, Actor, Role, unit_name_problem};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::units::Unit;
-use crate::store::{audit, now_text, sessions, units, users};
+use crate::store::{audit, investors, now_text, sessions, units, users};
 use serde::Serialize;
 use serde_json::json;
 
@@ -238,6 +239,7 @@ impl App {
         name: &str,
         role: &str,
         unit_code: &str,
+        enterprise_credit_code: &str,
     ) -> Result<(AccountView, String)> {
         self.require(actor, &[Role::Sysadmin], "创建账号").await?;
         let role = match Role::parse(role.trim()) {
@@ -251,11 +253,72 @@ impl App {
             }
             None => return Err(Invalid::single("role", "角色无效").into()),
         };
+        let mut errors = Invalid::default();
+        let investor = self
+            .enterprise_investor(Some(role), enterprise_credit_code, &mut errors)
+            .await?;
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         let password = generated_password()?;
         let id = self
             .add_user_as(Some(actor), login, name, role, unit_code, &password, true)
             .await?;
+        if let Some(investor) = investor {
+            let mut tx = self.db.pool.begin().await?;
+            users::set_investor(&mut tx, id, Some(investor)).await?;
+            let target = users::by_id(&mut tx, id)
+                .await?
+                .ok_or_else(Error::account_not_found)?;
+            Self::record(
+                &mut tx,
+                actor,
+                "link_investor",
+                &target,
+                json!({ "investor_id": investor }),
+            )
+            .await?;
+            tx.commit().await?;
+        }
         Ok((self.account(id).await?, password))
+    }
+
+    /// For an enterprise account, the live 客商库 record its credit code names; None for
+    /// other roles (an enterprise speaks for exactly one investor).
+    async fn enterprise_investor(
+        &self,
+        role: Option<Role>,
+        credit_code: &str,
+        errors: &mut Invalid,
+    ) -> Result<Option<InvestorId>> {
+        const FIELD: &str = "enterprise_credit_code";
+        if role != Some(Role::Enterprise) {
+            return Ok(None);
+        }
+        let code = match credit_code.trim() {
+            "" => {
+                errors.add(FIELD, "企业账号须填写所代表企业的统一社会信用代码");
+                return Ok(None);
+            }
+            text => match CreditCode::parse(text) {
+                Ok(code) => code,
+                Err(e) => {
+                    errors.add(FIELD, e.message());
+                    return Ok(None);
+                }
+            },
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        match investors::by_credit_code(&mut conn, code.as_str(), None).await? {
+            Some(found) => Ok(Some(found.id)),
+            None => {
+                errors.add(
+                    FIELD,
+                    format!("客商库中没有统一社会信用代码为 {code} 的企业，请先由招商人员登记"),
+                );
+                Ok(None)
+            }
+        }
     }
 
     async fn account(&self, id: UserId) -> Result<AccountView> {
@@ -369,6 +432,7 @@ impl App {
         id: UserId,
         role: &str,
         unit_code: &str,
+        enterprise_credit_code: &str,
     ) -> Result<AccountView> {
         self.require(actor, &[Role::Secadmin], "分配角色和单位")
             .await?;
@@ -386,6 +450,9 @@ impl App {
             Some(u) if u.retired => errors.add("unit", format!("单位“{}”已撤销", u.name)),
             Some(_) => {}
         }
+        let investor = self
+            .enterprise_investor(role, enterprise_credit_code, &mut errors)
+            .await?;
         let (Some(role), Some(unit)) = (role, unit) else {
             return Err(errors.into());
         };
@@ -394,13 +461,14 @@ impl App {
         }
         let mut tx = self.db.pool.begin().await?;
         users::set_role_and_unit(&mut tx, id, role, unit.id).await?;
+        users::set_investor(&mut tx, id, investor).await?;
         sessions::delete_all_of(&mut tx, id.0).await?;
         Self::record(
             &mut tx,
             actor,
             "assign",
             &target,
-            json!({ "role": role.key(), "unit_id": unit.id.0 }),
+            json!({ "role": role.key(), "unit_id": unit.id.0, "investor_id": investor }),
         )
         .await?;
         tx.commit().await?;

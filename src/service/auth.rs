@@ -64,6 +64,7 @@ fn actor_of(user: users::UserRecord, session_token: &str) -> Actor {
         role: user.role,
         unit_id: user.unit_id,
         unit_path: user.unit_path,
+        investor_id: user.investor_id,
     }
 }
 

@@ -6,6 +6,7 @@ use crate::domain::dates::iso;
 #[cfg(test)]
 use crate::domain::dates::parse_date;
 use crate::domain::ids::{ProjectId, UserId};
+use crate::domain::investor::InvestorInput;
 use crate::domain::project::ProjectInput;
 use crate::domain::search;
 use crate::domain::stage::Stage;
@@ -41,6 +42,8 @@ struct SeedUser {
     name: String,
     role: String,
     unit: String,
+    /// An enterprise account's investor, by the name its projects give.
+    investor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -103,6 +106,8 @@ impl App {
         }
         let mut conn = self.db.pool.acquire().await?;
         let leader = self.actor_by_login(&mut conn, "leader").await?;
+        let mut investor_ids: std::collections::HashMap<String, crate::domain::ids::InvestorId> =
+            std::collections::HashMap::new();
         let mut user_ids = std::collections::HashMap::new();
         for u in &seed.users {
             if let Some(r) = users::by_login(&mut conn, &u.login).await? {
@@ -119,6 +124,36 @@ impl App {
                     .and_then(|l| user_ids.get(l))
                     .map(|id: &UserId| id.to_string())
                     .unwrap_or_default()
+            };
+            // One 客商库 record per investor the projects name, kept by the project's unit; the
+            // code is the one registered on landing, else a synthetic one with a valid checksum.
+            let investor_id = match investor_ids.get(&p.investor_name) {
+                Some(id) => *id,
+                None => {
+                    let landed_code = p.history.iter().find_map(|e| e.credit_code.clone());
+                    let code = landed_code.unwrap_or_else(|| {
+                        let n = investor_ids.len() as u64 + 1;
+                        crate::domain::credit_code::CreditCode::with_checksum(&format!(
+                            "9113022{:010}",
+                            n * 7_919
+                        ))
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                    });
+                    let record = InvestorInput {
+                        name: p.investor_name.clone(),
+                        credit_code: code,
+                        kind: "private".into(),
+                        industry_code: p.industry_code.clone(),
+                        ..InvestorInput::default()
+                    };
+                    let created = self
+                        .create_investor(&leader, &record, Some(unit.id), true)
+                        .await
+                        .map_err(|e| seed_error(format!("investor {}: {e}", p.investor_name)))?;
+                    investor_ids.insert(p.investor_name.clone(), created.id);
+                    created.id
+                }
             };
             let input = ProjectInput {
                 name: p.name.clone(),
@@ -141,6 +176,7 @@ impl App {
                 leader_id: id_of(&p.leader),
                 referrer: p.referrer.clone().unwrap_or_default(),
                 notes: p.notes.clone().unwrap_or_default(),
+                investor_id: investor_id.to_string(),
             };
             // The officer in charge records the project when the unit is theirs; else the leader.
             let actor = match &p.officer {
@@ -170,6 +206,17 @@ impl App {
             let project = created.map_err(|e| seed_error(format!("{}: {e}", p.name)))?;
             self.replay_history(&actor, project.id, &p.currency, &p.history)
                 .await?;
+        }
+        for u in &seed.users {
+            if let Some(name) = &u.investor {
+                let investor = investor_ids
+                    .get(name)
+                    .ok_or_else(|| seed_error(format!("investor {name} of {}", u.login)))?;
+                let user = user_ids
+                    .get(&u.login)
+                    .ok_or_else(|| seed_error(format!("user {}", u.login)))?;
+                users::set_investor(&mut conn, *user, Some(*investor)).await?;
+            }
         }
         Ok(DemoAccounts { logins })
     }
@@ -219,6 +266,7 @@ impl App {
             must_change_password: u.must_change_password,
             client_addr: None,
             form_token: String::new(),
+            investor_id: u.investor_id,
         })
     }
 

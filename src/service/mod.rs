@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod investors;
 pub mod projects;
 pub mod setup;
 

@@ -78,9 +78,16 @@ fn forbid_write(actor: &Actor) -> Result<()> {
 
 /// Loads a project the caller may see; anything outside scope is "not found".
 async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
-    match store_projects::unit_path_of(conn, id).await? {
-        Some(path) if actor.unit_path.contains(&path) => {}
-        _ => return Err(Error::project_not_found()),
+    let visible = match store_projects::scope_of(conn, id).await? {
+        // An enterprise sees the projects of its own investor record, whatever their unit.
+        Some((_, investor)) if actor.role == Role::Enterprise => {
+            investor.is_some() && investor == actor.investor_id
+        }
+        Some((path, _)) => actor.unit_path.contains(&path),
+        None => false,
+    };
+    if !visible {
+        return Err(Error::project_not_found());
     }
     store_projects::by_id(conn, id)
         .await?
@@ -141,6 +148,16 @@ async fn check_references(
                     }
                 ),
             ),
+        }
+    }
+    if let Some(id) = fields.investor_id {
+        match crate::store::investors::by_id(conn, id).await? {
+            Some(i) if i.merged_into.is_none() && super::investors::visible(actor, &i) => {}
+            Some(i) if i.merged_into.is_some() => errors.add(
+                "investor_id",
+                format!("客商“{}”已并入另一条记录，请选择合并后的记录", i.name),
+            ),
+            _ => errors.add("investor_id", "客商不存在，或不在您的管辖范围内"),
         }
     }
     errors.into_result(|| unit_id).map_err(Error::from)
@@ -256,13 +273,26 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let units = units::subtree(&mut conn, &unit_path)
-            .await?
-            .into_iter()
-            .map(|u| u.id.0)
-            .collect();
+        // An enterprise's projects may sit with any unit: its scope is its investor record.
+        let units = if actor.role == Role::Enterprise && params.unit.trim().is_empty() {
+            units::all(&mut conn).await?
+        } else {
+            units::subtree(&mut conn, &unit_path).await?
+        }
+        .into_iter()
+        .map(|u| u.id.0)
+        .collect();
+        // An enterprise lists its own projects only (none until its account is linked).
+        let only = match actor.role {
+            Role::Enterprise => Some(match actor.investor_id {
+                Some(investor) => store_projects::ids_of_investor(&mut conn, investor).await?,
+                None => Vec::new(),
+            }),
+            _ => None,
+        };
         let criteria = Criteria {
             units,
+            only,
             stage,
             industry,
             band,
@@ -282,6 +312,48 @@ impl App {
             page,
             per_page,
         })
+    }
+
+    /// The projects naming an investor that the caller may see, newest change first.
+    pub async fn projects_of_investor(
+        &self,
+        actor: &Actor,
+        investor: crate::domain::ids::InvestorId,
+    ) -> Result<Vec<Project>> {
+        let ids = self.investor_project_ids(actor, investor).await?;
+        if !actor.role.reads_projects() || ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.db.pool.acquire().await?;
+        // An enterprise sees all of its own; others what their subtree holds.
+        let root = match actor.role {
+            Role::Enterprise => None,
+            _ => Some(actor.unit_path.clone()),
+        };
+        let units = match &root {
+            Some(path) => units::subtree(&mut conn, path).await?,
+            None => units::all(&mut conn).await?,
+        }
+        .into_iter()
+        .map(|u| u.id.0)
+        .collect();
+        let criteria = Criteria {
+            units,
+            only: Some(ids),
+            stage: None,
+            industry: None,
+            band: None,
+            batch: None,
+            from: None,
+            to: None,
+            needle: None,
+            sort: Sort::default(),
+            page: 1,
+            per_page: crate::domain::validation::PAGE_MAX.min(1_000),
+            usd_rate_e4: self.config.usd_rate_e4,
+        };
+        let (_, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
+        Ok(items)
     }
 
     /// Loads the in-memory list facts ahead of the first list request; returns how many.
@@ -304,7 +376,21 @@ impl App {
         self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         self.in_scope(&mut conn, actor, id).await?;
-        Ok(store_projects::events(&mut conn, id).await?)
+        let events = store_projects::events(&mut conn, id).await?;
+        // Progress notes are the officers' working record; an enterprise sees its stages.
+        Ok(if actor.role == Role::Enterprise {
+            events
+                .into_iter()
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        store_projects::EventKind::Created | store_projects::EventKind::Transition
+                    )
+                })
+                .collect()
+        } else {
+            events
+        })
     }
 
     /// Records a new project in `lead`. `lead_on` (录入日期) defaults to today.
@@ -376,6 +462,13 @@ impl App {
     }
 
     /// Rewrites a project's facts; refused when `version` is not the current one.
+    /// The project as it stands, for a caller about to change it (partial updates).
+    pub async fn project_for_update(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
+        self.may_write(actor).await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.in_scope(&mut conn, actor, id).await
+    }
+
     pub async fn update_project(
         &self,
         actor: &Actor,
@@ -628,6 +721,7 @@ fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
     check("leader_id", a.leader_id == b.leader_id);
     check("referrer", a.referrer == b.referrer);
     check("notes", a.notes == b.notes);
+    check("investor_id", a.investor_id == b.investor_id);
     out
 }
 
@@ -654,5 +748,6 @@ pub fn input_of(p: &Project) -> ProjectInput {
         leader_id: p.leader_id.map(|u| u.to_string()).unwrap_or_default(),
         referrer: p.referrer.clone().unwrap_or_default(),
         notes: p.notes.clone().unwrap_or_default(),
+        investor_id: p.investor_id.map(|i| i.to_string()).unwrap_or_default(),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod investors;
 pub mod list_index;
 pub mod projects;
 pub mod sessions;
@@ -105,7 +106,14 @@ impl Db {
     /// Makes identity sequences follow ids written explicitly (bulk demo loads).
     pub async fn resync_sequences(&self) -> anyhow::Result<()> {
         if self.backend == Backend::Postgres {
-            for table in ["units", "users", "projects", "project_events", "audit_log"] {
+            for table in [
+                "units",
+                "users",
+                "projects",
+                "project_events",
+                "audit_log",
+                "investors",
+            ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                      COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

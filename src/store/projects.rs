@@ -5,7 +5,7 @@ use super::{Bind, Conn, SqlBuilder};
 use crate::domain::area::Area;
 use crate::domain::channel::Channel;
 use crate::domain::dates::{iso, parse_date};
-use crate::domain::ids::{EventId, ProjectId, UnitId, UserId};
+use crate::domain::ids::{EventId, InvestorId, ProjectId, UnitId, UserId};
 use crate::domain::industry::IndustryCode;
 use crate::domain::listing::{self, Criteria, Totals};
 use crate::domain::money::{Currency, Money};
@@ -41,6 +41,7 @@ pub struct Project {
     pub leader_id: Option<UserId>,
     pub leader_name: Option<String>,
     pub referrer: Option<String>,
+    pub investor_id: Option<InvestorId>,
     pub notes: Option<String>,
     pub stage: Stage,
     pub paused_from: Option<Stage>,
@@ -103,7 +104,7 @@ impl Project {
 const COLUMNS: &str = "p.id, p.name, p.investor_name, p.industry_code, p.channel, \
     p.total_investment_yuan, p.currency, p.land_area_m2, p.building_area_m2, \
     p.expected_output_yuan, p.expected_tax_yuan, p.jobs, p.unit_id, u.name AS unit_name, \
-    p.officer_id, o.name AS officer_name, p.leader_id, l.name AS leader_name, p.referrer, p.notes, \
+    p.officer_id, o.name AS officer_name, p.leader_id, l.name AS leader_name, p.referrer, p.investor_id, p.notes, \
     p.stage, p.paused_from, p.stage_since, p.lead_on, p.intent_on, p.contracted_on, \
     p.contract_amount_yuan, p.contract_currency, p.landed_on, p.credit_code, p.land_grant_date, \
     p.construction_on, p.production_on, p.at_capacity_on, p.last_progress_on, p.version, \
@@ -182,6 +183,9 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
         leader_id: row.try_get::<Option<i64>, _>("leader_id")?.map(UserId),
         leader_name: row.try_get("leader_name")?,
         referrer: row.try_get("referrer")?,
+        investor_id: row
+            .try_get::<Option<i64>, _>("investor_id")?
+            .map(InvestorId),
         notes: row.try_get("notes")?,
         stage: stage_col(row, "stage")?.ok_or_else(|| decode_err("stage", ""))?,
         paused_from: stage_col(row, "paused_from")?,
@@ -214,16 +218,36 @@ pub async fn by_id(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<Projec
 }
 
 /// The unit path of a project (for scope checks before loading everything).
-pub async fn unit_path_of(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<UnitPath>> {
-    Ok(sqlx::query(
-        "SELECT u.path FROM projects p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+/// What decides who sees a project: its unit's place in the tree and its investor record.
+pub async fn scope_of(
+    conn: &mut Conn,
+    id: ProjectId,
+) -> sqlx::Result<Option<(UnitPath, Option<InvestorId>)>> {
+    sqlx::query(
+        "SELECT u.path, p.investor_id FROM projects p JOIN units u ON u.id = p.unit_id \
+         WHERE p.id = $1",
     )
     .bind(id.0)
     .fetch_optional(conn)
     .await?
-    .map(|r| r.try_get::<String, _>("path"))
-    .transpose()?
-    .map(UnitPath))
+    .map(|r| {
+        Ok((
+            UnitPath(r.try_get("path")?),
+            r.try_get::<Option<i64>, _>("investor_id")?.map(InvestorId),
+        ))
+    })
+    .transpose()
+}
+
+/// Ids of the projects naming this investor, in order.
+pub async fn ids_of_investor(conn: &mut Conn, investor: InvestorId) -> sqlx::Result<Vec<i64>> {
+    sqlx::query("SELECT id FROM projects WHERE investor_id = $1 ORDER BY id")
+        .bind(investor.0)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect()
 }
 
 fn opt_money_yuan(m: Option<Money>) -> Option<i64> {
@@ -246,9 +270,9 @@ pub async fn insert(
          total_investment_yuan, currency, land_area_m2, building_area_m2, expected_output_yuan, \
          expected_tax_yuan, jobs, unit_id, officer_id, leader_id, referrer, notes, stage, \
          stage_since, lead_on, last_progress_on, version, created_by, created_at, updated_at, \
-         change_seq) \
+         change_seq, investor_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'lead', \
-         $18, $18, $18, 1, $19, $20, $20, $21) RETURNING id",
+         $18, $18, $18, 1, $19, $20, $20, $21, $22) RETURNING id",
     )
     .bind(&fields.name)
     .bind(&fields.investor_name)
@@ -271,6 +295,7 @@ pub async fn insert(
     .bind(created_by.map(|u| u.0))
     .bind(now)
     .bind(change)
+    .bind(fields.investor_id.map(|i| i.0))
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -292,7 +317,8 @@ pub async fn update_fields(
          channel = $5, total_investment_yuan = $6, currency = $7, land_area_m2 = $8, \
          building_area_m2 = $9, expected_output_yuan = $10, expected_tax_yuan = $11, jobs = $12, \
          unit_id = $13, officer_id = $14, leader_id = $15, referrer = $16, notes = $17, \
-         version = version + 1, updated_at = $18, change_seq = $21 WHERE id = $19 AND version = $20",
+         version = version + 1, updated_at = $18, change_seq = $21, investor_id = $22 \
+         WHERE id = $19 AND version = $20",
     )
     .bind(&fields.name)
     .bind(&fields.investor_name)
@@ -315,6 +341,7 @@ pub async fn update_fields(
     .bind(before.id.0)
     .bind(expected_version)
     .bind(change)
+    .bind(fields.investor_id.map(|i| i.0))
     .execute(&mut *conn)
     .await?
     .rows_affected();

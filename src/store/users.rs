@@ -1,5 +1,5 @@
 use super::Conn;
-use crate::domain::ids::{UnitId, UserId};
+use crate::domain::ids::{InvestorId, UnitId, UserId};
 use crate::domain::user::{Role, UnitPath};
 use sqlx::Row;
 
@@ -18,10 +18,12 @@ pub struct UserRecord {
     pub locked_until: Option<i64>,
     /// A one-time password: nothing but changing it is allowed until it is changed.
     pub must_change_password: bool,
+    /// For an enterprise account: the investor record it speaks for.
+    pub investor_id: Option<InvestorId>,
 }
 
 const SELECT: &str = "SELECT u.id, u.login, u.name, u.role, u.unit_id, un.path AS unit_path, \
-     u.password_hash, u.active, u.failed_sign_ins, u.locked_until, u.must_change_password \
+     u.password_hash, u.active, u.failed_sign_ins, u.locked_until, u.must_change_password, u.investor_id \
      FROM users u JOIN units un ON un.id = u.unit_id";
 
 fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
@@ -39,6 +41,9 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<UserRecord> {
         failed_sign_ins: row.try_get("failed_sign_ins")?,
         locked_until: row.try_get("locked_until")?,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        investor_id: row
+            .try_get::<Option<i64>, _>("investor_id")?
+            .map(InvestorId),
     })
 }
 
@@ -196,6 +201,20 @@ pub async fn set_role_and_unit(
     sqlx::query("UPDATE users SET role = $1, unit_id = $2 WHERE id = $3")
         .bind(role.key())
         .bind(unit.0)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Links an enterprise account to the investor it speaks for (None unlinks).
+pub async fn set_investor(
+    conn: &mut Conn,
+    id: UserId,
+    investor: Option<InvestorId>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET investor_id = $1 WHERE id = $2")
+        .bind(investor.map(|i| i.0))
         .bind(id.0)
         .execute(conn)
         .await?;

@@ -99,6 +99,9 @@ struct NewAccount {
     role: String,
     #[serde(default)]
     unit: String,
+    /// For an enterprise account: the credit code of the 客商库 record it speaks for.
+    #[serde(default)]
+    enterprise_credit_code: String,
 }
 
 async fn create_account(
@@ -108,7 +111,14 @@ async fn create_account(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let body: NewAccount = parse_body(&body)?;
     let (account, password) = app
-        .admin_create_account(&actor, &body.login, &body.name, &body.role, &body.unit)
+        .admin_create_account(
+            &actor,
+            &body.login,
+            &body.name,
+            &body.role,
+            &body.unit,
+            &body.enterprise_credit_code,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -122,6 +132,8 @@ struct Assignment {
     role: String,
     #[serde(default)]
     unit: String,
+    #[serde(default)]
+    enterprise_credit_code: String,
 }
 
 async fn assign(
@@ -132,7 +144,14 @@ async fn assign(
 ) -> ApiResult<Json<AccountView>> {
     let body: Assignment = parse_body(&body)?;
     Ok(Json(
-        app.admin_assign(&actor, id, &body.role, &body.unit).await?,
+        app.admin_assign(
+            &actor,
+            id,
+            &body.role,
+            &body.unit,
+            &body.enterprise_credit_code,
+        )
+        .await?,
     ))
 }
 

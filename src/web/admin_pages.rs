@@ -47,6 +47,7 @@ struct Typed {
     login: String,
     role: String,
     unit: String,
+    enterprise_credit_code: String,
 }
 
 /// The outcome to show after a refused action.
@@ -210,6 +211,11 @@ async fn render(
                     opts(all_roles(), &role)
                 },
                 edit_units: unit_options(&unit, None),
+                edit_enterprise: if open {
+                    typed.enterprise_credit_code.clone()
+                } else {
+                    String::new()
+                },
                 open,
             }
         })
@@ -242,6 +248,7 @@ async fn render(
             "请选择单位",
             unit_options(&blank_unless(new_account, &typed.unit), None),
         ),
+        new_account_enterprise: blank_unless(new_account, &typed.enterprise_credit_code),
         units: unit_rows,
         accounts: account_rows,
         failed: refusal.typed.form.clone(),
@@ -381,6 +388,8 @@ struct AccountForm {
     role: String,
     #[serde(default)]
     unit: String,
+    #[serde(default)]
+    enterprise_credit_code: String,
 }
 
 async fn create_account(
@@ -389,7 +398,14 @@ async fn create_account(
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
     match app
-        .admin_create_account(&user.actor, &form.login, &form.name, &form.role, &form.unit)
+        .admin_create_account(
+            &user.actor,
+            &form.login,
+            &form.name,
+            &form.role,
+            &form.unit,
+            &form.enterprise_credit_code,
+        )
         .await
     {
         Ok((account, password)) => Ok(one_time_password(&user, &account, password, true)),
@@ -400,6 +416,7 @@ async fn create_account(
                 name: form.name,
                 role: form.role,
                 unit: form.unit,
+                enterprise_credit_code: form.enterprise_credit_code,
                 ..Typed::default()
             };
             refused(&app, &user, e, typed).await
@@ -413,6 +430,8 @@ struct AssignForm {
     role: String,
     #[serde(default)]
     unit: String,
+    #[serde(default)]
+    enterprise_credit_code: String,
 }
 
 async fn assign(
@@ -422,7 +441,13 @@ async fn assign(
     Form(form): Form<AssignForm>,
 ) -> Result<Response, PageError> {
     match app
-        .admin_assign(&user.actor, id, &form.role, &form.unit)
+        .admin_assign(
+            &user.actor,
+            id,
+            &form.role,
+            &form.unit,
+            &form.enterprise_credit_code,
+        )
         .await
     {
         Ok(_) => Ok(done("assigned", &format!("account-{}", id.0))),
@@ -431,6 +456,7 @@ async fn assign(
                 form: AdminForm::Account(id.0),
                 role: form.role,
                 unit: form.unit,
+                enterprise_credit_code: form.enterprise_credit_code,
                 ..Typed::default()
             };
             refused(&app, &user, e, typed).await

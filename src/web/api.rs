@@ -156,6 +156,7 @@ struct ProjectJson {
     leader_id: Option<Option<i64>>,
     referrer: Option<Option<String>>,
     notes: Option<Option<String>>,
+    investor_id: Option<Option<i64>>,
     lead_on: Option<String>,
     version: Option<i64>,
 }
@@ -226,6 +227,7 @@ impl ProjectJson {
         num(&self.leader_id, &mut base.leader_id);
         text(&self.referrer, &mut base.referrer);
         text(&self.notes, &mut base.notes);
+        num(&self.investor_id, &mut base.investor_id);
         base
     }
 }
@@ -291,7 +293,7 @@ async fn patch(
             Invalid::single("lead_on", "录入日期创建后不能修改").into(),
         ));
     }
-    let current = app.get_project(&actor, id).await?;
+    let current = app.project_for_update(&actor, id).await?;
     let mut errors = Invalid::default();
     let input = body.apply(input_of(&current), &mut errors);
     if !errors.is_empty() {

@@ -15,7 +15,7 @@ fn status_of(e: &Error) -> StatusCode {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Locked(_) => StatusCode::LOCKED,
         Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Conflict(_) | Error::Duplicate(..) => StatusCode::CONFLICT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -29,6 +29,7 @@ fn title_of(e: &Error) -> &'static str {
         Error::Locked(_) => "账号已锁定",
         Error::TooManyRequests(_) => "请求过于频繁",
         Error::Conflict(_) => "数据冲突",
+        Error::Duplicate(..) => "可能重复",
         Error::Internal(_) => "服务器内部错误",
     }
 }
@@ -71,6 +72,9 @@ impl IntoResponse for ApiError {
         });
         if let Error::Invalid(inv) = &self.0 {
             body["errors"] = serde_json::to_value(&inv.0).unwrap_or_default();
+        }
+        if let Error::Duplicate(_, candidates) = &self.0 {
+            body["candidates"] = serde_json::Value::Array(candidates.clone());
         }
         (
             status,

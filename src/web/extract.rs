@@ -2,8 +2,9 @@
 //! (404 in the caller's format), never with the framework's plain-text rejection.
 
 use super::error::{ApiError, PageError};
-use crate::domain::ids::{ProjectId, UnitId, UserId};
+use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
+use crate::service::investors::investor_not_found;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 
@@ -100,5 +101,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUnitId {
             .await
             .map(|id| PageUnitId(UnitId(id)))
             .ok_or_else(|| PageError::from(Error::NotFound(UNIT_NOT_FOUND.into())))
+    }
+}
+
+/// `{id}` of an investor in the JSON API.
+pub struct ApiInvestorId(pub InvestorId);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiInvestorId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(|id| ApiInvestorId(InvestorId(id)))
+            .ok_or_else(|| ApiError(investor_not_found()))
+    }
+}
+
+/// `{id}` of an investor on a page.
+pub struct PageInvestorId(pub InvestorId);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageInvestorId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(|id| PageInvestorId(InvestorId(id)))
+            .ok_or_else(|| PageError::from(investor_not_found()))
     }
 }

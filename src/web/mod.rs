@@ -8,6 +8,7 @@ mod auth;
 mod csrf;
 mod error;
 mod extract;
+mod investors;
 mod pages;
 mod views;
 
@@ -39,11 +40,13 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .merge(audit::page_routes())
         .merge(admin_pages::routes())
+        .merge(investors::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(audit::api_routes())
-                .merge(admin::api_routes()),
+                .merge(admin::api_routes())
+                .merge(investors::api_routes()),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

@@ -212,7 +212,17 @@ async fn list(
     Ok((status, view).into_response())
 }
 
-async fn new_form(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+struct NewProjectQuery {
+    /// Recording a project for this 客商库 record: its name and industry are filled in.
+    investor_id: Option<String>,
+}
+
+async fn new_form(
+    State(app): State<App>,
+    user: PageUser,
+    Query(q): Query<NewProjectQuery>,
+) -> Result<Response, PageError> {
     let actor = &user.actor;
     let choices = app
         .form_choices(actor)
@@ -224,11 +234,20 @@ async fn new_form(State(app): State<App>, user: PageUser) -> Result<Response, Pa
             Some(Layout::of(actor)),
         ));
     }
-    let input = ProjectInput {
+    let mut input = ProjectInput {
         unit_id: actor.unit_id.to_string(),
         officer_id: actor.id.to_string(),
         ..ProjectInput::default()
     };
+    if let Some(id) = q.investor_id.and_then(|t| t.trim().parse::<i64>().ok()) {
+        let investor = app
+            .get_investor(actor, crate::domain::ids::InvestorId(id))
+            .await
+            .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
+        input.investor_id = investor.id.to_string();
+        input.investor_name = investor.name;
+        input.industry_code = investor.industry_code.unwrap_or_default();
+    }
     Ok(ProjectFormPage::build(
         actor,
         "录入新项目".into(),

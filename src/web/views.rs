@@ -28,6 +28,8 @@ pub struct Layout {
     pub csrf: String,
     /// Shows the business menu (the 三员 administrators read no business data).
     pub business: bool,
+    /// Shows the entry forms (officers and leaders).
+    pub writes: bool,
     /// Shows the audit trail.
     pub auditor: bool,
     /// Shows the units and accounts (system and security administrators).
@@ -42,6 +44,7 @@ impl Layout {
             role_label: actor.role.label().to_string(),
             csrf: actor.form_token.clone(),
             business: actor.role.reads_projects(),
+            writes: actor.role.writes_projects(),
             auditor: actor.role == crate::domain::user::Role::Auditor,
             administrator: matches!(
                 actor.role,
@@ -138,6 +141,7 @@ pub struct AdminAccountRow {
     /// The security administrator's 分配 form.
     pub edit_roles: Vec<Opt>,
     pub edit_units: Vec<Opt>,
+    pub edit_enterprise: String,
     pub open: bool,
 }
 
@@ -167,6 +171,7 @@ pub struct AdminPage {
     pub new_account_name: String,
     pub new_account_roles: Vec<Opt>,
     pub new_account_units: Vec<Opt>,
+    pub new_account_enterprise: String,
     pub failed: AdminForm,
     pub errors: Invalid,
     pub flash: Option<String>,
@@ -558,6 +563,7 @@ pub struct ProjectView {
     pub id: i64,
     pub name: String,
     pub investor_name: String,
+    pub investor_id: Option<i64>,
     pub industry: String,
     pub channel: String,
     pub investment: String,
@@ -609,6 +615,7 @@ impl ProjectView {
             id: p.id.0,
             name: p.name.clone(),
             investor_name: p.investor_name.clone(),
+            investor_id: p.investor_id.map(|i| i.0),
             industry: p
                 .industry()
                 .map(|i| format!("{} {}", i.code(), i.name()))
@@ -817,5 +824,163 @@ impl ProjectDetailPage {
 
     pub fn note_err(&self, field: &str) -> &str {
         self.note_errors.message_for(field).unwrap_or("")
+    }
+}
+
+// ---- 客商库 ----
+
+/// A row of the investor list.
+pub struct InvestorRow {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub kind: &'static str,
+    pub origin: String,
+    pub marks: Vec<&'static str>,
+    pub unit_name: String,
+}
+
+fn investor_marks(i: &crate::store::investors::Investor) -> Vec<&'static str> {
+    [
+        (i.fortune_global_500, "世界500强"),
+        (i.fortune_china_500, "中国500强"),
+        (i.listed, "上市公司"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, label)| label)
+    .collect()
+}
+
+impl InvestorRow {
+    pub fn of(i: &crate::store::investors::Investor) -> InvestorRow {
+        InvestorRow {
+            id: i.id.0,
+            name: i.name.clone(),
+            credit_code: i.credit_code.clone().unwrap_or_default(),
+            kind: i.kind_label,
+            origin: match &i.origin_city {
+                Some(city) => format!("{} {city}", i.country),
+                None => i.country.clone(),
+            },
+            marks: investor_marks(i),
+            unit_name: i.unit_name.clone(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "investors/list.html")]
+pub struct InvestorListPage {
+    pub layout: Layout,
+    pub params: crate::service::investors::InvestorParams,
+    pub rows: Vec<InvestorRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub kinds: Vec<Opt>,
+    pub error: Option<String>,
+    pub can_write: bool,
+}
+
+impl InvestorListPage {
+    pub fn kind_opts(current: &str) -> Vec<Opt> {
+        opts(
+            crate::domain::investor::InvestorKind::ALL
+                .iter()
+                .map(|k| (k.key().to_string(), k.label().to_string())),
+            current.trim(),
+        )
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "investors/form.html")]
+pub struct InvestorFormPage {
+    pub layout: Layout,
+    /// The record being edited and the version the form was read at; None for a new one.
+    pub editing: Option<(i64, i64)>,
+    pub input: crate::domain::investor::InvestorInput,
+    pub kinds: Vec<Opt>,
+    pub industries: Vec<Opt>,
+    pub errors: Invalid,
+    /// A probable duplicate: why, and the records it may repeat.
+    pub duplicate: Option<String>,
+    pub candidates: Vec<(i64, String, String)>,
+}
+
+impl InvestorFormPage {
+    pub fn build(
+        layout: Layout,
+        editing: Option<(crate::domain::ids::InvestorId, i64)>,
+        input: crate::domain::investor::InvestorInput,
+        errors: Invalid,
+        duplicates: Option<(String, Vec<serde_json::Value>)>,
+    ) -> InvestorFormPage {
+        let (duplicate, candidates) = match duplicates {
+            Some((message, list)) => (
+                Some(message),
+                list.iter()
+                    .map(|c| {
+                        (
+                            c["id"].as_i64().unwrap_or_default(),
+                            c["name"].as_str().unwrap_or_default().to_string(),
+                            c["unit"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect(),
+            ),
+            None => (None, Vec::new()),
+        };
+        InvestorFormPage {
+            layout,
+            editing: editing.map(|(id, v)| (id.0, v)),
+            kinds: InvestorListPage::kind_opts(&input.kind),
+            industries: industry_opts(&input.industry_code),
+            input,
+            errors,
+            duplicate,
+            candidates,
+        }
+    }
+
+    pub fn err(&self, field: &str) -> &str {
+        self.errors.message_for(field).unwrap_or("")
+    }
+
+    /// The message for a contact's field (`contacts[i].field` in the rules' terms).
+    pub fn contact_err(&self, index: &usize, field: &str) -> String {
+        self.errors
+            .message_for(&format!("contacts[{index}].{field}"))
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "investors/detail.html")]
+pub struct InvestorDetailPage {
+    pub layout: Layout,
+    pub i: crate::store::investors::Investor,
+    pub projects: Vec<ProjectRow>,
+    pub merged_into_name: Option<String>,
+    pub flash: Option<String>,
+    pub problem: Option<String>,
+    pub can_write: bool,
+}
+
+impl InvestorDetailPage {
+    pub fn marks(&self) -> String {
+        investor_marks(&self.i).join("、")
+    }
+    pub fn industry(&self) -> String {
+        self.i
+            .industry_code
+            .as_deref()
+            .and_then(crate::domain::industry::IndustryCode::parse)
+            .map(|c| format!("{} {}", c.code(), c.name()))
+            .unwrap_or_else(|| "—".to_string())
     }
 }

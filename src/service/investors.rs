@@ -1,0 +1,401 @@
+//! The 客商库: investors within data scope, duplicates caught on the way in, merges audited.
+//!
+//! Scope: a record belongs to the unit that keeps it and is read by the business roles whose
+//! subtree holds that unit; officers and leaders write it. An enterprise account reads only
+//! its own record. Duplicate checks look across the whole tree (two towns must not chase one
+//! company as two records), naming the other record and its unit but revealing nothing more.
+
+use super::App;
+use crate::domain::ids::{InvestorId, UnitId};
+use crate::domain::investor::{InvestorInput, InvestorKind, name_key};
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::{Invalid, paging};
+use crate::error::{Error, Result};
+use crate::store::investors::{self, Candidate, Investor, Search};
+use crate::store::{Conn, audit, now_text, units};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn investor_not_found() -> Error {
+    Error::NotFound("客商不存在，或不在您的管辖范围内".into())
+}
+
+/// List filters as they arrive (query string).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InvestorParams {
+    pub q: String,
+    pub kind: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct InvestorPage {
+    pub items: Vec<Investor>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn reads(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Leader | Role::Officer | Role::Department | Role::Enterprise
+    )
+}
+
+fn writes(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer)
+}
+
+/// Whether `actor` may see this record.
+pub(crate) fn visible(actor: &Actor, investor: &Investor) -> bool {
+    match actor.role {
+        Role::Enterprise => actor.investor_id == Some(investor.id),
+        role if reads(role) => actor.unit_path.contains(&investor.unit_path),
+        _ => false,
+    }
+}
+
+fn candidates_json(list: &[Candidate]) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(|c| json!({ "id": c.id, "name": c.name, "credit_code": c.credit_code, "unit": c.unit_name }))
+        .collect()
+}
+
+impl App {
+    async fn may_read_investors(&self, actor: &Actor) -> Result<()> {
+        let outcome = if reads(actor.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "“{}”角色不能查看客商库",
+                actor.role.label()
+            )))
+        };
+        self.refusal_recorded(actor, "read_investors", None, outcome)
+            .await
+    }
+
+    /// Refuses (and records) an account that may not record or change investors.
+    pub async fn may_write_investors(&self, actor: &Actor) -> Result<()> {
+        let outcome = if writes(actor.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "“{}”角色不能录入或修改客商",
+                actor.role.label()
+            )))
+        };
+        self.refusal_recorded(actor, "write_investors", None, outcome)
+            .await
+    }
+
+    /// Passes `outcome` through, recording a refusal in the audit trail first.
+    async fn refusal_recorded<T>(
+        &self,
+        actor: &Actor,
+        what: &'static str,
+        id: Option<InvestorId>,
+        outcome: Result<T>,
+    ) -> Result<T> {
+        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
+            let mut tx = self.db.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                Some(actor),
+                audit::Entry {
+                    action: "permission_denied",
+                    entity: "investor",
+                    entity_id: id.map(|i| i.to_string()),
+                    before: None,
+                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
+                },
+                &now_text(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        outcome
+    }
+
+    /// The record if the caller may see it; otherwise "not found" (recorded).
+    async fn investor_in_scope(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: InvestorId,
+    ) -> Result<Investor> {
+        let found = match investors::by_id(conn, id).await? {
+            Some(i) if visible(actor, &i) => Ok(i),
+            _ => Err(investor_not_found()),
+        };
+        self.refusal_recorded(actor, "investor", Some(id), found)
+            .await
+    }
+
+    pub async fn list_investors(
+        &self,
+        actor: &Actor,
+        params: &InvestorParams,
+    ) -> Result<InvestorPage> {
+        self.may_read_investors(actor).await?;
+        let mut errors = Invalid::default();
+        let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        let kind = match params.kind.trim() {
+            "" => None,
+            k => match InvestorKind::parse(k) {
+                Some(kind) => Some(kind),
+                None => {
+                    errors.add("kind", format!("客商类型“{k}”无效，请从列表中选择"));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let needle = Some(name_key(params.q.trim())).filter(|n| !n.is_empty());
+        let search = match actor.role {
+            Role::Enterprise => Search {
+                scope: None,
+                // An enterprise account not yet linked sees nothing (no id is 0).
+                only: Some(actor.investor_id.unwrap_or(InvestorId(0))),
+                needle,
+                kind,
+                include_merged: false,
+                limit: per_page,
+                offset: (page - 1) * per_page,
+            },
+            _ => Search {
+                scope: Some(actor.unit_path.clone()),
+                only: None,
+                needle,
+                kind,
+                include_merged: false,
+                limit: per_page,
+                offset: (page - 1) * per_page,
+            },
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        let (items, total) = investors::search(&mut conn, &search).await?;
+        Ok(InvestorPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    pub async fn get_investor(&self, actor: &Actor, id: InvestorId) -> Result<Investor> {
+        self.may_read_investors(actor).await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.investor_in_scope(&mut conn, actor, id).await
+    }
+
+    /// The unit a new record is kept by: the caller's, or one inside the caller's subtree.
+    async fn keeping_unit(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        unit_id: Option<UnitId>,
+    ) -> Result<UnitId> {
+        let Some(id) = unit_id else {
+            return Ok(actor.unit_id);
+        };
+        match units::by_id(conn, id).await? {
+            Some(u) if actor.unit_path.contains(&u.path) && !u.retired => Ok(id),
+            _ => Err(Invalid::single("unit_id", "所属单位不存在，或不在您的管辖范围内").into()),
+        }
+    }
+
+    /// Creates an investor. The same credit code is the same investor (409 naming it); a name
+    /// that probably means an existing company needs `confirm_duplicate` (else 409 listing
+    /// the candidates).
+    pub async fn create_investor(
+        &self,
+        actor: &Actor,
+        input: &InvestorInput,
+        unit_id: Option<UnitId>,
+        confirm_duplicate: bool,
+    ) -> Result<Investor> {
+        self.may_write_investors(actor).await?;
+        let fields = input.parse()?;
+        let mut tx = self.db.pool.begin().await?;
+        let unit = self.keeping_unit(&mut tx, actor, unit_id).await?;
+        if let Some(code) = &fields.credit_code
+            && let Some(same) = investors::by_credit_code(&mut tx, code.as_str(), None).await?
+        {
+            return Err(Error::Duplicate(
+                format!(
+                    "统一社会信用代码 {code} 已登记为客商“{}”（{}），同一代码即同一客商，请勿重复录入",
+                    same.name, same.unit_name
+                ),
+                candidates_json(&[same]),
+            ));
+        }
+        let similar = investors::by_name_key(&mut tx, &fields.name_key).await?;
+        if !similar.is_empty() && !confirm_duplicate {
+            let names: Vec<String> = similar
+                .iter()
+                .map(|c| format!("“{}”（{}）", c.name, c.unit_name))
+                .collect();
+            return Err(Error::Duplicate(
+                format!(
+                    "客商库中已有名称相近的{}，可能是同一家企业；确认不是同一家后可继续新建",
+                    names.join("、")
+                ),
+                candidates_json(&similar),
+            ));
+        }
+        let now = now_text();
+        let id = investors::insert(&mut tx, &fields, unit, Some(actor.id), &now).await?;
+        let created = investors::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(investor_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "create",
+                entity: "investor",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(serde_json::to_value(&created).unwrap_or_default()),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// The record as it stands, for a caller about to change it (edit forms, partial updates).
+    pub async fn investor_for_update(&self, actor: &Actor, id: InvestorId) -> Result<Investor> {
+        self.may_write_investors(actor).await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.investor_in_scope(&mut conn, actor, id).await
+    }
+
+    pub async fn update_investor(
+        &self,
+        actor: &Actor,
+        id: InvestorId,
+        input: &InvestorInput,
+        version: i64,
+    ) -> Result<Investor> {
+        self.may_write_investors(actor).await?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.investor_in_scope(&mut tx, actor, id).await?;
+        let fields = input.parse()?;
+        if before.merged_into.is_some() {
+            return Err(Error::Conflict(
+                "该客商已并入另一条记录，请在合并后的记录上修改".into(),
+            ));
+        }
+        if let Some(code) = &fields.credit_code
+            && let Some(same) = investors::by_credit_code(&mut tx, code.as_str(), Some(id)).await?
+        {
+            return Err(Error::Duplicate(
+                format!(
+                    "统一社会信用代码 {code} 已登记为客商“{}”（{}），如为同一家企业请合并两条记录",
+                    same.name, same.unit_name
+                ),
+                candidates_json(&[same]),
+            ));
+        }
+        let now = now_text();
+        if !investors::update(&mut tx, id, &fields, version, &now).await? {
+            return Err(Error::Conflict(format!(
+                "该客商已被他人修改（当前版本 {}），您的修改未保存，请刷新后重新核对",
+                before.version
+            )));
+        }
+        let after = investors::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(investor_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "update",
+                entity: "investor",
+                entity_id: Some(id.to_string()),
+                before: Some(serde_json::to_value(&before).unwrap_or_default()),
+                after: Some(serde_json::to_value(&after).unwrap_or_default()),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Merges `from` into `into` (both within the caller's scope); returns the merged record.
+    pub async fn merge_investors(
+        &self,
+        actor: &Actor,
+        from: InvestorId,
+        into: InvestorId,
+    ) -> Result<Investor> {
+        self.may_write_investors(actor).await?;
+        if from == into {
+            return Err(Invalid::single("into", "不能把客商合并到它自己").into());
+        }
+        let mut tx = self.db.pool.begin().await?;
+        let source = self.investor_in_scope(&mut tx, actor, from).await?;
+        if into.0 <= 0 {
+            return Err(
+                Invalid::single("into", "请填写要并入的客商编号（见该客商页面标题旁）").into(),
+            );
+        }
+        let target = match investors::by_id(&mut tx, into).await? {
+            Some(t) if visible(actor, &t) => t,
+            _ => {
+                return Err(
+                    Invalid::single("into", "要并入的客商不存在，或不在您的管辖范围内").into(),
+                );
+            }
+        };
+        if source.merged_into.is_some() {
+            return Err(Error::Conflict("该客商已经合并过".into()));
+        }
+        if target.merged_into.is_some() {
+            return Err(Invalid::single("into", "要并入的客商本身已并入另一条记录").into());
+        }
+        if let (Some(a), Some(b)) = (&source.credit_code, &target.credit_code)
+            && a != b
+        {
+            return Err(Error::Conflict(format!(
+                "两条记录的统一社会信用代码不同（{a} 与 {b}），不是同一家企业，不能合并"
+            )));
+        }
+        let now = now_text();
+        investors::merge(&mut tx, &source, &target, &now).await?;
+        let merged = investors::by_id(&mut tx, into)
+            .await?
+            .ok_or_else(investor_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "merge",
+                entity: "investor",
+                entity_id: Some(from.to_string()),
+                before: Some(serde_json::to_value(&source).unwrap_or_default()),
+                after: Some(json!({ "merged_into": into, "into": merged })),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(merged)
+    }
+
+    /// Ids of the projects naming this investor (the caller sees the investor).
+    pub async fn investor_project_ids(&self, actor: &Actor, id: InvestorId) -> Result<Vec<i64>> {
+        let mut conn = self.db.pool.acquire().await?;
+        self.investor_in_scope(&mut conn, actor, id).await?;
+        Ok(investors::project_ids(&mut conn, id).await?)
+    }
+}

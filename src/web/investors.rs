@@ -1,0 +1,489 @@
+//! The 客商库 over the JSON API (`/api/v1/investors`) and as pages (`/investors`).
+
+use super::api::parse_body;
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiInvestorId, PageInvestorId};
+use super::views::{
+    InvestorDetailPage, InvestorFormPage, InvestorListPage, InvestorRow, Layout, ProjectRow,
+};
+use crate::domain::ids::{InvestorId, UnitId};
+use crate::domain::investor::{ContactInput, InvestorInput};
+use crate::domain::validation::Invalid;
+use crate::error::Error;
+use crate::service::App;
+use crate::service::investors::InvestorParams;
+use crate::store::investors::Investor;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/investors", get(list_api).post(create_api))
+        .route("/investors/{id}", get(detail_api).patch(update_api))
+        .route("/investors/{id}/merge", post(merge_api))
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/investors", get(list_page).post(create_page))
+        .route("/investors/new", get(new_page))
+        .route("/investors/{id}", get(detail_page).post(update_page))
+        .route("/investors/{id}/edit", get(edit_page))
+        .route("/investors/{id}/merge", post(merge_page))
+}
+
+/// The typed form of a stored record (for edits and partial updates).
+pub fn input_of(i: &Investor) -> InvestorInput {
+    InvestorInput {
+        name: i.name.clone(),
+        credit_code: i.credit_code.clone().unwrap_or_default(),
+        kind: i.kind.key().to_string(),
+        country: i.country.clone(),
+        origin_city: i.origin_city.clone().unwrap_or_default(),
+        fortune_global_500: i.fortune_global_500,
+        fortune_china_500: i.fortune_china_500,
+        listed: i.listed,
+        industry_code: i.industry_code.clone().unwrap_or_default(),
+        website: i.website.clone().unwrap_or_default(),
+        notes: i.notes.clone().unwrap_or_default(),
+        contacts: i
+            .contacts
+            .iter()
+            .map(|c| ContactInput {
+                name: c.name.clone(),
+                title: c.title.clone().unwrap_or_default(),
+                phone: c.phone.clone().unwrap_or_default(),
+                email: c.email.clone().unwrap_or_default(),
+                wechat: c.wechat.clone().unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+// ---- JSON API ----
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<InvestorParams>,
+) -> ApiResult<Json<Value>> {
+    let page = app.list_investors(&actor, &params).await?;
+    Ok(Json(json!({
+        "items": page.items,
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    })))
+}
+
+/// The fields a create or an update may carry besides the investor's own.
+const CONTROL_FIELDS: [&str; 3] = ["unit_id", "confirm_duplicate", "version"];
+
+/// Overlays the JSON object `body` on `base`; unknown fields are refused by name.
+fn overlay(base: &InvestorInput, body: &Value) -> ApiResult<InvestorInput> {
+    let Value::Object(given) = body else {
+        return Err(ApiError::bad_request("请求体须为 JSON 对象"));
+    };
+    let mut merged = serde_json::to_value(base).map_err(|e| Error::Internal(e.into()))?;
+    let Value::Object(fields) = &mut merged else {
+        return Err(ApiError::bad_request("请求体须为 JSON 对象"));
+    };
+    let mut unknown = Invalid::default();
+    for (key, value) in given {
+        if fields.contains_key(key) {
+            fields.insert(key.clone(), value.clone());
+        } else if !CONTROL_FIELDS.contains(&key.as_str()) {
+            unknown.add(key, format!("未知字段“{key}”"));
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::Invalid(unknown).into());
+    }
+    serde_json::from_value(merged).map_err(|e| ApiError::bad_request(format!("字段类型不对：{e}")))
+}
+
+async fn create_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: Value = parse_body(&body)?;
+    let input = overlay(&InvestorInput::default(), &body)?;
+    let unit = body["unit_id"].as_i64().map(UnitId);
+    let confirm = body["confirm_duplicate"].as_bool().unwrap_or(false);
+    let created = app.create_investor(&actor, &input, unit, confirm).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn detail_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiInvestorId(id): ApiInvestorId,
+) -> ApiResult<Json<Value>> {
+    let investor = app.get_investor(&actor, id).await?;
+    let projects = app.projects_of_investor(&actor, id).await?;
+    let mut body = serde_json::to_value(&investor).map_err(|e| Error::Internal(e.into()))?;
+    body["projects"] = json!(
+        projects
+            .iter()
+            .map(|p| json!({ "id": p.id, "name": p.name, "stage": p.stage, "total_investment": p.total_investment }))
+            .collect::<Vec<_>>()
+    );
+    Ok(Json(body))
+}
+
+async fn update_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiInvestorId(id): ApiInvestorId,
+    body: Bytes,
+) -> ApiResult<Json<Investor>> {
+    let body: Value = parse_body(&body)?;
+    let Some(version) = body["version"].as_i64() else {
+        return Err(Error::Invalid(Invalid::single(
+            "version",
+            "修改须带上记录的版本号 version（读取时得到），以免覆盖他人的修改",
+        ))
+        .into());
+    };
+    let current = app.investor_for_update(&actor, id).await?;
+    let input = overlay(&input_of(&current), &body)?;
+    Ok(Json(
+        app.update_investor(&actor, id, &input, version).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct MergeJson {
+    into: i64,
+}
+
+async fn merge_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiInvestorId(id): ApiInvestorId,
+    body: Bytes,
+) -> ApiResult<Json<Investor>> {
+    let body: MergeJson = parse_body(&body)?;
+    Ok(Json(
+        app.merge_investors(&actor, id, InvestorId(body.into))
+            .await?,
+    ))
+}
+
+// ---- Pages ----
+
+fn investor_href(params: &InvestorParams, page: i64) -> String {
+    let mut pairs: Vec<(&str, String)> = [("q", &params.q), ("kind", &params.kind)]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_string()))
+        .collect();
+    if page > 1 {
+        pairs.push(("page", page.to_string()));
+    }
+    match serde_urlencoded::to_string(pairs).unwrap_or_default() {
+        q if q.is_empty() => "/investors".to_string(),
+        q => format!("/investors?{q}"),
+    }
+}
+
+async fn list_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<InvestorParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let (page, error) = match app.list_investors(&user.actor, &params).await {
+        Ok(page) => (Some(page), None),
+        Err(Error::Invalid(e)) => (None, Some(e.summary())),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    let (rows, total, current, pages) = match &page {
+        Some(p) => (
+            p.items.iter().map(InvestorRow::of).collect(),
+            p.total,
+            p.page,
+            ((p.total + p.per_page - 1) / p.per_page).max(1),
+        ),
+        None => (Vec::new(), 0, 1, 1),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        InvestorListPage {
+            can_write: user.actor.role.writes_projects(),
+            kinds: InvestorListPage::kind_opts(&params.kind),
+            prev_href: (current > 1).then(|| investor_href(&params, current - 1)),
+            next_href: (current < pages).then(|| investor_href(&params, current + 1)),
+            rows,
+            total,
+            page: current,
+            pages,
+            params,
+            error,
+            layout,
+        },
+    )
+        .into_response())
+}
+
+/// How many contact rows a form offers: the record's, plus one empty, at least two.
+fn contact_rows(mut contacts: Vec<ContactInput>) -> Vec<ContactInput> {
+    let wanted = (contacts.len() + 1).max(2);
+    contacts.resize_with(wanted, ContactInput::default);
+    contacts
+}
+
+fn form_page(
+    user: &PageUser,
+    id: Option<(InvestorId, i64)>,
+    mut input: InvestorInput,
+    errors: Invalid,
+    duplicates: Option<(String, Vec<Value>)>,
+) -> InvestorFormPage {
+    input.contacts = contact_rows(input.contacts);
+    InvestorFormPage::build(Layout::of(&user.actor), id, input, errors, duplicates)
+}
+
+async fn new_page(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
+    app.may_write_investors(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(form_page(
+        &user,
+        None,
+        InvestorInput::default(),
+        Invalid::default(),
+        None,
+    )
+    .into_response())
+}
+
+/// The investor form as posted: flat names (`contact_name_0`, …) as a browser sends them.
+fn input_from_form(form: &[(String, String)]) -> (InvestorInput, bool, i64) {
+    let get = |key: &str| {
+        form.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let checked = |key: &str| !get(key).is_empty();
+    let mut contacts = Vec::new();
+    for i in 0..20 {
+        if !form.iter().any(|(k, _)| k == &format!("contact_name_{i}")) {
+            break;
+        }
+        contacts.push(ContactInput {
+            name: get(&format!("contact_name_{i}")),
+            title: get(&format!("contact_title_{i}")),
+            phone: get(&format!("contact_phone_{i}")),
+            email: get(&format!("contact_email_{i}")),
+            wechat: get(&format!("contact_wechat_{i}")),
+        });
+    }
+    let input = InvestorInput {
+        name: get("name"),
+        credit_code: get("credit_code"),
+        kind: get("kind"),
+        country: get("country"),
+        origin_city: get("origin_city"),
+        fortune_global_500: checked("fortune_global_500"),
+        fortune_china_500: checked("fortune_china_500"),
+        listed: checked("listed"),
+        industry_code: get("industry_code"),
+        website: get("website"),
+        notes: get("notes"),
+        contacts,
+    };
+    let version = get("version").trim().parse().unwrap_or(0);
+    (input, checked("confirm_duplicate"), version)
+}
+
+async fn create_page(
+    State(app): State<App>,
+    user: PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (input, confirm, _) = input_from_form(&form);
+    match app
+        .create_investor(&user.actor, &input, None, confirm)
+        .await
+    {
+        Ok(created) => {
+            Ok(Redirect::to(&format!("/investors/{}?msg=created", created.id)).into_response())
+        }
+        Err(e) => Ok(refused_form(&user, None, input, e)),
+    }
+}
+
+/// A refused investor form: shown again with what was typed and why.
+fn refused_form(
+    user: &PageUser,
+    id: Option<(InvestorId, i64)>,
+    input: InvestorInput,
+    e: Error,
+) -> Response {
+    let (status, errors, duplicates) = match e {
+        Error::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        Error::Duplicate(message, candidates) => (
+            StatusCode::CONFLICT,
+            Invalid::default(),
+            Some((message, candidates)),
+        ),
+        Error::Conflict(message) => (
+            StatusCode::CONFLICT,
+            Invalid::default(),
+            Some((message, Vec::new())),
+        ),
+        other => return PageError::App(other, Some(Layout::of(&user.actor))).into_response(),
+    };
+    (status, form_page(user, id, input, errors, duplicates)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    msg: Option<String>,
+}
+
+async fn detail_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageInvestorId(id): PageInvestorId,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    render_detail(&app, &user, id, q.msg.as_deref(), None, StatusCode::OK).await
+}
+
+async fn render_detail(
+    app: &App,
+    user: &PageUser,
+    id: InvestorId,
+    msg: Option<&str>,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let layout = || Some(Layout::of(&user.actor));
+    let investor = app
+        .get_investor(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
+    let projects = app
+        .projects_of_investor(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
+    let today = app.today();
+    let flash = match msg {
+        Some("created") => Some("客商已登记。".to_string()),
+        Some("saved") => Some("修改已保存。".to_string()),
+        Some("merged") => {
+            Some("已合并：原记录的项目、联系人和企业账号都已并入本记录。".to_string())
+        }
+        _ => None,
+    };
+    let merged_into_name = match investor.merged_into {
+        Some(target) => app
+            .get_investor(&user.actor, target)
+            .await
+            .ok()
+            .map(|t| t.name),
+        None => None,
+    };
+    Ok((
+        status,
+        InvestorDetailPage {
+            can_write: user.actor.role.writes_projects(),
+            projects: projects
+                .iter()
+                .map(|p| ProjectRow::of(p, today, app.config.usd_rate_e4))
+                .collect(),
+            merged_into_name,
+            flash,
+            problem,
+            layout: Layout::of(&user.actor),
+            i: investor,
+        },
+    )
+        .into_response())
+}
+
+async fn edit_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageInvestorId(id): PageInvestorId,
+) -> Result<Response, PageError> {
+    let investor = app
+        .investor_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(form_page(
+        &user,
+        Some((id, investor.version)),
+        input_of(&investor),
+        Invalid::default(),
+        None,
+    )
+    .into_response())
+}
+
+async fn update_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageInvestorId(id): PageInvestorId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (input, _, version) = input_from_form(&form);
+    match app.update_investor(&user.actor, id, &input, version).await {
+        Ok(_) => Ok(Redirect::to(&format!("/investors/{id}?msg=saved")).into_response()),
+        Err(e) => Ok(refused_form(&user, Some((id, version)), input, e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct MergeForm {
+    #[serde(default)]
+    into: String,
+}
+
+async fn merge_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageInvestorId(id): PageInvestorId,
+    Form(form): Form<MergeForm>,
+) -> Result<Response, PageError> {
+    // A blank or malformed number is no record: the service says so after checking the caller.
+    let into = form.into.trim().parse::<i64>().unwrap_or(0);
+    match app.merge_investors(&user.actor, id, InvestorId(into)).await {
+        Ok(merged) => {
+            Ok(Redirect::to(&format!("/investors/{}?msg=merged", merged.id)).into_response())
+        }
+        Err(Error::Invalid(e)) => {
+            render_detail(
+                &app,
+                &user,
+                id,
+                None,
+                Some(e.summary()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Error::Conflict(m)) => {
+            render_detail(&app, &user, id, None, Some(m), StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
