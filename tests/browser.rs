@@ -387,3 +387,40 @@ async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_m
     screenshot(&c, t.backend, "7-audit").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_is_warned_of_a_probable_duplicate_investor_and_confirms() {
+    let Some((driver, binary)) = start_driver().await else {
+        return;
+    };
+    let t = common::spawn_app().await;
+    let base = serve(&t).await;
+    let c = browser(&driver, &binary).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "input[name=login]", "officer").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    text_of(&c, "#summary").await;
+    c.goto(&format!("{base}/investors/new")).await.unwrap();
+    fill(&c, "input[name=name]", "玉田椰林包装科技 有限责任公司").await;
+    choose(&c, "select[name=kind]", "foreign").await;
+    fill(&c, "input[name=contact_name_0]", "王芳").await;
+    fill(&c, "input[name=contact_phone_0]", "13800138000").await;
+    click(&c, "button.primary").await;
+    wait_containing(&c, "#duplicate", "名称相近").await;
+    let kept = c
+        .find(Locator::Css("input[name=contact_phone_0]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("13800138000"));
+    screenshot(&c, t.backend, "8-duplicate-investor").await;
+    click(&c, "input[name=confirm_duplicate]").await;
+    click(&c, "button.primary").await;
+    wait_text(&c, ".flash", "客商已登记。").await;
+    let contacts = text_of(&c, "#contacts").await;
+    assert!(contacts.contains("王芳"), "{contacts}");
+    c.close().await.unwrap();
+}

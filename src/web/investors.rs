@@ -243,6 +243,11 @@ async fn list_page(
 
 /// How many contact rows a form offers: the record's, plus one empty, at least two.
 fn contact_rows(mut contacts: Vec<ContactInput>) -> Vec<ContactInput> {
+    contacts.retain(|c| {
+        [&c.name, &c.title, &c.phone, &c.email, &c.wechat]
+            .iter()
+            .any(|t| !t.trim().is_empty())
+    });
     let wanted = (contacts.len() + 1).max(2);
     contacts.resize_with(wanted, ContactInput::default);
     contacts

@@ -1,0 +1,363 @@
+//! The 客商库: duplicates caught on the way in, merges that keep history, data scope, and
+//! enterprise accounts that see only their own projects.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{PASSWORD, spawn_app};
+use serde_json::{Value, json};
+use zhaoshang::domain::user::Role;
+
+/// A valid code (checksum included) not used by the demo.
+const CODE: &str = "91350100M000100Y43";
+
+async fn create(t: &common::TestApp, token: &str, body: Value) -> common::Reply {
+    t.post_json("/api/v1/investors", Some(token), &body).await
+}
+
+#[tokio::test]
+async fn the_same_credit_code_or_a_probably_equal_name_is_caught_and_confirmable() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let first = create(
+        &t,
+        &officer,
+        json!({
+            "name": "宁波甬钢（集团）有限公司", "kind": "private", "credit_code": CODE,
+            "origin_city": "宁波", "listed": true,
+            "contacts": [{"name": "李强", "title": "副总经理", "phone": "0574-8765 4321", "email": "li@yonggang.cn"}]
+        }),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let first = first.json();
+    assert_eq!(first["kind_label"], "民营企业");
+    assert_eq!(first["contacts"][0]["name"], "李强");
+
+    // Same code, any name: the same investor, named in the refusal.
+    let same = create(
+        &t,
+        &officer,
+        json!({"name": "完全不同的名字", "kind": "private", "credit_code": CODE.to_lowercase()}),
+    )
+    .await;
+    assert_eq!(same.status, StatusCode::CONFLICT);
+    assert_eq!(same.content_type, "application/problem+json");
+    let body = same.json();
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("宁波甬钢（集团）有限公司")
+    );
+    assert_eq!(body["candidates"][0]["id"], first["id"]);
+
+    // Brackets, width, spaces and company form differ only: a probable duplicate.
+    let similar = json!({"name": "宁波甬钢 (集团) 股份有限公司", "kind": "foreign"});
+    let refused = create(&t, &officer, similar.clone()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert_eq!(refused.json()["candidates"][0]["id"], first["id"]);
+    let mut confirmed = similar;
+    confirmed["confirm_duplicate"] = json!(true);
+    assert_eq!(
+        create(&t, &officer, confirmed).await.status,
+        StatusCode::CREATED
+    );
+
+    // Bad input names each field and its rule; unknown fields are refused by name.
+    let bad = create(
+        &t,
+        &officer,
+        json!({"name": "", "kind": "state", "credit_code": "91350100M000100Y44", "website": "example.com"}),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["name", "credit_code", "website"], "{}", bad.text);
+    assert!(bad.text.contains("校验位不正确"));
+    let unknown = create(
+        &t,
+        &officer,
+        json!({"name": "某公司", "kind": "foreign", "colour": "red"}),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.text.contains("未知字段“colour”"));
+}
+
+#[tokio::test]
+async fn investors_keep_to_scope_edits_check_the_version_and_merges_move_projects() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let town = t.token("officer_town1").await;
+    let leader = t.token("leader").await;
+    let kept = create(
+        &t,
+        &officer,
+        json!({"name": "澜沧精密电路（深圳）有限公司", "kind": "hmt"}),
+    )
+    .await
+    .json();
+    let id = kept["id"].as_i64().unwrap();
+
+    // Another town's officer neither finds it nor opens it; the county leader does.
+    assert_eq!(
+        t.get(&format!("/api/v1/investors/{id}"), Some(&town))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let town_list = t
+        .get("/api/v1/investors?q=澜沧精密", Some(&town))
+        .await
+        .json();
+    assert_eq!(town_list["total"], 0);
+    let leader_list = t
+        .get("/api/v1/investors?q=澜沧精密", Some(&leader))
+        .await
+        .json();
+    assert_eq!(leader_list["total"], 1);
+
+    // Edits carry the version; a stale one is refused.
+    let edited = t
+        .patch_json(
+            &format!("/api/v1/investors/{id}"),
+            Some(&officer),
+            &json!({"version": 1, "fortune_china_500": true}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    assert_eq!(edited.json()["fortune_china_500"], true);
+    let stale = t
+        .patch_json(
+            &format!("/api/v1/investors/{id}"),
+            Some(&officer),
+            &json!({"version": 1, "notes": "迟到的修改"}),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    // A project names it; merged into another record, the project follows.
+    let mut project = json!({
+        "name": "高端电路板项目", "investor_name": "澜沧精密电路", "industry_code": "39",
+        "total_investment": {"yuan": 300_000_000, "currency": "CNY"}, "investor_id": id
+    });
+    let created = t
+        .post_json("/api/v1/projects", Some(&officer), &project)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let project_id = created.json()["id"].as_i64().unwrap();
+    let into = create(
+        &t,
+        &officer,
+        json!({"name": "澜沧精密电路（深圳）股份公司", "kind": "hmt", "confirm_duplicate": true}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let merged = t
+        .post_json(
+            &format!("/api/v1/investors/{id}/merge"),
+            Some(&officer),
+            &json!({"into": into}),
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.text);
+    let target = t
+        .get(&format!("/api/v1/investors/{into}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(target["projects"][0]["id"], project_id);
+    let source = t
+        .get(&format!("/api/v1/investors/{id}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(source["merged_into"], into);
+    let project_now = t
+        .get(&format!("/api/v1/projects/{project_id}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(project_now["investor_id"], into);
+    // The merged record takes no new projects and no second merge.
+    project["investor_id"] = json!(id);
+    let refused = t
+        .post_json("/api/v1/projects", Some(&officer), &project)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("已并入另一条记录"));
+    let again = t
+        .post_json(
+            &format!("/api/v1/investors/{id}/merge"),
+            Some(&officer),
+            &json!({"into": into}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // Another town's officer cannot name it on a project either.
+    project["investor_id"] = json!(into);
+    let foreign = t.post_json("/api/v1/projects", Some(&town), &project).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(foreign.text.contains("客商不存在，或不在您的管辖范围内"));
+
+    // The merge is in the audit trail with the record as it was.
+    t.app
+        .add_user(
+            "auditor",
+            "审计员",
+            Role::Auditor,
+            "yutian_county",
+            PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    let trail = t
+        .get(
+            "/api/v1/audit?entity=investor&action=merge",
+            Some(&t.token("auditor").await),
+        )
+        .await
+        .json();
+    assert_eq!(trail["total"], 1);
+    assert_eq!(
+        trail["items"][0]["before"]["name"],
+        "澜沧精密电路（深圳）有限公司"
+    );
+}
+
+#[tokio::test]
+async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
+    let t = spawn_app().await;
+    // The demo's enterprise account speaks for 玉田椰林包装科技有限公司 (one project).
+    let firm = t.token("enterprise").await;
+    let list = t.get("/api/v1/projects", Some(&firm)).await.json();
+    assert_eq!(list["total"], 1, "{list}");
+    let own = list["items"][0].clone();
+    assert_eq!(own["investor_name"], "玉田椰林包装科技有限公司");
+    let own_id = own["id"].as_i64().unwrap();
+    // Counts and sums are of its projects only.
+    assert_eq!(list["sums"]["count"], 1);
+
+    // Another project answers as if it did not exist.
+    let other = t.a_park_project().await;
+    assert_eq!(
+        t.get(&format!("/api/v1/projects/{other}"), Some(&firm))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Its own: stages, not the officers' notes.
+    let events = t
+        .get(&format!("/api/v1/projects/{own_id}/events"), Some(&firm))
+        .await
+        .json();
+    let kinds: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"transition"), "{kinds:?}");
+    assert!(!kinds.contains(&"note"), "{kinds:?}");
+    // It writes nothing.
+    let write = t
+        .patch_json(
+            &format!("/api/v1/projects/{own_id}"),
+            Some(&firm),
+            &json!({"version": 1, "name": "改名"}),
+        )
+        .await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+    // In the 客商库 it sees its own record only.
+    let investors = t.get("/api/v1/investors", Some(&firm)).await.json();
+    assert_eq!(investors["total"], 1);
+    assert_eq!(investors["items"][0]["name"], "玉田椰林包装科技有限公司");
+
+    // A new enterprise account is linked by credit code; an unknown code is refused.
+    for (login, role) in [("sysadmin", Role::Sysadmin), ("secadmin", Role::Secadmin)] {
+        t.app
+            .add_user(login, login, role, "yutian_county", PASSWORD, false)
+            .await
+            .unwrap();
+    }
+    let sys = t.token("sysadmin").await;
+    let unknown = t
+        .post_json(
+            "/api/v1/users",
+            Some(&sys),
+            &json!({"login": "firm2", "name": "企业二", "role": "enterprise", "unit": "park",
+                    "enterprise_credit_code": CODE}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        unknown.json()["errors"][0]["field"],
+        "enterprise_credit_code"
+    );
+    let code = investors["items"][0]["credit_code"].as_str().unwrap();
+    let linked = t
+        .post_json(
+            "/api/v1/users",
+            Some(&sys),
+            &json!({"login": "firm2", "name": "企业二", "role": "enterprise", "unit": "park",
+                    "enterprise_credit_code": code}),
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.text);
+}
+
+#[tokio::test]
+async fn the_investor_form_warns_of_a_probable_duplicate_and_keeps_what_was_typed() {
+    let t = spawn_app().await;
+    let cookie = t.cookie("officer").await;
+    let fields = [
+        ("name", "玉田椰林包装科技(有限公司)"),
+        ("kind", "private"),
+        ("credit_code", ""),
+        ("contact_name_0", "王芳"),
+        ("contact_phone_0", "电话"),
+        ("contact_name_1", ""),
+    ];
+    let refused = t.post_form("/investors", Some(&cookie), &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text
+            .contains("民营和国有企业须填写统一社会信用代码")
+    );
+    assert!(refused.text.contains("电话须为5到20位数字"));
+    assert!(refused.text.contains("value=\"王芳\""));
+
+    let similar = [
+        ("name", "玉田椰林包装科技 有限责任公司"),
+        ("kind", "foreign"),
+        ("contact_name_0", "王芳"),
+    ];
+    let warned = t.post_form("/investors", Some(&cookie), &similar).await;
+    assert_eq!(warned.status, StatusCode::CONFLICT);
+    assert!(warned.text.contains("名称相近"));
+    assert!(warned.text.contains("玉田椰林包装科技有限公司"));
+    assert!(warned.text.contains("name=\"confirm_duplicate\""));
+    assert!(
+        warned
+            .text
+            .contains("value=\"玉田椰林包装科技 有限责任公司\"")
+    );
+
+    let mut confirmed = similar.to_vec();
+    confirmed.push(("confirm_duplicate", "1"));
+    let created = t.post_form("/investors", Some(&cookie), &confirmed).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let page = t
+        .get_page(created.headers["location"].to_str().unwrap(), &cookie)
+        .await;
+    assert!(page.text.contains("客商已登记。"));
+    assert!(page.text.contains("王芳"));
+}
