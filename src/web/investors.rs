@@ -243,11 +243,6 @@ async fn list_page(
 
 /// How many contact rows a form offers: the record's, plus one empty, at least two.
 fn contact_rows(mut contacts: Vec<ContactInput>) -> Vec<ContactInput> {
-    contacts.retain(|c| {
-        [&c.name, &c.title, &c.phone, &c.email, &c.wechat]
-            .iter()
-            .any(|t| !t.trim().is_empty())
-    });
     let wanted = (contacts.len() + 1).max(2);
     contacts.resize_with(wanted, ContactInput::default);
     contacts
@@ -300,6 +295,13 @@ fn input_from_form(form: &[(String, String)]) -> (InvestorInput, bool, i64) {
             wechat: get(&format!("contact_wechat_{i}")),
         });
     }
+    // Blank rows are not contacts; dropping them here keeps the rules' row numbers equal to
+    // the rows the form shows again.
+    contacts.retain(|c| {
+        [&c.name, &c.title, &c.phone, &c.email, &c.wechat]
+            .iter()
+            .any(|t| !t.trim().is_empty())
+    });
     let input = InvestorInput {
         name: get("name"),
         credit_code: get("credit_code"),
