@@ -216,6 +216,50 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             r#"{"body": "", "date": ""}"#,
         ),
         ("GET", "/api/v1/audit") => (Only(Role::Auditor, &[200]), JSON_EMPTY),
+        ("GET", "/api/v1/leads") | ("GET", "/leads") | ("GET", "/leads/new") => (
+            Read {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        // Anyone with a business role submits a lead (the empty one is refused).
+        ("POST", "/api/v1/leads") | ("POST", "/leads") => (
+            Read {
+                scoped: false,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("GET", "/api/v1/leads/{id}") | ("GET", "/leads/{id}") => (
+            Read {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("PATCH", "/api/v1/leads/{id}") => (
+            Write {
+                scoped: true,
+                ok: &[409],
+            },
+            r#"{"version": 0}"#,
+        ),
+        ("POST", "/api/v1/leads/{id}/assign") | ("POST", "/leads/{id}/assign") => {
+            (Only(Role::Leader, &[422]), JSON_EMPTY)
+        }
+        ("POST", "/api/v1/leads/{id}/notes")
+        | ("POST", "/api/v1/leads/{id}/drop")
+        | ("POST", "/api/v1/leads/{id}/convert")
+        | ("POST", "/leads/{id}/notes")
+        | ("POST", "/leads/{id}/drop")
+        | ("POST", "/leads/{id}/convert") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
         ("GET", "/api/v1/investors") | ("GET", "/investors") => (
             Read {
                 scoped: false,
@@ -374,6 +418,16 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .unwrap();
     }
     let project = t.a_park_project().await;
+    let lead = t
+        .post_json(
+            "/api/v1/leads",
+            Some(&t.token("officer").await),
+            &serde_json::json!({"title": "电池壳体生产线", "investor_name": "宁波某精密公司"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     let investor = t
         .post_json(
             "/api/v1/investors",
@@ -390,6 +444,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         let (rule, body) = rule(&method, path).unwrap();
         let target = path
             .replace("/investors/{id}", &format!("/investors/{investor}"))
+            .replace("/leads/{id}", &format!("/leads/{lead}"))
             .replace("/users/{id}", "/users/999999")
             .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());
@@ -470,6 +525,7 @@ fn role_login(role: Role) -> &'static str {
         Role::Sysadmin => "sysadmin",
         Role::Secadmin => "secadmin",
         Role::Auditor => "auditor",
+        Role::Leader => "leader",
         _ => "",
     }
 }

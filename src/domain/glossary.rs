@@ -2,6 +2,7 @@
 
 use super::channel::Channel;
 use super::investor::InvestorKind;
+use super::lead::LeadStatus;
 use super::money::Currency;
 use super::stage::{Stage, TransitionRefusal};
 use super::user::{AccountState, Role};
@@ -106,6 +107,17 @@ impl Role {
     }
 }
 
+impl LeadStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            LeadStatus::New => "待分派",
+            LeadStatus::Assigned => "跟进中",
+            LeadStatus::Dropped => "已放弃",
+            LeadStatus::Converted => "已转项目",
+        }
+    }
+}
+
 impl InvestorKind {
     pub fn label(self) -> &'static str {
         match self {
@@ -148,7 +160,7 @@ impl AccountState {
 }
 
 /// What an audit entry records as done, with its label (the keys the application writes).
-pub const AUDIT_ACTIONS: [(&str, &str); 19] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 22] = [
     ("create", "新建"),
     ("update", "修改"),
     ("transition", "阶段变更"),
@@ -167,13 +179,17 @@ pub const AUDIT_ACTIONS: [(&str, &str); 19] = [
     ("unlock", "解锁"),
     ("link_investor", "关联企业"),
     ("merge", "合并"),
+    ("dispatch", "分派"),
+    ("drop", "放弃"),
+    ("convert", "转为项目"),
     ("permission_denied", "越权被拒"),
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 6] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 7] = [
     ("project", "项目"),
     ("investor", "客商"),
+    ("lead", "线索"),
     ("user", "账号"),
     ("unit", "单位"),
     ("session", "登录会话"),
@@ -218,6 +234,10 @@ pub fn field_label(field: &str) -> &'static str {
         "referrer" => "引荐人",
         "notes" => "备注",
         "investor_id" => "客商",
+        "title" => "线索内容",
+        "amount" => "预计投资额",
+        "source" => "信息来源",
+        "contact" => "联系人及联系方式",
         "to" => "目标阶段",
         "date" => "日期",
         "contract_amount" => "合同金额",

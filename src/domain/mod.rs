@@ -8,6 +8,7 @@ pub mod glossary;
 pub mod ids;
 pub mod industry;
 pub mod investor;
+pub mod lead;
 pub mod listing;
 pub mod money;
 pub mod project;

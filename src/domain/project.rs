@@ -70,12 +70,12 @@ pub fn amount_message(field: &str, error: AmountError, unit: &str) -> String {
     }
 }
 
-fn optional(text: &str) -> Option<&str> {
+pub(super) fn optional(text: &str) -> Option<&str> {
     let t = text.trim();
     (!t.is_empty()).then_some(t)
 }
 
-fn text_field(
+pub(super) fn text_field(
     errors: &mut Invalid,
     field: &str,
     value: &str,
@@ -96,7 +96,7 @@ fn text_field(
     Some(trimmed.to_string())
 }
 
-fn id_field(errors: &mut Invalid, field: &str, value: &str) -> Option<i64> {
+pub(super) fn id_field(errors: &mut Invalid, field: &str, value: &str) -> Option<i64> {
     let v = optional(value)?;
     match v.parse::<i64>() {
         Ok(id) if id > 0 => Some(id),

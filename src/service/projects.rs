@@ -401,6 +401,22 @@ impl App {
         lead_on: &str,
     ) -> Result<Project> {
         self.may_write(actor).await?;
+        let mut tx = self.db.pool.begin().await?;
+        let project = self
+            .create_project_in(&mut tx, actor, input, lead_on)
+            .await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    /// `create_project` inside the caller's transaction (the caller has checked the role).
+    pub(crate) async fn create_project_in(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        input: &ProjectInput,
+        lead_on: &str,
+    ) -> Result<Project> {
         let today = self.today();
         let parsed = input.parse();
         let lead_on = match lead_on.trim() {
@@ -421,13 +437,12 @@ impl App {
             (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
         };
         let (fields, lead_on) = fields;
-        let mut tx = self.db.pool.begin().await?;
-        let unit_id = check_references(&mut tx, actor, &fields).await?;
+        let unit_id = check_references(tx, actor, &fields).await?;
         let now = now_text();
-        let id = store_projects::insert(&mut tx, &fields, unit_id, lead_on, Some(actor.id), &now)
-            .await?;
+        let id =
+            store_projects::insert(tx, &fields, unit_id, lead_on, Some(actor.id), &now).await?;
         store_projects::insert_event(
-            &mut tx,
+            tx,
             &NewEvent {
                 project_id: id,
                 kind: EventKind::Created,
@@ -441,11 +456,11 @@ impl App {
             &now,
         )
         .await?;
-        let project = store_projects::by_id(&mut tx, id)
+        let project = store_projects::by_id(tx, id)
             .await?
             .ok_or_else(Error::project_not_found)?;
         audit::append(
-            &mut tx,
+            tx,
             Some(actor),
             audit::Entry {
                 action: "create",
@@ -457,7 +472,6 @@ impl App {
             &now,
         )
         .await?;
-        tx.commit().await?;
         Ok(project)
     }
 
@@ -539,7 +553,23 @@ impl App {
     ) -> Result<Project> {
         self.may_write(actor).await?;
         let mut tx = self.db.pool.begin().await?;
-        let before = self.in_scope(&mut tx, actor, id).await?;
+        let after = self
+            .transition_project_in(&mut tx, actor, id, input, version)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// `transition_project` inside the caller's transaction (the caller has checked the role).
+    pub(crate) async fn transition_project_in(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        id: ProjectId,
+        input: &TransitionInput,
+        version: Option<i64>,
+    ) -> Result<Project> {
+        let before = self.in_scope(tx, actor, id).await?;
         if let Some(v) = version
             && v != before.version
         {
@@ -549,15 +579,8 @@ impl App {
         let t = input.validate(&state, self.today())?;
         let paused_from = t.paused_from_after(&state);
         let now = now_text();
-        if !store_projects::apply_transition(
-            &mut tx,
-            &before,
-            &t,
-            paused_from,
-            before.version,
-            &now,
-        )
-        .await?
+        if !store_projects::apply_transition(tx, &before, &t, paused_from, before.version, &now)
+            .await?
         {
             return Err(stale(before.version));
         }
@@ -577,7 +600,7 @@ impl App {
             Facts::Reason(r) => (None, Some(r.as_str())),
         };
         store_projects::insert_event(
-            &mut tx,
+            tx,
             &NewEvent {
                 project_id: id,
                 kind: EventKind::Transition,
@@ -591,11 +614,11 @@ impl App {
             &now,
         )
         .await?;
-        let after = store_projects::by_id(&mut tx, id)
+        let after = store_projects::by_id(tx, id)
             .await?
             .ok_or_else(Error::project_not_found)?;
         audit::append(
-            &mut tx,
+            tx,
             Some(actor),
             audit::Entry {
                 action: "transition",
@@ -607,7 +630,6 @@ impl App {
             &now,
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod investors;
+pub mod leads;
 pub mod list_index;
 pub mod projects;
 pub mod sessions;
@@ -113,6 +114,7 @@ impl Db {
                 "project_events",
                 "audit_log",
                 "investors",
+                "leads",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
@@ -165,6 +167,7 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
 #[derive(Debug, Clone)]
 pub enum Bind {
     Int(i64),
+    OptInt(Option<i64>),
     Text(String),
     OptText(Option<String>),
 }
@@ -231,6 +234,7 @@ impl SqlBuilder {
         for b in &self.binds {
             q = match b {
                 Bind::Int(v) => q.bind(*v),
+                Bind::OptInt(v) => q.bind(*v),
                 Bind::Text(v) => q.bind(v.clone()),
                 Bind::OptText(v) => q.bind(v.clone()),
             };

@@ -5,6 +5,7 @@ use super::error::{ApiError, PageError};
 use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
 use crate::service::investors::investor_not_found;
+use crate::service::leads::lead_not_found;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 
@@ -129,5 +130,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageInvestorId {
             .await
             .map(|id| PageInvestorId(InvestorId(id)))
             .ok_or_else(|| PageError::from(investor_not_found()))
+    }
+}
+
+/// `{id}` of a lead in the JSON API.
+pub struct ApiLeadId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLeadId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(ApiLeadId)
+            .ok_or_else(|| ApiError(lead_not_found()))
+    }
+}
+
+/// `{id}` of a lead on a page.
+pub struct PageLeadId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLeadId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(PageLeadId)
+            .ok_or_else(|| PageError::from(lead_not_found()))
     }
 }

@@ -9,6 +9,7 @@ mod csrf;
 mod error;
 mod extract;
 mod investors;
+mod leads;
 mod pages;
 mod views;
 
@@ -41,12 +42,14 @@ pub fn router(app: App) -> Router {
         .merge(audit::page_routes())
         .merge(admin_pages::routes())
         .merge(investors::routes())
+        .merge(leads::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(audit::api_routes())
                 .merge(admin::api_routes())
-                .merge(investors::api_routes()),
+                .merge(investors::api_routes())
+                .merge(leads::api_routes()),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

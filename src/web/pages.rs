@@ -309,6 +309,7 @@ fn flash_text(key: Option<&str>) -> Option<String> {
         "saved" => Some("修改已保存。".into()),
         "moved" => Some("阶段已变更，已记入项目历史。".into()),
         "noted" => Some("进展情况已记录。".into()),
+        "converted" => Some("线索已转为项目。".into()),
         _ => None,
     }
 }
@@ -337,7 +338,11 @@ async fn render_detail(
         .project_events(actor, id)
         .await
         .map_err(|e| PageError::App(e, layout()))?;
-    Ok(ProjectDetailPage::build(
+    let from_lead = app
+        .lead_of_project(actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
+    let mut page = ProjectDetailPage::build(
         actor,
         &project,
         &events,
@@ -347,7 +352,9 @@ async fn render_detail(
         note,
         flash,
         problem,
-    ))
+    );
+    page.from_lead = from_lead;
+    Ok(page)
 }
 
 async fn detail(

@@ -1,0 +1,201 @@
+//! Leads (招商线索): a tip about a possible investment, from anyone with a business role. A
+//! leader assigns it to a unit and officer; it is followed up, then dropped with a reason or
+//! converted into a project.
+
+use super::channel::Channel;
+use super::ids::{InvestorId, UnitId, UserId};
+use super::industry::IndustryCode;
+use super::money::{Currency, Money};
+use super::project::{NAME_MAX, NOTES_MAX, amount_message, id_field, optional, text_field};
+use super::stage::Stage;
+use super::validation::Invalid;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadStatus {
+    /// Waiting for a leader to assign it.
+    New,
+    /// With a unit and officer, being followed up.
+    Assigned,
+    Dropped,
+    Converted,
+}
+
+impl LeadStatus {
+    pub const ALL: [LeadStatus; 4] = [
+        LeadStatus::New,
+        LeadStatus::Assigned,
+        LeadStatus::Dropped,
+        LeadStatus::Converted,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            LeadStatus::New => "new",
+            LeadStatus::Assigned => "assigned",
+            LeadStatus::Dropped => "dropped",
+            LeadStatus::Converted => "converted",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<LeadStatus> {
+        LeadStatus::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Still being worked: it can be assigned, followed up, dropped or converted.
+    pub fn is_open(self) -> bool {
+        matches!(self, LeadStatus::New | LeadStatus::Assigned)
+    }
+
+    /// Why an action is refused in this status, if it is.
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            LeadStatus::Dropped => Some("线索已放弃，不能再办理"),
+            LeadStatus::Converted => Some("线索已转为项目，请在项目中继续办理"),
+            _ => None,
+        }
+    }
+}
+
+/// The stages a lead may become a project in.
+pub const CONVERT_TO: [Stage; 2] = [Stage::Lead, Stage::Negotiating];
+
+/// A lead as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeadInput {
+    pub title: String,
+    pub investor_name: String,
+    pub investor_id: String,
+    pub industry_code: String,
+    /// Expected investment in 万元 (or 万美元 with `currency`).
+    pub amount: String,
+    pub currency: String,
+    pub channel: String,
+    pub source: String,
+    pub contact: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadFields {
+    pub title: String,
+    pub investor_name: String,
+    pub investor_id: Option<InvestorId>,
+    pub industry: Option<IndustryCode>,
+    pub amount: Option<Money>,
+    pub channel: Option<Channel>,
+    pub source: Option<String>,
+    pub contact: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl LeadInput {
+    pub fn parse(&self) -> Result<LeadFields, Invalid> {
+        let mut errors = Invalid::default();
+        let title = text_field(&mut errors, "title", &self.title, true, NAME_MAX);
+        let investor_name = text_field(
+            &mut errors,
+            "investor_name",
+            &self.investor_name,
+            true,
+            NAME_MAX,
+        );
+        let investor_id = id_field(&mut errors, "investor_id", &self.investor_id).map(InvestorId);
+        let industry = optional(&self.industry_code).and_then(|code| {
+            let parsed = IndustryCode::parse(code);
+            if parsed.is_none() {
+                errors.add("industry_code", "所属行业无效，请从列表中选择");
+            }
+            parsed
+        });
+        let currency = match optional(&self.currency) {
+            None => Some(Currency::Cny),
+            Some(code) => {
+                let parsed = Currency::parse(code);
+                if parsed.is_none() {
+                    errors.add("currency", "币种只能是人民币（CNY）或美元（USD）");
+                }
+                parsed
+            }
+        };
+        let amount = match (optional(&self.amount), currency) {
+            (Some(text), Some(cur)) => match Money::parse_wan(text, cur) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    errors.add("amount", amount_message("amount", e, cur.wan_label()));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let channel = optional(&self.channel).and_then(|key| {
+            let parsed = Channel::parse(key);
+            if parsed.is_none() {
+                errors.add("channel", "信息渠道无效，请从列表中选择");
+            }
+            parsed
+        });
+        let source = text_field(&mut errors, "source", &self.source, false, NAME_MAX);
+        let contact = text_field(&mut errors, "contact", &self.contact, false, NAME_MAX);
+        let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
+        match (title, investor_name) {
+            (Some(title), Some(investor_name)) if errors.is_empty() => Ok(LeadFields {
+                title,
+                investor_name,
+                investor_id,
+                industry,
+                amount,
+                channel,
+                source,
+                contact,
+                notes,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Who a lead is assigned to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    pub unit_id: UnitId,
+    pub officer_id: Option<UserId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lead_needs_what_and_who_and_checks_the_rest() {
+        let bad = LeadInput {
+            amount: "很多".into(),
+            channel: "bogus".into(),
+            ..LeadInput::default()
+        }
+        .parse()
+        .unwrap_err();
+        for field in ["title", "investor_name", "amount", "channel"] {
+            assert!(bad.message_for(field).is_some(), "{field}: {bad:?}");
+        }
+        let ok = LeadInput {
+            title: "新能源电池壳体项目".into(),
+            investor_name: "宁波某精密公司".into(),
+            amount: "20000".into(),
+            ..LeadInput::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(ok.amount, Some(Money::new(200_000_000, Currency::Cny)));
+    }
+
+    #[test]
+    fn only_open_leads_are_worked() {
+        assert!(LeadStatus::New.is_open() && LeadStatus::Assigned.is_open());
+        assert!(LeadStatus::Dropped.refusal().is_some());
+        assert!(LeadStatus::Converted.refusal().is_some());
+        assert_eq!(LeadStatus::parse("assigned"), Some(LeadStatus::Assigned));
+    }
+}

@@ -1,0 +1,557 @@
+//! Leads (招商线索): submitted by anyone with a business role, assigned by a leader, followed up
+//! by officers, dropped with a reason or converted into a project in one transaction.
+//!
+//! Scope: a lead belongs to a unit (the submitter's, then the one it is assigned to) and is seen
+//! in that unit's subtree by leaders, officers and departments; whoever submitted it always sees
+//! it (an enterprise sees only the leads it submitted). Officers and leaders work it; only a
+//! leader assigns it.
+
+use super::App;
+use crate::domain::dates::{iso, parse_date};
+use crate::domain::ids::{ProjectId, UnitId, UserId};
+use crate::domain::lead::{CONVERT_TO, LeadInput, LeadStatus};
+use crate::domain::project::ProjectInput;
+use crate::domain::stage::Stage;
+use crate::domain::transition::TransitionInput;
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::{Invalid, paging};
+use crate::error::{Error, Result};
+use crate::store::leads::{self, Change, Lead, LeadNote, Search};
+use crate::store::projects::Project;
+use crate::store::{Conn, audit, now_text, units, users};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn lead_not_found() -> Error {
+    Error::NotFound("线索不存在，或不在您的管辖范围内".into())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LeadParams {
+    pub q: String,
+    pub status: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct LeadPage {
+    pub items: Vec<Lead>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// What converting a lead asks for: the stage to start in and what the lead may lack.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ConvertInput {
+    /// `lead` or `negotiating`.
+    pub to: String,
+    /// The project's 录入日期 (and, for `negotiating`, the first talks), default today.
+    pub date: String,
+    /// Total investment in 万元 when the lead has no amount (or to correct it).
+    pub total_investment: String,
+    pub currency: String,
+    /// Industry when the lead has none.
+    pub industry_code: String,
+}
+
+fn submits(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Leader | Role::Officer | Role::Department | Role::Enterprise
+    )
+}
+
+fn works(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer)
+}
+
+fn visible(actor: &Actor, lead: &Lead) -> bool {
+    lead.created_by == Some(actor.id)
+        || (matches!(actor.role, Role::Leader | Role::Officer | Role::Department)
+            && actor.unit_path.contains(&lead.unit_path))
+}
+
+fn open(lead: &Lead) -> Result<()> {
+    match lead.status.refusal() {
+        Some(why) => Err(Error::Conflict(why.into())),
+        None => Ok(()),
+    }
+}
+
+fn stale(lead: &Lead) -> Error {
+    Error::Conflict(format!(
+        "该线索已被他人修改（当前版本 {}），请刷新后重新核对",
+        lead.version
+    ))
+}
+
+impl App {
+    async fn lead_refused<T>(
+        &self,
+        actor: &Actor,
+        what: &'static str,
+        id: Option<i64>,
+        outcome: Result<T>,
+    ) -> Result<T> {
+        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
+            let mut tx = self.db.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                Some(actor),
+                audit::Entry {
+                    action: "permission_denied",
+                    entity: "lead",
+                    entity_id: id.map(|i| i.to_string()),
+                    before: None,
+                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
+                },
+                &now_text(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        outcome
+    }
+
+    async fn lead_role(
+        &self,
+        actor: &Actor,
+        allowed: fn(Role) -> bool,
+        what: &'static str,
+    ) -> Result<()> {
+        let outcome = if allowed(actor.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "“{}”角色不能{what}",
+                actor.role.label()
+            )))
+        };
+        self.lead_refused(actor, what, None, outcome).await
+    }
+
+    async fn lead_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Lead> {
+        let found = match leads::by_id(conn, id).await? {
+            Some(l) if visible(actor, &l) => Ok(l),
+            _ => Err(lead_not_found()),
+        };
+        self.lead_refused(actor, "lead", Some(id), found).await
+    }
+
+    /// A lead the caller works (officer or leader) and may see: submitters who do not work
+    /// leads read them but change nothing.
+    async fn lead_to_work(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Lead> {
+        self.lead_role(actor, works, "办理招商线索").await?;
+        let lead = self.lead_in_scope(conn, actor, id).await?;
+        // A lead submitted from outside the officer's subtree is read, not worked.
+        if !actor.unit_path.contains(&lead.unit_path) {
+            return Err(Error::Forbidden(
+                "这条线索不在您的管辖范围内，只能查看".into(),
+            ));
+        }
+        Ok(lead)
+    }
+
+    async fn lead_audit(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        action: &'static str,
+        before: Option<&Lead>,
+        after: &Lead,
+        now: &str,
+    ) -> Result<()> {
+        audit::append(
+            tx,
+            Some(actor),
+            audit::Entry {
+                action,
+                entity: "lead",
+                entity_id: Some(after.id.to_string()),
+                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+                after: Some(serde_json::to_value(after).unwrap_or_default()),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn list_leads(&self, actor: &Actor, params: &LeadParams) -> Result<LeadPage> {
+        self.lead_role(actor, submits, "查看招商线索").await?;
+        let mut errors = Invalid::default();
+        let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        let status = match params.status.trim() {
+            "" => None,
+            s => {
+                let parsed = LeadStatus::parse(s);
+                if parsed.is_none() {
+                    errors.add("status", format!("状态“{s}”无效，请从列表中选择"));
+                }
+                parsed
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let search = Search {
+            scope: (actor.role != Role::Enterprise).then(|| actor.unit_path.clone()),
+            submitted_by: actor.id,
+            status,
+            needle: Some(params.q.trim().to_string()).filter(|q| !q.is_empty()),
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        let (items, total) = leads::search(&mut conn, &search).await?;
+        Ok(LeadPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// The lead as it stands, for a caller about to work it (partial updates).
+    pub async fn lead_for_work(&self, actor: &Actor, id: i64) -> Result<Lead> {
+        let mut conn = self.db.pool.acquire().await?;
+        self.lead_to_work(&mut conn, actor, id).await
+    }
+
+    pub async fn get_lead(&self, actor: &Actor, id: i64) -> Result<(Lead, Vec<LeadNote>)> {
+        self.lead_role(actor, submits, "查看招商线索").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let lead = self.lead_in_scope(&mut conn, actor, id).await?;
+        let notes = leads::notes(&mut conn, id).await?;
+        Ok((lead, notes))
+    }
+
+    /// Checks a linked investor record is one the caller may see.
+    async fn check_investor(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        fields: &crate::domain::lead::LeadFields,
+    ) -> Result<()> {
+        if let Some(id) = fields.investor_id {
+            match crate::store::investors::by_id(conn, id).await? {
+                Some(i) if i.merged_into.is_none() && super::investors::visible(actor, &i) => {}
+                _ => {
+                    return Err(
+                        Invalid::single("investor_id", "客商不存在，或不在您的管辖范围内").into(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Submits a lead; it belongs to the submitter's unit until a leader assigns it.
+    pub async fn submit_lead(&self, actor: &Actor, input: &LeadInput) -> Result<Lead> {
+        self.lead_role(actor, submits, "提交招商线索").await?;
+        let fields = input.parse()?;
+        let mut tx = self.db.pool.begin().await?;
+        self.check_investor(&mut tx, actor, &fields).await?;
+        let now = now_text();
+        let id = leads::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
+        let lead = leads::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(lead_not_found)?;
+        self.lead_audit(&mut tx, actor, "create", None, &lead, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(lead)
+    }
+
+    pub async fn update_lead(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &LeadInput,
+        version: i64,
+    ) -> Result<Lead> {
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.lead_to_work(&mut tx, actor, id).await?;
+        open(&before)?;
+        let fields = input.parse()?;
+        self.check_investor(&mut tx, actor, &fields).await?;
+        let now = now_text();
+        if !leads::change(&mut tx, id, version, Change::Fields(&fields), &now).await? {
+            return Err(stale(&before));
+        }
+        let after = leads::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(lead_not_found)?;
+        self.lead_audit(&mut tx, actor, "update", Some(&before), &after, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A leader gives the lead to a unit of their subtree and, optionally, an officer of it.
+    pub async fn assign_lead(
+        &self,
+        actor: &Actor,
+        id: i64,
+        unit: &str,
+        officer: &str,
+        version: Option<i64>,
+    ) -> Result<Lead> {
+        self.lead_role(actor, |r| r == Role::Leader, "分派招商线索")
+            .await?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.lead_to_work(&mut tx, actor, id).await?;
+        open(&before)?;
+        let mut errors = Invalid::default();
+        let target = match unit.trim().parse::<i64>().ok().filter(|i| *i > 0) {
+            None => {
+                errors.add("unit_id", "请选择承办单位");
+                None
+            }
+            Some(u) => match units::by_id(&mut tx, UnitId(u)).await? {
+                Some(u) if actor.unit_path.contains(&u.path) && !u.retired => Some(u),
+                _ => {
+                    errors.add("unit_id", "承办单位不存在，或不在您的管辖范围内");
+                    None
+                }
+            },
+        };
+        let officer_id = match officer.trim() {
+            "" => None,
+            text => match text.parse::<i64>().ok().filter(|i| *i > 0) {
+                None => {
+                    errors.add("officer_id", "承办人无效");
+                    None
+                }
+                Some(o) => {
+                    let person = users::by_id(&mut tx, UserId(o)).await?;
+                    match (&person, &target) {
+                        (Some(p), Some(u))
+                            if p.active
+                                && matches!(p.role, Role::Officer | Role::Leader)
+                                && u.path.contains(&p.unit_path) =>
+                        {
+                            Some(p.id)
+                        }
+                        _ => {
+                            errors.add(
+                                "officer_id",
+                                "承办人须为承办单位（或其下级单位）在岗的招商人员",
+                            );
+                            None
+                        }
+                    }
+                }
+            },
+        };
+        let Some(target) = target else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let now = now_text();
+        let change = Change::Assign {
+            unit_id: target.id,
+            officer_id,
+        };
+        if !leads::change(&mut tx, id, version.unwrap_or(before.version), change, &now).await? {
+            return Err(stale(&before));
+        }
+        let after = leads::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(lead_not_found)?;
+        self.lead_audit(&mut tx, actor, "dispatch", Some(&before), &after, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A follow-up (跟进情况), dated `date` (default today).
+    pub async fn note_lead(&self, actor: &Actor, id: i64, body: &str, date: &str) -> Result<Lead> {
+        let today = self.today();
+        let mut tx = self.db.pool.begin().await?;
+        let lead = self.lead_to_work(&mut tx, actor, id).await?;
+        open(&lead)?;
+        let mut errors = Invalid::default();
+        let body = body.trim();
+        if body.is_empty() {
+            errors.add("body", "跟进情况不能为空");
+        } else if body.chars().count() > crate::domain::project::NOTES_MAX {
+            errors.add(
+                "body",
+                format!("跟进情况不能超过{}个字", crate::domain::project::NOTES_MAX),
+            );
+        }
+        let date = match date.trim() {
+            "" => Some(today),
+            t => match parse_date(t) {
+                Some(d) if d <= today => Some(d),
+                Some(_) => {
+                    errors.add("date", format!("跟进日期不能晚于今天（{}）", iso(today)));
+                    None
+                }
+                None => {
+                    errors.add("date", "跟进日期格式不正确，应为 年-月-日");
+                    None
+                }
+            },
+        };
+        let Some(date) = date.filter(|_| errors.is_empty()) else {
+            return Err(errors.into());
+        };
+        let now = now_text();
+        leads::add_note(&mut tx, id, body, &iso(date), actor.id, &now).await?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "note",
+                entity: "lead",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(json!({ "body": body, "date": iso(date) })),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(lead)
+    }
+
+    pub async fn drop_lead(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+        version: Option<i64>,
+    ) -> Result<Lead> {
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.lead_to_work(&mut tx, actor, id).await?;
+        open(&before)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Invalid::single("reason", "放弃线索须说明原因").into());
+        }
+        if reason.chars().count() > crate::domain::project::NOTES_MAX {
+            return Err(Invalid::single("reason", "原因不能超过2000个字").into());
+        }
+        let now = now_text();
+        if !leads::change(
+            &mut tx,
+            id,
+            version.unwrap_or(before.version),
+            Change::Drop { reason },
+            &now,
+        )
+        .await?
+        {
+            return Err(stale(&before));
+        }
+        let after = leads::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(lead_not_found)?;
+        self.lead_audit(&mut tx, actor, "drop", Some(&before), &after, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Turns the lead into a project in `lead` or `negotiating`, all in one transaction: the
+    /// project, its first stage, and the lead marked converted with the project's id.
+    pub async fn convert_lead(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ConvertInput,
+        version: Option<i64>,
+    ) -> Result<(Lead, Project)> {
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.lead_to_work(&mut tx, actor, id).await?;
+        open(&before)?;
+        let to = match Stage::parse(input.to.trim()) {
+            Some(stage) if CONVERT_TO.contains(&stage) => stage,
+            _ => {
+                return Err(Invalid::single("to", "线索只能转为“线索”或“在谈”阶段的项目").into());
+            }
+        };
+        let (amount, currency) = match (input.total_investment.trim(), before.amount) {
+            ("", Some(m)) => (m.wan_plain(), m.currency.code().to_string()),
+            (text, _) => (text.to_string(), input.currency.clone()),
+        };
+        let industry = match (input.industry_code.trim(), &before.industry_code) {
+            ("", Some(code)) => code.clone(),
+            (code, _) => code.to_string(),
+        };
+        // The officer in charge: the lead's, else the converting officer (a leader converting
+        // an unassigned lead leaves it open).
+        let officer = match (before.officer_id, actor.role) {
+            (Some(o), _) => o.to_string(),
+            (None, Role::Officer) => actor.id.to_string(),
+            _ => String::new(),
+        };
+        let project_input = ProjectInput {
+            name: before.title.clone(),
+            investor_name: before.investor_name.clone(),
+            industry_code: industry,
+            channel: before
+                .channel
+                .map(|c| c.key().to_string())
+                .unwrap_or_default(),
+            total_investment: amount,
+            currency,
+            unit_id: before.unit_id.to_string(),
+            officer_id: officer,
+            referrer: before.source.clone().unwrap_or_default(),
+            notes: before.notes.clone().unwrap_or_default(),
+            investor_id: before
+                .investor_id
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+            ..ProjectInput::default()
+        };
+        let mut project = self
+            .create_project_in(&mut tx, actor, &project_input, &input.date)
+            .await?;
+        if to == Stage::Negotiating {
+            let move_on = TransitionInput {
+                to: Stage::Negotiating.key().to_string(),
+                date: iso(project.lead_on),
+                ..TransitionInput::default()
+            };
+            project = self
+                .transition_project_in(&mut tx, actor, project.id, &move_on, None)
+                .await?;
+        }
+        let now = now_text();
+        let change = Change::Convert {
+            project: project.id,
+        };
+        if !leads::change(&mut tx, id, version.unwrap_or(before.version), change, &now).await? {
+            return Err(stale(&before));
+        }
+        let after = leads::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(lead_not_found)?;
+        self.lead_audit(&mut tx, actor, "convert", Some(&before), &after, &now)
+            .await?;
+        tx.commit().await?;
+        // The lists see the new project at their next read (its change stamp is committed).
+        Ok((after, project))
+    }
+
+    /// The lead a project came from, when the caller may see it.
+    pub async fn lead_of_project(&self, actor: &Actor, project: ProjectId) -> Result<Option<i64>> {
+        let mut conn = self.db.pool.acquire().await?;
+        let Some(id) = leads::of_project(&mut conn, project).await? else {
+            return Ok(None);
+        };
+        Ok(leads::by_id(&mut conn, id)
+            .await?
+            .filter(|l| visible(actor, l))
+            .map(|l| l.id))
+    }
+}

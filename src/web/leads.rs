@@ -1,0 +1,542 @@
+//! Leads over the JSON API (`/api/v1/leads`) and as pages (`/leads`).
+
+use super::api::parse_body;
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiLeadId, PageLeadId};
+use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow};
+use crate::domain::lead::LeadInput;
+use crate::domain::money::Money;
+use crate::domain::validation::Invalid;
+use crate::error::Error;
+use crate::service::App;
+use crate::service::leads::{ConvertInput, LeadParams};
+use crate::store::leads::Lead;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/leads", get(list_api).post(submit_api))
+        .route("/leads/{id}", get(detail_api).patch(update_api))
+        .route("/leads/{id}/assign", post(assign_api))
+        .route("/leads/{id}/notes", post(note_api))
+        .route("/leads/{id}/drop", post(drop_api))
+        .route("/leads/{id}/convert", post(convert_api))
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/leads", get(list_page).post(submit_page))
+        .route("/leads/new", get(new_page))
+        .route("/leads/{id}", get(detail_page))
+        .route("/leads/{id}/assign", post(assign_page))
+        .route("/leads/{id}/notes", post(note_page))
+        .route("/leads/{id}/drop", post(drop_page))
+        .route("/leads/{id}/convert", post(convert_page))
+}
+
+pub fn input_of(l: &Lead) -> LeadInput {
+    LeadInput {
+        title: l.title.clone(),
+        investor_name: l.investor_name.clone(),
+        investor_id: l.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+        industry_code: l.industry_code.clone().unwrap_or_default(),
+        amount: l.amount.map(|m| m.wan_plain()).unwrap_or_default(),
+        currency: l
+            .amount
+            .map(|m| m.currency.code().to_string())
+            .unwrap_or_default(),
+        channel: l.channel.map(|c| c.key().to_string()).unwrap_or_default(),
+        source: l.source.clone().unwrap_or_default(),
+        contact: l.contact.clone().unwrap_or_default(),
+        notes: l.notes.clone().unwrap_or_default(),
+    }
+}
+
+// ---- JSON API ----
+
+/// Lead fields in JSON (money as `{"yuan","currency"}`); every one optional for PATCH.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LeadJson {
+    title: Option<String>,
+    investor_name: Option<String>,
+    investor_id: Option<Option<i64>>,
+    industry_code: Option<Option<String>>,
+    amount: Option<Option<MoneyJson>>,
+    channel: Option<Option<String>>,
+    source: Option<Option<String>>,
+    contact: Option<Option<String>>,
+    notes: Option<Option<String>>,
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct MoneyJson {
+    yuan: i64,
+    currency: crate::domain::money::Currency,
+}
+
+impl LeadJson {
+    fn apply(&self, mut base: LeadInput) -> LeadInput {
+        let text = |v: &Option<Option<String>>, slot: &mut String| {
+            if let Some(v) = v {
+                *slot = v.clone().unwrap_or_default();
+            }
+        };
+        if let Some(v) = &self.title {
+            base.title = v.clone();
+        }
+        if let Some(v) = &self.investor_name {
+            base.investor_name = v.clone();
+        }
+        if let Some(v) = self.investor_id {
+            base.investor_id = v.map(|i| i.to_string()).unwrap_or_default();
+        }
+        text(&self.industry_code, &mut base.industry_code);
+        if let Some(v) = self.amount {
+            base.amount = v
+                .map(|m| Money::new(m.yuan, m.currency).wan_plain())
+                .unwrap_or_default();
+            base.currency = v.map(|m| m.currency.code().to_string()).unwrap_or_default();
+        }
+        text(&self.channel, &mut base.channel);
+        text(&self.source, &mut base.source);
+        text(&self.contact, &mut base.contact);
+        text(&self.notes, &mut base.notes);
+        base
+    }
+}
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<LeadParams>,
+) -> ApiResult<Json<Value>> {
+    let page = app.list_leads(&actor, &params).await?;
+    Ok(Json(json!({
+        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
+    })))
+}
+
+async fn submit_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: LeadJson = parse_body(&body)?;
+    let lead = app
+        .submit_lead(&actor, &body.apply(LeadInput::default()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(lead)).into_response())
+}
+
+async fn detail_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiLeadId(id): ApiLeadId,
+) -> ApiResult<Json<Value>> {
+    let (lead, notes) = app.get_lead(&actor, id).await?;
+    let mut body = serde_json::to_value(&lead).map_err(|e| Error::Internal(e.into()))?;
+    body["follow_ups"] = json!(notes);
+    Ok(Json(body))
+}
+
+async fn update_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiLeadId(id): ApiLeadId,
+    body: Bytes,
+) -> ApiResult<Json<Lead>> {
+    let body: LeadJson = parse_body(&body)?;
+    let Some(version) = body.version else {
+        return Err(Error::Invalid(Invalid::single(
+            "version",
+            "修改须带上线索的版本号 version，以免覆盖他人的修改",
+        ))
+        .into());
+    };
+    let current = app.lead_for_work(&actor, id).await?;
+    let input = body.apply(input_of(&current));
+    Ok(Json(app.update_lead(&actor, id, &input, version).await?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AssignJson {
+    unit_id: Option<i64>,
+    officer_id: Option<i64>,
+    version: Option<i64>,
+}
+
+async fn assign_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiLeadId(id): ApiLeadId,
+    body: Bytes,
+) -> ApiResult<Json<Lead>> {
+    let body: AssignJson = parse_body(&body)?;
+    let unit = body.unit_id.map(|u| u.to_string()).unwrap_or_default();
+    let officer = body.officer_id.map(|u| u.to_string()).unwrap_or_default();
+    Ok(Json(
+        app.assign_lead(&actor, id, &unit, &officer, body.version)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct NoteJson {
+    body: String,
+    date: String,
+}
+
+async fn note_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiLeadId(id): ApiLeadId,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: NoteJson = parse_body(&body)?;
+    let lead = app.note_lead(&actor, id, &body.body, &body.date).await?;
+    Ok((StatusCode::CREATED, Json(lead)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DropJson {
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+async fn drop_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiLeadId(id): ApiLeadId,
+    body: Bytes,
+) -> ApiResult<Json<Lead>> {
+    let body: DropJson = parse_body(&body)?;
+    Ok(Json(
+        app.drop_lead(&actor, id, &body.reason, body.version)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConvertJson {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    date: String,
+    total_investment: Option<MoneyJson>,
+    #[serde(default)]
+    industry_code: String,
+    version: Option<i64>,
+}
+
+async fn convert_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiLeadId(id): ApiLeadId,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: ConvertJson = parse_body(&body)?;
+    let input = ConvertInput {
+        to: body.to,
+        date: body.date,
+        total_investment: body
+            .total_investment
+            .map(|m| Money::new(m.yuan, m.currency).wan_plain())
+            .unwrap_or_default(),
+        currency: body
+            .total_investment
+            .map(|m| m.currency.code().to_string())
+            .unwrap_or_default(),
+        industry_code: body.industry_code,
+    };
+    let (_, project) = app.convert_lead(&actor, id, &input, body.version).await?;
+    Ok((StatusCode::CREATED, Json(project)).into_response())
+}
+
+// ---- Pages ----
+
+fn lead_href(params: &LeadParams, page: i64) -> String {
+    let mut pairs: Vec<(&str, String)> = [("q", &params.q), ("status", &params.status)]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_string()))
+        .collect();
+    if page > 1 {
+        pairs.push(("page", page.to_string()));
+    }
+    match serde_urlencoded::to_string(pairs).unwrap_or_default() {
+        q if q.is_empty() => "/leads".to_string(),
+        q => format!("/leads?{q}"),
+    }
+}
+
+async fn list_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<LeadParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let (page, error) = match app.list_leads(&user.actor, &params).await {
+        Ok(page) => (Some(page), None),
+        Err(Error::Invalid(e)) => (None, Some(e.summary())),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    let (rows, total, current, pages) = match &page {
+        Some(p) => (
+            p.items.iter().map(LeadRow::of).collect(),
+            p.total,
+            p.page,
+            ((p.total + p.per_page - 1) / p.per_page).max(1),
+        ),
+        None => (Vec::new(), 0, 1, 1),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        LeadListPage {
+            statuses: LeadListPage::status_opts(&params.status),
+            prev_href: (current > 1).then(|| lead_href(&params, current - 1)),
+            next_href: (current < pages).then(|| lead_href(&params, current + 1)),
+            rows,
+            total,
+            page: current,
+            pages,
+            params,
+            error,
+            layout,
+        },
+    )
+        .into_response())
+}
+
+async fn new_page(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
+    // Reading the list checks the role the same way submitting does.
+    app.list_leads(
+        &user.actor,
+        &LeadParams {
+            per_page: "1".into(),
+            ..LeadParams::default()
+        },
+    )
+    .await
+    .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(LeadFormPage::build(
+        Layout::of(&user.actor),
+        LeadInput::default(),
+        Invalid::default(),
+    )
+    .into_response())
+}
+
+async fn submit_page(
+    State(app): State<App>,
+    user: PageUser,
+    Form(input): Form<LeadInput>,
+) -> Result<Response, PageError> {
+    match app.submit_lead(&user.actor, &input).await {
+        Ok(lead) => Ok(Redirect::to(&format!("/leads/{}?msg=submitted", lead.id)).into_response()),
+        Err(Error::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            LeadFormPage::build(Layout::of(&user.actor), input, errors),
+        )
+            .into_response()),
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    msg: Option<String>,
+}
+
+/// A refused action on the lead page: which form, what was typed, why.
+pub struct Refused {
+    pub action: &'static str,
+    pub typed: HashMap<String, String>,
+    pub errors: Invalid,
+    pub problem: Option<String>,
+}
+
+async fn render_detail(
+    app: &App,
+    user: &PageUser,
+    id: i64,
+    msg: Option<&str>,
+    refused: Option<Refused>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let (lead, notes) = app
+        .get_lead(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    let choices = if user.actor.role == crate::domain::user::Role::Leader {
+        Some(
+            app.form_choices(&user.actor)
+                .await
+                .map_err(|e| PageError::App(e, Some(layout.clone())))?,
+        )
+    } else {
+        None
+    };
+    let flash = match msg {
+        Some("submitted") => Some("线索已提交。"),
+        Some("assigned") => Some("线索已分派。"),
+        Some("noted") => Some("跟进情况已记录。"),
+        Some("dropped") => Some("线索已放弃。"),
+        _ => None,
+    };
+    let page = LeadDetailPage::build(
+        layout,
+        &user.actor,
+        lead,
+        notes,
+        choices.as_ref(),
+        app.today(),
+        flash.map(str::to_string),
+        refused,
+    );
+    Ok((status, page).into_response())
+}
+
+async fn detail_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    render_detail(&app, &user, id, q.msg.as_deref(), None, StatusCode::OK).await
+}
+
+/// After an action: on to the lead (or the new project), or the page again with the reason.
+async fn after_action<T>(
+    app: &App,
+    user: &PageUser,
+    id: i64,
+    action: &'static str,
+    typed: HashMap<String, String>,
+    outcome: crate::error::Result<T>,
+    done: impl FnOnce(T) -> String,
+) -> Result<Response, PageError> {
+    let (errors, problem, status) = match outcome {
+        Ok(value) => return Ok(Redirect::to(&done(value)).into_response()),
+        Err(Error::Invalid(errors)) => (errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Error::Conflict(m)) => (Invalid::default(), Some(m), StatusCode::CONFLICT),
+        Err(e) => return Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    };
+    let refused = Refused {
+        action,
+        typed,
+        errors,
+        problem,
+    };
+    render_detail(app, user, id, None, Some(refused), status).await
+}
+
+fn field(form: &HashMap<String, String>, key: &str) -> String {
+    form.get(key).cloned().unwrap_or_default()
+}
+
+fn version_of(form: &HashMap<String, String>) -> Option<i64> {
+    form.get("version").and_then(|v| v.trim().parse().ok())
+}
+
+async fn assign_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let outcome = app
+        .assign_lead(
+            &user.actor,
+            id,
+            &field(&form, "unit_id"),
+            &field(&form, "officer_id"),
+            version_of(&form),
+        )
+        .await;
+    after_action(&app, &user, id, "assign", form, outcome, |l| {
+        format!("/leads/{}?msg=assigned", l.id)
+    })
+    .await
+}
+
+async fn note_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let outcome = app
+        .note_lead(
+            &user.actor,
+            id,
+            &field(&form, "body"),
+            &field(&form, "date"),
+        )
+        .await;
+    after_action(&app, &user, id, "note", form, outcome, |l| {
+        format!("/leads/{}?msg=noted", l.id)
+    })
+    .await
+}
+
+async fn drop_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let outcome = app
+        .drop_lead(&user.actor, id, &field(&form, "reason"), version_of(&form))
+        .await;
+    after_action(&app, &user, id, "drop", form, outcome, |l| {
+        format!("/leads/{}?msg=dropped", l.id)
+    })
+    .await
+}
+
+async fn convert_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let input = ConvertInput {
+        to: field(&form, "to"),
+        date: field(&form, "date"),
+        total_investment: field(&form, "total_investment"),
+        currency: field(&form, "currency"),
+        industry_code: field(&form, "industry_code"),
+    };
+    let outcome = app
+        .convert_lead(&user.actor, id, &input, version_of(&form))
+        .await;
+    after_action(&app, &user, id, "convert", form, outcome, |(_, p)| {
+        format!("/projects/{}?msg=converted", p.id)
+    })
+    .await
+}
