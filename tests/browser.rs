@@ -424,3 +424,40 @@ async fn an_officer_is_warned_of_a_probable_duplicate_investor_and_confirms() {
     assert!(contacts.contains("王芳"), "{contacts}");
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_submits_a_lead_and_converts_it_into_a_project() {
+    let Some((driver, binary)) = start_driver().await else {
+        return;
+    };
+    let t = common::spawn_app().await;
+    let base = serve(&t).await;
+    let c = browser(&driver, &binary).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "input[name=login]", "officer").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    text_of(&c, "#summary").await;
+    c.goto(&format!("{base}/leads/new")).await.unwrap();
+    fill(&c, "input[name=title]", "新能源电池壳体生产线").await;
+    fill(&c, "input[name=investor_name]", "宁波某精密制造有限公司").await;
+    fill(&c, "input[name=amount]", "20000").await;
+    choose(&c, "select[name=channel]", "business").await;
+    click(&c, "button.primary").await;
+    wait_text(&c, ".flash", "线索已提交。").await;
+    wait_text(&c, "#lead-status", "待分派").await;
+
+    // Converting without an industry is refused beside the field, the form still open.
+    click(&c, "details.move-advance summary").await;
+    choose(&c, "details.move-advance select[name=to]", "negotiating").await;
+    click(&c, "details.move-advance button.primary").await;
+    wait_containing(&c, "details.move-advance[open] .error:not(:empty)", "所属行业").await;
+    choose(&c, "details.move-advance[open] select[name=industry_code]", "38").await;
+    click(&c, "details.move-advance[open] button.primary").await;
+    wait_text(&c, ".flash", "线索已转为项目。").await;
+    wait_text(&c, "#stage", "在谈").await;
+    let from = text_of(&c, "#from-lead").await;
+    assert!(from.starts_with("线索"), "{from}");
+    screenshot(&c, t.backend, "9-converted-lead").await;
+    c.close().await.unwrap();
+}
