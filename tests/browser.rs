@@ -451,8 +451,18 @@ async fn an_officer_submits_a_lead_and_converts_it_into_a_project() {
     click(&c, "details.move-advance summary").await;
     choose(&c, "details.move-advance select[name=to]", "negotiating").await;
     click(&c, "details.move-advance button.primary").await;
-    wait_containing(&c, "details.move-advance[open] .error:not(:empty)", "所属行业").await;
-    choose(&c, "details.move-advance[open] select[name=industry_code]", "38").await;
+    wait_containing(
+        &c,
+        "details.move-advance[open] .error:not(:empty)",
+        "所属行业",
+    )
+    .await;
+    choose(
+        &c,
+        "details.move-advance[open] select[name=industry_code]",
+        "38",
+    )
+    .await;
     click(&c, "details.move-advance[open] button.primary").await;
     wait_text(&c, ".flash", "线索已转为项目。").await;
     wait_text(&c, "#stage", "在谈").await;

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Method, Request, header};
+use axum::http::{Method, Request, StatusCode, header};
 use common::{PASSWORD, spawn_app};
 use std::collections::BTreeSet;
 use zhaoshang::domain::user::Role;
@@ -79,6 +79,13 @@ enum Rule {
     Write { scoped: bool, ok: &'static [u16] },
     /// One role only.
     Only(Role, &'static [u16]),
+    /// The units' staff (leaders, officers, departments read; leaders and officers write);
+    /// enterprises are refused like administrators.
+    Staff {
+        scoped: bool,
+        write: bool,
+        ok: &'static [u16],
+    },
 }
 
 /// The rule and the request body of every route: `(method, path)` with `{id}` as written in
@@ -260,6 +267,55 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             JSON_EMPTY,
         ),
+        ("GET", "/api/v1/visits") | ("GET", "/visits") => (
+            Staff {
+                scoped: false,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/visits/new") => (
+            Staff {
+                scoped: false,
+                write: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/api/v1/visits") | ("POST", "/visits") => (
+            Staff {
+                scoped: false,
+                write: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("GET", "/api/v1/visits/{id}") | ("GET", "/visits/{id}") => (
+            Staff {
+                scoped: true,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("PATCH", "/api/v1/visits/{id}") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[409],
+            },
+            r#"{"version": 0}"#,
+        ),
+        // Allowed, then refused: the visit set no follow-up date.
+        ("POST", "/api/v1/visits/{id}/follow-up") | ("POST", "/visits/{id}/follow-up") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[409],
+            },
+            JSON_EMPTY,
+        ),
         ("GET", "/api/v1/investors") | ("GET", "/investors") => (
             Read {
                 scoped: false,
@@ -418,6 +474,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .unwrap();
     }
     let project = t.a_park_project().await;
+    let officer_id = t.sign_in("officer", PASSWORD).await.json()["user"]["id"].clone();
     let lead = t
         .post_json(
             "/api/v1/leads",
@@ -428,6 +485,19 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .json()["id"]
         .as_i64()
         .unwrap();
+    let visit = t
+        .post_json(
+            "/api/v1/visits",
+            Some(&t.token("officer").await),
+            &serde_json::json!({
+                "direction": "in", "visit_date": "2026-01-05", "place": "园区展厅",
+                "investor_side": "宁波某精密公司 总经理", "participants": [officer_id],
+                "purpose": "考察园区"
+            }),
+        )
+        .await;
+    assert_eq!(visit.status, StatusCode::CREATED, "{}", visit.text);
+    let visit = visit.json()["id"].as_i64().unwrap();
     let investor = t
         .post_json(
             "/api/v1/investors",
@@ -445,6 +515,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         let target = path
             .replace("/investors/{id}", &format!("/investors/{investor}"))
             .replace("/leads/{id}", &format!("/leads/{lead}"))
+            .replace("/visits/{id}", &format!("/visits/{visit}"))
             .replace("/users/{id}", "/users/999999")
             .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());
@@ -490,6 +561,20 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 }
                 Rule::Write { scoped, ok } => {
                     if !who.writes() {
+                        vec![403]
+                    } else if scoped && !who.in_scope() {
+                        vec![404]
+                    } else {
+                        ok.to_vec()
+                    }
+                }
+                Rule::Staff { scoped, write, ok } => {
+                    let allowed = if write {
+                        who.writes()
+                    } else {
+                        who.reads() && who != Who::Enterprise
+                    };
+                    if !allowed {
                         vec![403]
                     } else if scoped && !who.in_scope() {
                         vec![404]

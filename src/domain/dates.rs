@@ -13,6 +13,22 @@ pub fn shanghai_date(now: OffsetDateTime) -> Date {
 }
 
 /// `YYYY-MM-DD`.
+/// Serialises a date as `YYYY-MM-DD` (for `#[serde(serialize_with)]`).
+pub fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso(*d))
+}
+
+/// Serialises an optional date as `YYYY-MM-DD` or null.
+pub fn serialize_iso_option<S: serde::Serializer>(
+    d: &Option<Date>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&iso(*d)),
+        None => s.serialize_none(),
+    }
+}
+
 pub fn iso(date: Date) -> String {
     let fmt = format_description!("[year]-[month]-[day]");
     date.format(&fmt).unwrap_or_default()

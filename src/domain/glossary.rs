@@ -6,6 +6,7 @@ use super::lead::LeadStatus;
 use super::money::Currency;
 use super::stage::{Stage, TransitionRefusal};
 use super::user::{AccountState, Role};
+use super::visit::Direction;
 
 impl Stage {
     pub fn label(self) -> &'static str {
@@ -107,6 +108,15 @@ impl Role {
     }
 }
 
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Out => "走出去",
+            Direction::In => "请进来",
+        }
+    }
+}
+
 impl LeadStatus {
     pub fn label(self) -> &'static str {
         match self {
@@ -160,7 +170,7 @@ impl AccountState {
 }
 
 /// What an audit entry records as done, with its label (the keys the application writes).
-pub const AUDIT_ACTIONS: [(&str, &str); 22] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 23] = [
     ("create", "新建"),
     ("update", "修改"),
     ("transition", "阶段变更"),
@@ -180,16 +190,18 @@ pub const AUDIT_ACTIONS: [(&str, &str); 22] = [
     ("link_investor", "关联企业"),
     ("merge", "合并"),
     ("dispatch", "分派"),
+    ("follow_up_done", "跟进完成"),
     ("drop", "放弃"),
     ("convert", "转为项目"),
     ("permission_denied", "越权被拒"),
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 7] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 8] = [
     ("project", "项目"),
     ("investor", "客商"),
     ("lead", "线索"),
+    ("visit", "拜访"),
     ("user", "账号"),
     ("unit", "单位"),
     ("session", "登录会话"),
@@ -238,6 +250,11 @@ pub fn field_label(field: &str) -> &'static str {
         "amount" => "预计投资额",
         "source" => "信息来源",
         "contact" => "联系人及联系方式",
+        "place" => "地点",
+        "investor_side" => "客商方人员",
+        "purpose" => "拜访目的",
+        "outcome" => "拜访成果",
+        "next_step" => "下一步",
         "to" => "目标阶段",
         "date" => "日期",
         "contract_amount" => "合同金额",

@@ -17,3 +17,4 @@ pub mod stage;
 pub mod transition;
 pub mod user;
 pub mod validation;
+pub mod visit;

@@ -9,6 +9,7 @@ pub mod investors;
 pub mod leads;
 pub mod projects;
 pub mod setup;
+pub mod visits;
 
 use crate::config::Config;
 use crate::domain::dates::shanghai_date;

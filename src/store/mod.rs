@@ -10,6 +10,7 @@ pub mod projects;
 pub mod sessions;
 pub mod units;
 pub mod users;
+pub mod visits;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -115,6 +116,7 @@ impl Db {
                 "audit_log",
                 "investors",
                 "leads",
+                "visits",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

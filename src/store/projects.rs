@@ -45,42 +45,33 @@ pub struct Project {
     pub notes: Option<String>,
     pub stage: Stage,
     pub paused_from: Option<Stage>,
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
     pub stage_since: Date,
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
     pub lead_on: Date,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub intent_on: Option<Date>,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub contracted_on: Option<Date>,
     pub contract_amount: Option<Money>,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub landed_on: Option<Date>,
     pub credit_code: Option<String>,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub land_grant_date: Option<Date>,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub construction_on: Option<Date>,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub production_on: Option<Date>,
-    #[serde(serialize_with = "ser_opt_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub at_capacity_on: Option<Date>,
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
     pub last_progress_on: Date,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
 }
 
-fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&iso(*d))
-}
-fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_str(&iso(*d)),
-        None => s.serialize_none(),
-    }
-}
 fn ser_area<S: serde::Serializer>(a: &Option<Area>, s: S) -> Result<S::Ok, S::Error> {
     match a {
         Some(a) => s.serialize_i64(a.m2),
@@ -520,7 +511,7 @@ pub struct Event {
     pub kind: EventKind,
     pub from_stage: Option<Stage>,
     pub to_stage: Option<Stage>,
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
     pub effective_date: Date,
     pub body: Option<String>,
     pub facts: Option<serde_json::Value>,

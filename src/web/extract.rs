@@ -6,6 +6,7 @@ use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
 use crate::service::investors::investor_not_found;
 use crate::service::leads::lead_not_found;
+use crate::service::visits::visit_not_found;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 
@@ -158,5 +159,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLeadId {
             .await
             .map(PageLeadId)
             .ok_or_else(|| PageError::from(lead_not_found()))
+    }
+}
+
+/// `{id}` of a visit in the JSON API.
+pub struct ApiVisitId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiVisitId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(ApiVisitId)
+            .ok_or_else(|| ApiError(visit_not_found()))
+    }
+}
+
+/// `{id}` of a visit on a page.
+pub struct PageVisitId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageVisitId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(PageVisitId)
+            .ok_or_else(|| PageError::from(visit_not_found()))
     }
 }

@@ -393,6 +393,28 @@ async fn render_detail(
         .await
         .map_err(|e| PageError::App(e, layout()))?;
     let today = app.today();
+    // Visits are the units' working record: staff see them here, an enterprise does not.
+    let visits = if matches!(
+        user.actor.role,
+        crate::domain::user::Role::Leader
+            | crate::domain::user::Role::Officer
+            | crate::domain::user::Role::Department
+    ) {
+        let params = crate::service::visits::VisitParams {
+            investor_id: id.to_string(),
+            per_page: "100".into(),
+            ..Default::default()
+        };
+        app.list_visits(&user.actor, &params)
+            .await
+            .map_err(|e| PageError::App(e, layout()))?
+            .items
+            .iter()
+            .map(|v| super::views::VisitRow::of(v, today))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let flash = match msg {
         Some("created") => Some("客商已登记。".to_string()),
         Some("saved") => Some("修改已保存。".to_string()),
@@ -418,6 +440,7 @@ async fn render_detail(
                 .map(|p| ProjectRow::of(p, today, app.config.usd_rate_e4))
                 .collect(),
             merged_into_name,
+            visits,
             flash,
             problem,
             layout: Layout::of(&user.actor),

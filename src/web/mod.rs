@@ -12,6 +12,7 @@ mod investors;
 mod leads;
 mod pages;
 mod views;
+mod visits;
 
 use crate::service::App;
 use axum::Router;
@@ -43,13 +44,15 @@ pub fn router(app: App) -> Router {
         .merge(admin_pages::routes())
         .merge(investors::routes())
         .merge(leads::routes())
+        .merge(visits::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(audit::api_routes())
                 .merge(admin::api_routes())
                 .merge(investors::api_routes())
-                .merge(leads::api_routes()),
+                .merge(leads::api_routes())
+                .merge(visits::api_routes()),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

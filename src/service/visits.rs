@@ -1,0 +1,355 @@
+//! Visits out and in. A visit belongs to the unit of the officer who records it and is seen in
+//! that unit's subtree; officers and leaders record and update visits and close follow-ups.
+
+use super::App;
+use crate::domain::ids::InvestorId;
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::{Invalid, paging};
+use crate::domain::visit::{Direction, VisitFields, VisitInput};
+use crate::error::{Error, Result};
+use crate::store::visits::{self, Search, Visit};
+use crate::store::{Conn, audit, now_text, users};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn visit_not_found() -> Error {
+    Error::NotFound("拜访记录不存在，或不在您的管辖范围内".into())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VisitParams {
+    pub direction: String,
+    /// `1`/`true`: only follow-ups past their date and not done.
+    pub overdue: String,
+    /// `1`/`true`: only visits the caller took part in, led or recorded.
+    pub mine: String,
+    pub investor_id: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct VisitPage {
+    pub items: Vec<Visit>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn flag(text: &str, field: &str, errors: &mut Invalid) -> bool {
+    match text.trim() {
+        "" | "0" | "false" => false,
+        "1" | "true" | "on" => true,
+        other => {
+            errors.add(field, format!("“{other}”无效，应为 1 或 0"));
+            false
+        }
+    }
+}
+
+fn reads(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer | Role::Department)
+}
+
+fn writes(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer)
+}
+
+impl App {
+    async fn visit_role(
+        &self,
+        actor: &Actor,
+        allowed: fn(Role) -> bool,
+        what: &'static str,
+    ) -> Result<()> {
+        let outcome = if allowed(actor.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "“{}”角色不能{what}",
+                actor.role.label()
+            )))
+        };
+        self.visit_refused(actor, what, None, outcome).await
+    }
+
+    async fn visit_refused<T>(
+        &self,
+        actor: &Actor,
+        what: &'static str,
+        id: Option<i64>,
+        outcome: Result<T>,
+    ) -> Result<T> {
+        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
+            let mut tx = self.db.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                Some(actor),
+                audit::Entry {
+                    action: "permission_denied",
+                    entity: "visit",
+                    entity_id: id.map(|i| i.to_string()),
+                    before: None,
+                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
+                },
+                &now_text(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        outcome
+    }
+
+    async fn visit_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Visit> {
+        let found = match visits::by_id(conn, id).await? {
+            Some(v) if actor.unit_path.contains(&v.unit_path) => Ok(v),
+            _ => Err(visit_not_found()),
+        };
+        self.visit_refused(actor, "visit", Some(id), found).await
+    }
+
+    /// Checks the people and investor a visit names are within the caller's reach.
+    async fn check_visit_references(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        f: &VisitFields,
+    ) -> Result<()> {
+        let mut errors = Invalid::default();
+        let near = |u: &users::UserRecord| {
+            u.active
+                && (actor.unit_path.contains(&u.unit_path)
+                    || u.unit_path.contains(&actor.unit_path))
+        };
+        for id in &f.participants {
+            match users::by_id(conn, *id).await? {
+                Some(u)
+                    if near(&u)
+                        && matches!(u.role, Role::Leader | Role::Officer | Role::Department) => {}
+                _ => {
+                    errors.add(
+                        "participants",
+                        format!("参加人员（编号 {id}）须为本单位或上级单位在岗的工作人员"),
+                    );
+                    break;
+                }
+            }
+        }
+        if let Some(id) = f.leader_id {
+            match users::by_id(conn, id).await? {
+                Some(u) if near(&u) && u.role == Role::Leader => {}
+                _ => errors.add("leader_id", "带队领导须为本单位或上级单位在岗的领导"),
+            }
+        }
+        if let Some(id) = f.investor_id {
+            match crate::store::investors::by_id(conn, id).await? {
+                Some(i) if i.merged_into.is_none() && super::investors::visible(actor, &i) => {}
+                _ => errors.add("investor_id", "客商不存在，或不在您的管辖范围内"),
+            }
+        }
+        errors.into_result(|| ()).map_err(Error::from)
+    }
+
+    async fn visit_audit(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        action: &'static str,
+        before: Option<&Visit>,
+        after: &Visit,
+        now: &str,
+    ) -> Result<()> {
+        audit::append(
+            tx,
+            Some(actor),
+            audit::Entry {
+                action,
+                entity: "visit",
+                entity_id: Some(after.id.to_string()),
+                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+                after: Some(serde_json::to_value(after).unwrap_or_default()),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn list_visits(&self, actor: &Actor, params: &VisitParams) -> Result<VisitPage> {
+        self.visit_role(actor, reads, "查看拜访记录").await?;
+        let mut errors = Invalid::default();
+        let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        let direction = match params.direction.trim() {
+            "" => None,
+            d => {
+                let parsed = Direction::parse(d);
+                if parsed.is_none() {
+                    errors.add(
+                        "direction",
+                        format!("方向“{d}”无效，应为 out（走出去）或 in（请进来）"),
+                    );
+                }
+                parsed
+            }
+        };
+        let overdue = flag(&params.overdue, "overdue", &mut errors);
+        let mine = flag(&params.mine, "mine", &mut errors);
+        let investor = match params.investor_id.trim() {
+            "" => None,
+            t => match t.parse::<i64>() {
+                Ok(i) if i > 0 => Some(InvestorId(i)),
+                _ => {
+                    errors.add("investor_id", "客商编号无效");
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let search = Search {
+            scope: actor.unit_path.clone(),
+            direction,
+            overdue_before: overdue.then(|| self.today()),
+            involving: mine.then_some(actor.id),
+            investor,
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        let (items, total) = visits::search(&mut conn, &search).await?;
+        Ok(VisitPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// How many follow-ups of the caller's own visits are overdue (for the menu).
+    pub async fn overdue_follow_ups(&self, actor: &Actor) -> Result<i64> {
+        if !reads(actor.role) {
+            return Ok(0);
+        }
+        let search = Search {
+            scope: actor.unit_path.clone(),
+            direction: None,
+            overdue_before: Some(self.today()),
+            involving: Some(actor.id),
+            investor: None,
+            limit: 0,
+            offset: 0,
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(visits::search(&mut conn, &search).await?.1)
+    }
+
+    /// Refuses (and records) an account that may not record visits.
+    pub async fn may_record_visits(&self, actor: &Actor) -> Result<()> {
+        self.visit_role(actor, writes, "记录拜访").await
+    }
+
+    pub async fn get_visit(&self, actor: &Actor, id: i64) -> Result<Visit> {
+        self.visit_role(actor, reads, "查看拜访记录").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.visit_in_scope(&mut conn, actor, id).await
+    }
+
+    pub async fn record_visit(&self, actor: &Actor, input: &VisitInput) -> Result<Visit> {
+        self.visit_role(actor, writes, "记录拜访").await?;
+        let fields = input.parse(self.today())?;
+        let mut tx = self.db.pool.begin().await?;
+        self.check_visit_references(&mut tx, actor, &fields).await?;
+        let now = now_text();
+        let id = visits::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
+        let visit = visits::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(visit_not_found)?;
+        self.visit_audit(&mut tx, actor, "create", None, &visit, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(visit)
+    }
+
+    /// The visit as it stands, for a caller about to change it.
+    pub async fn visit_for_update(&self, actor: &Actor, id: i64) -> Result<Visit> {
+        self.visit_role(actor, writes, "修改拜访记录").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.visit_in_scope(&mut conn, actor, id).await
+    }
+
+    pub async fn update_visit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &VisitInput,
+        version: i64,
+    ) -> Result<Visit> {
+        self.visit_role(actor, writes, "修改拜访记录").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.visit_in_scope(&mut tx, actor, id).await?;
+        let fields = input.parse(self.today())?;
+        self.check_visit_references(&mut tx, actor, &fields).await?;
+        let now = now_text();
+        if !visits::update(&mut tx, id, &fields, version, &now).await? {
+            return Err(Error::Conflict(format!(
+                "该拜访记录已被他人修改（当前版本 {}），请刷新后重新核对",
+                before.version
+            )));
+        }
+        let after = visits::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(visit_not_found)?;
+        self.visit_audit(&mut tx, actor, "update", Some(&before), &after, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Closes the follow-up with what came of it.
+    pub async fn close_follow_up(&self, actor: &Actor, id: i64, outcome: &str) -> Result<Visit> {
+        self.visit_role(actor, writes, "办结跟进").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.visit_in_scope(&mut tx, actor, id).await?;
+        if before.follow_up_on.is_none() {
+            return Err(Error::Conflict("这次拜访没有设跟进日期".into()));
+        }
+        if before.follow_up_done_at.is_some() {
+            return Err(Error::Conflict("跟进已经办结".into()));
+        }
+        let outcome = outcome.trim();
+        if outcome.is_empty() {
+            return Err(Invalid::single("outcome", "请写明跟进结果").into());
+        }
+        if outcome.chars().count() > crate::domain::project::NOTES_MAX {
+            return Err(Invalid::single("outcome", "跟进结果不能超过2000个字").into());
+        }
+        let now = now_text();
+        if !visits::follow_up_done(&mut tx, id, outcome, before.version, &now).await? {
+            return Err(Error::Conflict(
+                "该拜访记录刚被他人修改，请刷新后再试".into(),
+            ));
+        }
+        let after = visits::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(visit_not_found)?;
+        self.visit_audit(
+            &mut tx,
+            actor,
+            "follow_up_done",
+            Some(&before),
+            &after,
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// People a visit form offers: working accounts of the caller's subtree and the units above.
+    pub async fn visit_people(&self, actor: &Actor) -> Result<Vec<users::UserRecord>> {
+        self.visit_role(actor, reads, "查看拜访记录").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(users::assignable(&mut conn, &actor.unit_path).await?)
+    }
+}

@@ -1,0 +1,433 @@
+//! Visits over the JSON API (`/api/v1/visits`) and as pages (`/visits`).
+
+use super::api::parse_body;
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiVisitId, PageVisitId};
+use super::views::{Layout, VisitDetailPage, VisitFormPage, VisitListPage, VisitRow};
+use crate::domain::validation::Invalid;
+use crate::domain::visit::VisitInput;
+use crate::error::Error;
+use crate::service::App;
+use crate::service::visits::VisitParams;
+use crate::store::visits::Visit;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/visits", get(list_api).post(record_api))
+        .route("/visits/{id}", get(detail_api).patch(update_api))
+        .route("/visits/{id}/follow-up", post(follow_up_api))
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/visits", get(list_page).post(record_page))
+        .route("/visits/new", get(new_page))
+        .route("/visits/{id}", get(detail_page))
+        .route("/visits/{id}/follow-up", post(follow_up_page))
+}
+
+pub fn input_of(v: &Visit) -> VisitInput {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    VisitInput {
+        direction: v.direction.key().to_string(),
+        visit_date: crate::domain::dates::iso(v.visit_date),
+        place: v.place.clone(),
+        investor_id: v.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+        investor_side: v.investor_side.clone(),
+        participants: v.participants.iter().map(|p| p.id.to_string()).collect(),
+        leader_id: v.leader_id.map(|l| l.to_string()).unwrap_or_default(),
+        purpose: v.purpose.clone(),
+        outcome: opt(&v.outcome),
+        next_step: opt(&v.next_step),
+        follow_up_on: v
+            .follow_up_on
+            .map(crate::domain::dates::iso)
+            .unwrap_or_default(),
+    }
+}
+
+// ---- JSON API ----
+
+/// A visit in JSON: ids as numbers, dates as `YYYY-MM-DD`; every field optional for PATCH.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct VisitJson {
+    direction: Option<String>,
+    visit_date: Option<String>,
+    place: Option<String>,
+    investor_id: Option<Option<i64>>,
+    investor_side: Option<String>,
+    participants: Option<Vec<i64>>,
+    leader_id: Option<Option<i64>>,
+    purpose: Option<String>,
+    outcome: Option<Option<String>>,
+    next_step: Option<Option<String>>,
+    follow_up_on: Option<Option<String>>,
+    version: Option<i64>,
+}
+
+impl VisitJson {
+    fn apply(self, mut base: VisitInput) -> VisitInput {
+        let set = |v: Option<String>, slot: &mut String| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        let set_opt = |v: Option<Option<String>>, slot: &mut String| {
+            if let Some(v) = v {
+                *slot = v.unwrap_or_default();
+            }
+        };
+        let set_id = |v: Option<Option<i64>>, slot: &mut String| {
+            if let Some(v) = v {
+                *slot = v.map(|i| i.to_string()).unwrap_or_default();
+            }
+        };
+        set(self.direction, &mut base.direction);
+        set(self.visit_date, &mut base.visit_date);
+        set(self.place, &mut base.place);
+        set_id(self.investor_id, &mut base.investor_id);
+        set(self.investor_side, &mut base.investor_side);
+        if let Some(people) = self.participants {
+            base.participants = people.iter().map(|p| p.to_string()).collect();
+        }
+        set_id(self.leader_id, &mut base.leader_id);
+        set(self.purpose, &mut base.purpose);
+        set_opt(self.outcome, &mut base.outcome);
+        set_opt(self.next_step, &mut base.next_step);
+        set_opt(self.follow_up_on, &mut base.follow_up_on);
+        base
+    }
+}
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<VisitParams>,
+) -> ApiResult<Json<Value>> {
+    let page = app.list_visits(&actor, &params).await?;
+    Ok(Json(json!({
+        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
+    })))
+}
+
+async fn record_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: VisitJson = parse_body(&body)?;
+    let visit = app
+        .record_visit(&actor, &body.apply(VisitInput::default()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(visit)).into_response())
+}
+
+async fn detail_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiVisitId(id): ApiVisitId,
+) -> ApiResult<Json<Visit>> {
+    Ok(Json(app.get_visit(&actor, id).await?))
+}
+
+async fn update_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiVisitId(id): ApiVisitId,
+    body: Bytes,
+) -> ApiResult<Json<Visit>> {
+    let body: VisitJson = parse_body(&body)?;
+    let Some(version) = body.version else {
+        return Err(Error::Invalid(Invalid::single(
+            "version",
+            "修改须带上记录的版本号 version，以免覆盖他人的修改",
+        ))
+        .into());
+    };
+    let current = app.visit_for_update(&actor, id).await?;
+    let input = body.apply(input_of(&current));
+    Ok(Json(app.update_visit(&actor, id, &input, version).await?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct FollowUpJson {
+    outcome: String,
+}
+
+async fn follow_up_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiVisitId(id): ApiVisitId,
+    body: Bytes,
+) -> ApiResult<Json<Visit>> {
+    let body: FollowUpJson = parse_body(&body)?;
+    Ok(Json(app.close_follow_up(&actor, id, &body.outcome).await?))
+}
+
+// ---- Pages ----
+
+fn visit_href(params: &VisitParams, page: i64) -> String {
+    let mut pairs: Vec<(&str, String)> = [
+        ("direction", &params.direction),
+        ("overdue", &params.overdue),
+        ("mine", &params.mine),
+        ("investor_id", &params.investor_id),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| (k, v.trim().to_string()))
+    .collect();
+    if page > 1 {
+        pairs.push(("page", page.to_string()));
+    }
+    match serde_urlencoded::to_string(pairs).unwrap_or_default() {
+        q if q.is_empty() => "/visits".to_string(),
+        q => format!("/visits?{q}"),
+    }
+}
+
+async fn list_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<VisitParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let (page, error) = match app.list_visits(&user.actor, &params).await {
+        Ok(page) => (Some(page), None),
+        Err(Error::Invalid(e)) => (None, Some(e.summary())),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    let overdue_mine = app
+        .overdue_follow_ups(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    let today = app.today();
+    let (rows, total, current, pages) = match &page {
+        Some(p) => (
+            p.items.iter().map(|v| VisitRow::of(v, today)).collect(),
+            p.total,
+            p.page,
+            ((p.total + p.per_page - 1) / p.per_page).max(1),
+        ),
+        None => (Vec::new(), 0, 1, 1),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        VisitListPage {
+            can_write: user.actor.role.writes_projects(),
+            directions: VisitListPage::direction_opts(&params.direction),
+            prev_href: (current > 1).then(|| visit_href(&params, current - 1)),
+            next_href: (current < pages).then(|| visit_href(&params, current + 1)),
+            overdue_mine,
+            rows,
+            total,
+            page: current,
+            pages,
+            params,
+            error,
+            layout,
+        },
+    )
+        .into_response())
+}
+
+async fn form(
+    app: &App,
+    user: &PageUser,
+    input: VisitInput,
+    errors: Invalid,
+) -> Result<VisitFormPage, PageError> {
+    let people = app
+        .visit_people(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(VisitFormPage::build(
+        Layout::of(&user.actor),
+        input,
+        &people,
+        app.today(),
+        errors,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    investor_id: Option<String>,
+}
+
+async fn new_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    app.may_record_visits(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let mut input = VisitInput {
+        direction: "out".into(),
+        participants: vec![user.actor.id.to_string()],
+        ..VisitInput::default()
+    };
+    if let Some(id) = q.investor_id.and_then(|t| t.trim().parse::<i64>().ok()) {
+        let investor = app
+            .get_investor(&user.actor, crate::domain::ids::InvestorId(id))
+            .await
+            .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+        input.investor_id = investor.id.to_string();
+        input.investor_side = investor.name;
+    }
+    Ok(form(&app, &user, input, Invalid::default())
+        .await?
+        .into_response())
+}
+
+fn input_from_form(pairs: &[(String, String)]) -> VisitInput {
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    VisitInput {
+        direction: get("direction"),
+        visit_date: get("visit_date"),
+        place: get("place"),
+        investor_id: get("investor_id"),
+        investor_side: get("investor_side"),
+        participants: pairs
+            .iter()
+            .filter(|(k, _)| k == "participants")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        leader_id: get("leader_id"),
+        purpose: get("purpose"),
+        outcome: get("outcome"),
+        next_step: get("next_step"),
+        follow_up_on: get("follow_up_on"),
+    }
+}
+
+async fn record_page(
+    State(app): State<App>,
+    user: PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let input = input_from_form(&pairs);
+    match app.record_visit(&user.actor, &input).await {
+        Ok(v) => Ok(Redirect::to(&format!("/visits/{}?msg=recorded", v.id)).into_response()),
+        Err(Error::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form(&app, &user, input, errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    msg: Option<String>,
+}
+
+async fn render_detail(
+    app: &App,
+    user: &PageUser,
+    id: i64,
+    flash: Option<&str>,
+    refused: Option<(String, Invalid, Option<String>)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let visit = app
+        .get_visit(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let (typed, errors, problem) = refused.unwrap_or_default();
+    let page = VisitDetailPage {
+        can_write: user.actor.role.writes_projects(),
+        overdue: crate::domain::visit::overdue(
+            visit.follow_up_on,
+            visit.follow_up_done_at.is_some(),
+            app.today(),
+        ),
+        flash: flash.map(str::to_string),
+        typed_outcome: typed,
+        errors,
+        problem,
+        layout: Layout::of(&user.actor),
+        v: visit,
+    };
+    Ok((status, page).into_response())
+}
+
+async fn detail_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageVisitId(id): PageVisitId,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let flash = match q.msg.as_deref() {
+        Some("recorded") => Some("拜访已记录。"),
+        Some("closed") => Some("跟进已办结。"),
+        _ => None,
+    };
+    render_detail(&app, &user, id, flash, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+struct FollowUpForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+async fn follow_up_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageVisitId(id): PageVisitId,
+    Form(form): Form<FollowUpForm>,
+) -> Result<Response, PageError> {
+    match app.close_follow_up(&user.actor, id, &form.outcome).await {
+        Ok(_) => Ok(Redirect::to(&format!("/visits/{id}?msg=closed")).into_response()),
+        Err(Error::Invalid(errors)) => {
+            render_detail(
+                &app,
+                &user,
+                id,
+                None,
+                Some((form.outcome, errors, None)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Error::Conflict(m)) => {
+            render_detail(
+                &app,
+                &user,
+                id,
+                None,
+                Some((form.outcome, Invalid::default(), Some(m))),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
