@@ -267,6 +267,57 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             JSON_EMPTY,
         ),
+        ("GET", "/api/v1/events") | ("GET", "/events") => (
+            Staff {
+                scoped: false,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/events/new") => (
+            Staff {
+                scoped: false,
+                write: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/api/v1/events") | ("POST", "/events") => (
+            Staff {
+                scoped: false,
+                write: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("GET", "/api/v1/events/{id}") | ("GET", "/events/{id}") => (
+            Staff {
+                scoped: true,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("PATCH", "/api/v1/events/{id}") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[409],
+            },
+            r#"{"version": 0}"#,
+        ),
+        ("POST", "/api/v1/events/{id}/investors")
+        | ("POST", "/api/v1/events/{id}/signings")
+        | ("POST", "/events/{id}/investors")
+        | ("POST", "/events/{id}/signings") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
         ("GET", "/api/v1/visits") | ("GET", "/visits") => (
             Staff {
                 scoped: false,
@@ -498,6 +549,17 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .await;
     assert_eq!(visit.status, StatusCode::CREATED, "{}", visit.text);
     let visit = visit.json()["id"].as_i64().unwrap();
+    let event = t
+        .post_json(
+            "/api/v1/events",
+            Some(&t.token("officer").await),
+            &serde_json::json!({
+                "kind": "promotion", "title": "宁波专场推介会", "held_on": "2026-05-28", "city": "宁波"
+            }),
+        )
+        .await;
+    assert_eq!(event.status, StatusCode::CREATED, "{}", event.text);
+    let event = event.json()["id"].as_i64().unwrap();
     let investor = t
         .post_json(
             "/api/v1/investors",
@@ -516,6 +578,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .replace("/investors/{id}", &format!("/investors/{investor}"))
             .replace("/leads/{id}", &format!("/leads/{lead}"))
             .replace("/visits/{id}", &format!("/visits/{visit}"))
+            .replace("/events/{id}", &format!("/events/{event}"))
             .replace("/users/{id}", "/users/999999")
             .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());

@@ -1,6 +1,7 @@
 //! Every Chinese label the user sees for an English key, in one place.
 
 use super::channel::Channel;
+use super::event::EventKind;
 use super::investor::InvestorKind;
 use super::lead::LeadStatus;
 use super::money::Currency;
@@ -108,6 +109,17 @@ impl Role {
     }
 }
 
+impl EventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Promotion => "推介会",
+            EventKind::Negotiation => "洽谈会",
+            EventKind::Symposium => "恳谈会",
+            EventKind::Expo => "展会",
+        }
+    }
+}
+
 impl Direction {
     pub fn label(self) -> &'static str {
         match self {
@@ -170,7 +182,7 @@ impl AccountState {
 }
 
 /// What an audit entry records as done, with its label (the keys the application writes).
-pub const AUDIT_ACTIONS: [(&str, &str); 23] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 25] = [
     ("create", "新建"),
     ("update", "修改"),
     ("transition", "阶段变更"),
@@ -191,17 +203,20 @@ pub const AUDIT_ACTIONS: [(&str, &str); 23] = [
     ("merge", "合并"),
     ("dispatch", "分派"),
     ("follow_up_done", "跟进完成"),
+    ("meet", "记录会见客商"),
+    ("sign", "记录签约项目"),
     ("drop", "放弃"),
     ("convert", "转为项目"),
     ("permission_denied", "越权被拒"),
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 8] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 9] = [
     ("project", "项目"),
     ("investor", "客商"),
     ("lead", "线索"),
     ("visit", "拜访"),
+    ("event", "招商活动"),
     ("user", "账号"),
     ("unit", "单位"),
     ("session", "登录会话"),
@@ -255,6 +270,13 @@ pub fn field_label(field: &str) -> &'static str {
         "purpose" => "拜访目的",
         "outcome" => "拜访成果",
         "next_step" => "下一步",
+        "event_title" => "活动名称",
+        "held_on" => "举办日期",
+        "city" => "举办城市",
+        "organiser" => "主办单位",
+        "delegation" => "我方参加人员",
+        "signed_amount" => "签约金额",
+        "project_id" => "项目",
         "to" => "目标阶段",
         "date" => "日期",
         "contract_amount" => "合同金额",

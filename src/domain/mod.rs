@@ -4,6 +4,7 @@ pub mod area;
 pub mod channel;
 pub mod credit_code;
 pub mod dates;
+pub mod event;
 pub mod glossary;
 pub mod ids;
 pub mod industry;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod events;
 pub mod investors;
 pub mod leads;
 pub mod projects;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod events;
 pub mod investors;
 pub mod leads;
 pub mod list_index;
@@ -117,6 +118,7 @@ impl Db {
                 "investors",
                 "leads",
                 "visits",
+                "promotion_events",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

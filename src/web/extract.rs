@@ -4,6 +4,7 @@
 use super::error::{ApiError, PageError};
 use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
+use crate::service::events::event_not_found;
 use crate::service::investors::investor_not_found;
 use crate::service::leads::lead_not_found;
 use crate::service::visits::visit_not_found;
@@ -187,5 +188,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageVisitId {
             .await
             .map(PageVisitId)
             .ok_or_else(|| PageError::from(visit_not_found()))
+    }
+}
+
+/// `{id}` of a promotion event in the JSON API.
+pub struct ApiEventId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiEventId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(ApiEventId)
+            .ok_or_else(|| ApiError(event_not_found()))
+    }
+}
+
+/// `{id}` of a promotion event on a page.
+pub struct PageEventId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageEventId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(PageEventId)
+            .ok_or_else(|| PageError::from(event_not_found()))
     }
 }

@@ -415,6 +415,10 @@ async fn render_detail(
     } else {
         Vec::new()
     };
+    let events = app
+        .events_of_investor(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
     let flash = match msg {
         Some("created") => Some("客商已登记。".to_string()),
         Some("saved") => Some("修改已保存。".to_string()),
@@ -441,6 +445,7 @@ async fn render_detail(
                 .collect(),
             merged_into_name,
             visits,
+            events,
             flash,
             problem,
             layout: Layout::of(&user.actor),

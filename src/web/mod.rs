@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod csrf;
 mod error;
+mod events;
 mod extract;
 mod investors;
 mod leads;
@@ -45,6 +46,7 @@ pub fn router(app: App) -> Router {
         .merge(investors::routes())
         .merge(leads::routes())
         .merge(visits::routes())
+        .merge(events::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -52,7 +54,8 @@ pub fn router(app: App) -> Router {
                 .merge(admin::api_routes())
                 .merge(investors::api_routes())
                 .merge(leads::api_routes())
-                .merge(visits::api_routes()),
+                .merge(visits::api_routes())
+                .merge(events::api_routes()),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

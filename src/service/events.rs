@@ -1,0 +1,420 @@
+//! Promotion events. An event belongs to the unit that records it and is read in that unit's
+//! subtree; its totals count only the signings the reader may see (a project outside one's
+//! scope is never in one's figures).
+
+use super::App;
+use crate::domain::event::{EventInput, EventKind, signed_amount};
+use crate::domain::ids::{InvestorId, ProjectId};
+use crate::domain::money::{Currency, format_big};
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::{Invalid, paging};
+use crate::error::{Error, Result};
+use crate::store::events::{self, MetInvestor, PromotionEvent, Signing};
+use crate::store::{Conn, audit, now_text};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+pub fn event_not_found() -> Error {
+    Error::NotFound("招商活动不存在，或不在您的管辖范围内".into())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EventParams {
+    pub kind: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct EventPage {
+    pub items: Vec<PromotionEvent>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// An event with what happened there, and its totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventDetail {
+    #[serde(flatten)]
+    pub event: PromotionEvent,
+    pub investors: Vec<MetInvestor>,
+    pub signings: Vec<Signing>,
+    pub totals: EventTotals,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EventTotals {
+    pub investors_met: usize,
+    pub projects_signed: usize,
+    pub signed_cny_yuan: i64,
+    pub signed_usd_yuan: i64,
+    /// The signed amounts as shown: "3.50亿元" (+ "500万美元").
+    pub signed_text: String,
+}
+
+fn totals(investors: &[MetInvestor], signings: &[Signing]) -> EventTotals {
+    let sum = |c: Currency| {
+        signings
+            .iter()
+            .filter(|s| s.amount.currency == c)
+            .map(|s| s.amount.yuan)
+            .sum::<i64>()
+    };
+    let (cny, usd) = (sum(Currency::Cny), sum(Currency::Usd));
+    let mut text = format_big(cny, Currency::Cny);
+    if usd > 0 {
+        text = format!("{text} + {}", format_big(usd, Currency::Usd));
+    }
+    EventTotals {
+        investors_met: investors.len(),
+        projects_signed: signings.len(),
+        signed_cny_yuan: cny,
+        signed_usd_yuan: usd,
+        signed_text: text,
+    }
+}
+
+fn reads(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer | Role::Department)
+}
+
+fn writes(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer)
+}
+
+impl App {
+    async fn event_role(
+        &self,
+        actor: &Actor,
+        allowed: fn(Role) -> bool,
+        what: &'static str,
+    ) -> Result<()> {
+        let outcome = if allowed(actor.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "“{}”角色不能{what}",
+                actor.role.label()
+            )))
+        };
+        self.event_refused(actor, what, None, outcome).await
+    }
+
+    async fn event_refused<T>(
+        &self,
+        actor: &Actor,
+        what: &'static str,
+        id: Option<i64>,
+        outcome: Result<T>,
+    ) -> Result<T> {
+        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
+            let mut tx = self.db.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                Some(actor),
+                audit::Entry {
+                    action: "permission_denied",
+                    entity: "event",
+                    entity_id: id.map(|i| i.to_string()),
+                    before: None,
+                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
+                },
+                &now_text(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        outcome
+    }
+
+    async fn event_in_scope(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<PromotionEvent> {
+        let found = match events::by_id(conn, id).await? {
+            Some(e) if actor.unit_path.contains(&e.unit_path) => Ok(e),
+            _ => Err(event_not_found()),
+        };
+        self.event_refused(actor, "event", Some(id), found).await
+    }
+
+    async fn event_audit(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        action: &'static str,
+        id: i64,
+        before: Option<serde_json::Value>,
+        after: serde_json::Value,
+        now: &str,
+    ) -> Result<()> {
+        audit::append(
+            tx,
+            Some(actor),
+            audit::Entry {
+                action,
+                entity: "event",
+                entity_id: Some(id.to_string()),
+                before,
+                after: Some(after),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Refuses (and records) an account that may not record events.
+    pub async fn event_role_check(&self, actor: &Actor) -> Result<()> {
+        self.event_role(actor, writes, "记录招商活动").await
+    }
+
+    pub async fn list_events(&self, actor: &Actor, params: &EventParams) -> Result<EventPage> {
+        self.event_role(actor, reads, "查看招商活动").await?;
+        let mut errors = Invalid::default();
+        let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        let kind = match params.kind.trim() {
+            "" => None,
+            k => {
+                let parsed = EventKind::parse(k);
+                if parsed.is_none() {
+                    errors.add("kind", format!("活动类型“{k}”无效，请从列表中选择"));
+                }
+                parsed
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let mut conn = self.db.pool.acquire().await?;
+        let (items, total) = events::search(
+            &mut conn,
+            &actor.unit_path,
+            kind,
+            per_page,
+            (page - 1) * per_page,
+        )
+        .await?;
+        Ok(EventPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    pub async fn get_event(&self, actor: &Actor, id: i64) -> Result<EventDetail> {
+        self.event_role(actor, reads, "查看招商活动").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let event = self.event_in_scope(&mut conn, actor, id).await?;
+        self.event_detail(&mut conn, actor, event).await
+    }
+
+    async fn event_detail(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        event: PromotionEvent,
+    ) -> Result<EventDetail> {
+        let investors = events::investors_met(conn, event.id).await?;
+        let signings: Vec<Signing> = events::signings(conn, event.id)
+            .await?
+            .into_iter()
+            .filter(|s| actor.unit_path.contains(&s.unit_path))
+            .collect();
+        Ok(EventDetail {
+            totals: totals(&investors, &signings),
+            event,
+            investors,
+            signings,
+        })
+    }
+
+    pub async fn record_event(&self, actor: &Actor, input: &EventInput) -> Result<EventDetail> {
+        self.event_role(actor, writes, "记录招商活动").await?;
+        let fields = input.parse(self.today())?;
+        let mut tx = self.db.pool.begin().await?;
+        let now = now_text();
+        let id = events::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
+        let event = events::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(event_not_found)?;
+        self.event_audit(
+            &mut tx,
+            actor,
+            "create",
+            id,
+            None,
+            serde_json::to_value(&event).unwrap_or_default(),
+            &now,
+        )
+        .await?;
+        let detail = self.event_detail(&mut tx, actor, event).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// The event as it stands, for a caller about to change it.
+    pub async fn event_for_update(&self, actor: &Actor, id: i64) -> Result<PromotionEvent> {
+        self.event_role(actor, writes, "修改招商活动").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.event_in_scope(&mut conn, actor, id).await
+    }
+
+    pub async fn update_event(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &EventInput,
+        version: i64,
+    ) -> Result<EventDetail> {
+        self.event_role(actor, writes, "修改招商活动").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.event_in_scope(&mut tx, actor, id).await?;
+        let fields = input.parse(self.today())?;
+        let now = now_text();
+        if !events::update(&mut tx, id, &fields, version, &now).await? {
+            return Err(Error::Conflict(format!(
+                "该活动已被他人修改（当前版本 {}），请刷新后重新核对",
+                before.version
+            )));
+        }
+        let after = events::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(event_not_found)?;
+        self.event_audit(
+            &mut tx,
+            actor,
+            "update",
+            id,
+            Some(serde_json::to_value(&before).unwrap_or_default()),
+            serde_json::to_value(&after).unwrap_or_default(),
+            &now,
+        )
+        .await?;
+        let detail = self.event_detail(&mut tx, actor, after).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// Records an investor met at the event (a 客商库 record the caller may see).
+    pub async fn event_met(&self, actor: &Actor, id: i64, investor: &str) -> Result<EventDetail> {
+        self.event_role(actor, writes, "修改招商活动").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let event = self.event_in_scope(&mut tx, actor, id).await?;
+        let investor_id = match investor.trim().parse::<i64>() {
+            Ok(i) if i > 0 => InvestorId(i),
+            _ => {
+                return Err(
+                    Invalid::single("investor_id", "请填写客商编号（客商库中的编号）").into(),
+                );
+            }
+        };
+        match crate::store::investors::by_id(&mut tx, investor_id).await? {
+            Some(i) if i.merged_into.is_none() && super::investors::visible(actor, &i) => {}
+            _ => {
+                return Err(
+                    Invalid::single("investor_id", "客商不存在，或不在您的管辖范围内").into(),
+                );
+            }
+        }
+        if !events::add_investor(&mut tx, id, investor_id).await? {
+            return Err(Error::Conflict("这位客商已记录在本次活动中".into()));
+        }
+        let now = now_text();
+        self.event_audit(
+            &mut tx,
+            actor,
+            "meet",
+            id,
+            None,
+            json!({ "investor_id": investor_id }),
+            &now,
+        )
+        .await?;
+        let detail = self.event_detail(&mut tx, actor, event).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// Records a project of the caller's scope as signed at the event, with the amount signed.
+    pub async fn event_signed(
+        &self,
+        actor: &Actor,
+        id: i64,
+        project: &str,
+        amount: &str,
+        currency: &str,
+    ) -> Result<EventDetail> {
+        self.event_role(actor, writes, "修改招商活动").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let event = self.event_in_scope(&mut tx, actor, id).await?;
+        let mut errors = Invalid::default();
+        let project_id = match project.trim().parse::<i64>() {
+            Ok(p) if p > 0 => Some(ProjectId(p)),
+            _ => {
+                errors.add("project_id", "请填写项目编号");
+                None
+            }
+        };
+        let amount = match signed_amount(amount, currency) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.0.extend(e.0);
+                None
+            }
+        };
+        if let Some(p) = project_id {
+            let visible = match crate::store::projects::scope_of(&mut tx, p).await? {
+                Some((path, _)) => actor.unit_path.contains(&path),
+                None => false,
+            };
+            if !visible {
+                errors.add("project_id", "项目不存在，或不在您的管辖范围内");
+            }
+        }
+        let (Some(project_id), Some(amount)) = (project_id, amount) else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        if !events::add_signing(&mut tx, id, project_id, amount).await? {
+            return Err(Error::Conflict("这个项目已记录为本次活动的签约项目".into()));
+        }
+        let now = now_text();
+        self.event_audit(
+            &mut tx,
+            actor,
+            "sign",
+            id,
+            None,
+            json!({ "project_id": project_id, "amount": amount }),
+            &now,
+        )
+        .await?;
+        let detail = self.event_detail(&mut tx, actor, event).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// Events an investor was met at, within the caller's scope.
+    pub async fn events_of_investor(
+        &self,
+        actor: &Actor,
+        investor: InvestorId,
+    ) -> Result<Vec<PromotionEvent>> {
+        if !reads(actor.role) {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(events::of_investor(&mut conn, investor)
+            .await?
+            .into_iter()
+            .filter(|e| actor.unit_path.contains(&e.unit_path))
+            .collect())
+    }
+}

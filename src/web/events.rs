@@ -1,0 +1,393 @@
+//! Promotion events over the JSON API (`/api/v1/events`) and as pages (`/events`).
+
+use super::api::parse_body;
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiEventId, PageEventId};
+use super::views::{EventDetailPage, EventFormPage, EventListPage, Layout};
+use crate::domain::event::EventInput;
+use crate::domain::money::Money;
+use crate::domain::validation::Invalid;
+use crate::error::Error;
+use crate::service::App;
+use crate::service::events::{EventDetail, EventParams};
+use crate::store::events::PromotionEvent;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/events", get(list_api).post(record_api))
+        .route("/events/{id}", get(detail_api).patch(update_api))
+        .route("/events/{id}/investors", post(met_api))
+        .route("/events/{id}/signings", post(signed_api))
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/events", get(list_page).post(record_page))
+        .route("/events/new", get(new_page))
+        .route("/events/{id}", get(detail_page))
+        .route("/events/{id}/investors", post(met_page))
+        .route("/events/{id}/signings", post(signed_page))
+}
+
+fn input_of(e: &PromotionEvent) -> EventInput {
+    EventInput {
+        kind: e.kind.key().to_string(),
+        title: e.title.clone(),
+        held_on: crate::domain::dates::iso(e.held_on),
+        city: e.city.clone(),
+        organiser: e.organiser.clone().unwrap_or_default(),
+        delegation: e.delegation.clone().unwrap_or_default(),
+        notes: e.notes.clone().unwrap_or_default(),
+    }
+}
+
+// ---- JSON API ----
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EventJson {
+    kind: Option<String>,
+    title: Option<String>,
+    held_on: Option<String>,
+    city: Option<String>,
+    organiser: Option<Option<String>>,
+    delegation: Option<Option<String>>,
+    notes: Option<Option<String>>,
+    version: Option<i64>,
+}
+
+impl EventJson {
+    fn apply(self, mut base: EventInput) -> EventInput {
+        for (value, slot) in [
+            (self.kind, &mut base.kind),
+            (self.title, &mut base.title),
+            (self.held_on, &mut base.held_on),
+            (self.city, &mut base.city),
+        ] {
+            if let Some(v) = value {
+                *slot = v;
+            }
+        }
+        for (value, slot) in [
+            (self.organiser, &mut base.organiser),
+            (self.delegation, &mut base.delegation),
+            (self.notes, &mut base.notes),
+        ] {
+            if let Some(v) = value {
+                *slot = v.unwrap_or_default();
+            }
+        }
+        base
+    }
+}
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<EventParams>,
+) -> ApiResult<Json<Value>> {
+    let page = app.list_events(&actor, &params).await?;
+    Ok(Json(json!({
+        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
+    })))
+}
+
+async fn record_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: EventJson = parse_body(&body)?;
+    let detail = app
+        .record_event(&actor, &body.apply(EventInput::default()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+async fn detail_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiEventId(id): ApiEventId,
+) -> ApiResult<Json<EventDetail>> {
+    Ok(Json(app.get_event(&actor, id).await?))
+}
+
+async fn update_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiEventId(id): ApiEventId,
+    body: Bytes,
+) -> ApiResult<Json<EventDetail>> {
+    let body: EventJson = parse_body(&body)?;
+    let Some(version) = body.version else {
+        return Err(Error::Invalid(Invalid::single(
+            "version",
+            "修改须带上记录的版本号 version，以免覆盖他人的修改",
+        ))
+        .into());
+    };
+    let current = app.event_for_update(&actor, id).await?;
+    let input = body.apply(input_of(&current));
+    Ok(Json(app.update_event(&actor, id, &input, version).await?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MetJson {
+    investor_id: Option<i64>,
+}
+
+async fn met_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiEventId(id): ApiEventId,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: MetJson = parse_body(&body)?;
+    let investor = body.investor_id.map(|i| i.to_string()).unwrap_or_default();
+    let detail = app.event_met(&actor, id, &investor).await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct MoneyJson {
+    yuan: i64,
+    currency: crate::domain::money::Currency,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SignedJson {
+    project_id: Option<i64>,
+    amount: Option<MoneyJson>,
+}
+
+async fn signed_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiEventId(id): ApiEventId,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: SignedJson = parse_body(&body)?;
+    let project = body.project_id.map(|p| p.to_string()).unwrap_or_default();
+    let (amount, currency) = match body.amount {
+        Some(m) => (
+            Money::new(m.yuan, m.currency).wan_plain(),
+            m.currency.code().to_string(),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let detail = app
+        .event_signed(&actor, id, &project, &amount, &currency)
+        .await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+// ---- Pages ----
+
+async fn list_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<EventParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let (page, error) = match app.list_events(&user.actor, &params).await {
+        Ok(page) => (Some(page), None),
+        Err(Error::Invalid(e)) => (None, Some(e.summary())),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (items, total, current, pages) = match page {
+        Some(p) => {
+            let pages = ((p.total + p.per_page - 1) / p.per_page).max(1);
+            (p.items, p.total, p.page, pages)
+        }
+        None => (Vec::new(), 0, 1, 1),
+    };
+    let href = |n: i64| {
+        let mut pairs = vec![("page", n.to_string())];
+        if !params.kind.trim().is_empty() {
+            pairs.push(("kind", params.kind.trim().to_string()));
+        }
+        format!(
+            "/events?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
+    Ok((
+        status,
+        EventListPage {
+            can_write: user.actor.role.writes_projects(),
+            kinds: EventListPage::kind_opts(&params.kind),
+            prev_href: (current > 1).then(|| href(current - 1)),
+            next_href: (current < pages).then(|| href(current + 1)),
+            page: current,
+            pages,
+            items,
+            total,
+            error,
+            layout,
+        },
+    )
+        .into_response())
+}
+
+async fn new_page(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
+    app.event_role_check(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(EventFormPage::build(
+        Layout::of(&user.actor),
+        EventInput::default(),
+        Invalid::default(),
+    )
+    .into_response())
+}
+
+async fn record_page(
+    State(app): State<App>,
+    user: PageUser,
+    Form(input): Form<EventInput>,
+) -> Result<Response, PageError> {
+    match app.record_event(&user.actor, &input).await {
+        Ok(d) => Ok(Redirect::to(&format!("/events/{}?msg=recorded", d.event.id)).into_response()),
+        Err(Error::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            EventFormPage::build(Layout::of(&user.actor), input, errors),
+        )
+            .into_response()),
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    msg: Option<String>,
+}
+
+async fn render_detail(
+    app: &App,
+    user: &PageUser,
+    id: i64,
+    flash: Option<&str>,
+    refused: Option<(
+        &'static str,
+        HashMap<String, String>,
+        Invalid,
+        Option<String>,
+    )>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let detail = app
+        .get_event(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let (form, typed, errors, problem) =
+        refused.unwrap_or(("", HashMap::new(), Invalid::default(), None));
+    Ok((
+        status,
+        EventDetailPage::build(
+            Layout::of(&user.actor),
+            detail,
+            user.actor.role.writes_projects(),
+            flash.map(str::to_string),
+            form,
+            typed,
+            errors,
+            problem,
+        ),
+    )
+        .into_response())
+}
+
+async fn detail_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageEventId(id): PageEventId,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let flash = match q.msg.as_deref() {
+        Some("recorded") => Some("招商活动已记录。"),
+        Some("met") => Some("已记录会见的客商。"),
+        Some("signed") => Some("已记录签约项目。"),
+        _ => None,
+    };
+    render_detail(&app, &user, id, flash, None, StatusCode::OK).await
+}
+
+async fn after(
+    app: &App,
+    user: &PageUser,
+    id: i64,
+    form: &'static str,
+    typed: HashMap<String, String>,
+    outcome: crate::error::Result<EventDetail>,
+    msg: &str,
+) -> Result<Response, PageError> {
+    let (errors, problem, status) = match outcome {
+        Ok(_) => return Ok(Redirect::to(&format!("/events/{id}?msg={msg}")).into_response()),
+        Err(Error::Invalid(e)) => (e, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Error::Conflict(m)) => (Invalid::default(), Some(m), StatusCode::CONFLICT),
+        Err(e) => return Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    };
+    render_detail(
+        app,
+        user,
+        id,
+        None,
+        Some((form, typed, errors, problem)),
+        status,
+    )
+    .await
+}
+
+fn field(form: &HashMap<String, String>, key: &str) -> String {
+    form.get(key).cloned().unwrap_or_default()
+}
+
+async fn met_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageEventId(id): PageEventId,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let outcome = app
+        .event_met(&user.actor, id, &field(&form, "investor_id"))
+        .await;
+    after(&app, &user, id, "met", form, outcome, "met").await
+}
+
+async fn signed_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageEventId(id): PageEventId,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let outcome = app
+        .event_signed(
+            &user.actor,
+            id,
+            &field(&form, "project_id"),
+            &field(&form, "signed_amount"),
+            &field(&form, "currency"),
+        )
+        .await;
+    after(&app, &user, id, "signed", form, outcome, "signed").await
+}

@@ -1,0 +1,134 @@
+//! Promotion events: investors met and projects signed there, totalled on the event's page,
+//! within the reader's scope.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::spawn_app;
+use serde_json::json;
+
+#[tokio::test]
+async fn an_event_totals_the_investors_met_and_the_projects_signed_there() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let bad = t
+        .post_json("/api/v1/events", Some(&officer), &json!({"kind": "party"}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["kind", "event_title", "held_on", "city"]);
+
+    let event = t
+        .post_json(
+            "/api/v1/events",
+            Some(&officer),
+            &json!({"kind": "promotion", "title": "2026长三角专场招商推介会",
+                    "held_on": "2026.5.28", "city": "宁波", "organiser": "玉田县人民政府"}),
+        )
+        .await;
+    assert_eq!(event.status, StatusCode::CREATED, "{}", event.text);
+    let event = event.json();
+    let id = event["id"].as_i64().unwrap();
+    assert_eq!(event["held_on"], "2026-05-28");
+    assert_eq!(event["kind_label"], "推介会");
+
+    let investor = t
+        .get("/api/v1/investors?q=椰林", Some(&officer))
+        .await
+        .json()["items"][0]["id"]
+        .clone();
+    let met = t
+        .post_json(
+            &format!("/api/v1/events/{id}/investors"),
+            Some(&officer),
+            &json!({"investor_id": investor}),
+        )
+        .await;
+    assert_eq!(met.status, StatusCode::CREATED, "{}", met.text);
+    let twice = t
+        .post_json(
+            &format!("/api/v1/events/{id}/investors"),
+            Some(&officer),
+            &json!({"investor_id": investor}),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    let a = t.create_project(&officer, "推介会签约项目甲", 30_000).await["id"].clone();
+    let b = t.create_project(&officer, "推介会签约项目乙", 5_000).await["id"].clone();
+    for (project, yuan) in [(a.clone(), 300_000_000_i64), (b, 50_000_000)] {
+        let signed = t
+            .post_json(
+                &format!("/api/v1/events/{id}/signings"),
+                Some(&officer),
+                &json!({"project_id": project, "amount": {"yuan": yuan, "currency": "CNY"}}),
+            )
+            .await;
+        assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.text);
+    }
+    let zero = t
+        .post_json(
+            &format!("/api/v1/events/{id}/signings"),
+            Some(&officer),
+            &json!({"project_id": a, "amount": {"yuan": 0, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(zero.json()["errors"][0]["field"], "signed_amount");
+
+    let detail = t
+        .get(&format!("/api/v1/events/{id}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(detail["totals"]["investors_met"], 1);
+    assert_eq!(detail["totals"]["projects_signed"], 2);
+    assert_eq!(detail["totals"]["signed_cny_yuan"], 350_000_000);
+    assert_eq!(detail["totals"]["signed_text"], "3.50亿元");
+    let cookie = t.cookie("officer").await;
+    let page = t.get_page(&format!("/events/{id}"), &cookie).await;
+    assert!(
+        page.text.contains("签约项目 <strong>2</strong> 个"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("3.50亿元"));
+    // The investor's page lists the event.
+    let investor_page = t.get_page(&format!("/investors/{investor}"), &cookie).await;
+    assert!(investor_page.text.contains("2026长三角专场招商推介会"));
+
+    // A town's project cannot be signed here by the park, nor is the event seen by the town.
+    let town = t.token("officer_town1").await;
+    let town_project = t.create_project(&town, "镇里的项目", 1_000).await["id"].clone();
+    let outside = t
+        .post_json(
+            &format!("/api/v1/events/{id}/signings"),
+            Some(&officer),
+            &json!({"project_id": town_project, "amount": {"yuan": 10_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(outside.text.contains("项目不存在，或不在您的管辖范围内"));
+    assert_eq!(
+        t.get(&format!("/api/v1/events/{id}"), Some(&town))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A refused form on the page keeps what was typed.
+    let refused = t
+        .post_form(
+            &format!("/events/{id}/signings"),
+            Some(&cookie),
+            &[("project_id", "abc"), ("signed_amount", "一亿")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("请填写项目编号"));
+    assert!(refused.text.contains("value=\"一亿\""));
+}
