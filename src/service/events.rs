@@ -75,6 +75,31 @@ fn totals(investors: &[MetInvestor], signings: &[Signing]) -> EventTotals {
     }
 }
 
+async fn event_audit(
+    tx: &mut Conn,
+    actor: &Actor,
+    action: &'static str,
+    id: i64,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+    now: &str,
+) -> Result<()> {
+    audit::append(
+        tx,
+        Some(actor),
+        audit::Entry {
+            action,
+            entity: "event",
+            entity_id: Some(id.to_string()),
+            before,
+            after: Some(after),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 fn reads(role: Role) -> bool {
     matches!(role, Role::Leader | Role::Officer | Role::Department)
 }
@@ -139,32 +164,6 @@ impl App {
             _ => Err(event_not_found()),
         };
         self.event_refused(actor, "event", Some(id), found).await
-    }
-
-    async fn event_audit(
-        &self,
-        tx: &mut Conn,
-        actor: &Actor,
-        action: &'static str,
-        id: i64,
-        before: Option<serde_json::Value>,
-        after: serde_json::Value,
-        now: &str,
-    ) -> Result<()> {
-        audit::append(
-            tx,
-            Some(actor),
-            audit::Entry {
-                action,
-                entity: "event",
-                entity_id: Some(id.to_string()),
-                before,
-                after: Some(after),
-            },
-            now,
-        )
-        .await?;
-        Ok(())
     }
 
     /// Refuses (and records) an account that may not record events.
@@ -242,7 +241,7 @@ impl App {
         let event = events::by_id(&mut tx, id)
             .await?
             .ok_or_else(event_not_found)?;
-        self.event_audit(
+        event_audit(
             &mut tx,
             actor,
             "create",
@@ -285,7 +284,7 @@ impl App {
         let after = events::by_id(&mut tx, id)
             .await?
             .ok_or_else(event_not_found)?;
-        self.event_audit(
+        event_audit(
             &mut tx,
             actor,
             "update",
@@ -325,7 +324,7 @@ impl App {
             return Err(Error::Conflict("这位客商已记录在本次活动中".into()));
         }
         let now = now_text();
-        self.event_audit(
+        event_audit(
             &mut tx,
             actor,
             "meet",
@@ -386,7 +385,7 @@ impl App {
             return Err(Error::Conflict("这个项目已记录为本次活动的签约项目".into()));
         }
         let now = now_text();
-        self.event_audit(
+        event_audit(
             &mut tx,
             actor,
             "sign",

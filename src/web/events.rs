@@ -277,6 +277,14 @@ async fn record_page(
     }
 }
 
+/// A refused form on the event page: which one, what it held, why.
+type Refusal = (
+    &'static str,
+    HashMap<String, String>,
+    Invalid,
+    Option<String>,
+);
+
 #[derive(Deserialize, Default)]
 struct DetailQuery {
     msg: Option<String>,
@@ -287,12 +295,7 @@ async fn render_detail(
     user: &PageUser,
     id: i64,
     flash: Option<&str>,
-    refused: Option<(
-        &'static str,
-        HashMap<String, String>,
-        Invalid,
-        Option<String>,
-    )>,
+    refused: Option<Refusal>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let detail = app
