@@ -21,6 +21,8 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// Sign-in attempts allowed per client address and minute.
     pub sign_ins_per_minute: usize,
+    /// How referrers are rewarded (see `domain::reward`).
+    pub referral_rule: crate::domain::reward::RewardRule,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             lockout_attempts: 5,
             lockout_minutes: 15,
             sign_ins_per_minute: 20,
+            referral_rule: Default::default(),
         }
     }
 }
@@ -65,6 +68,10 @@ impl Config {
                 .ok()
                 .filter(|r| *r > 0)
                 .ok_or_else(|| anyhow::anyhow!("ZHAOSHANG_USD_RATE 须为正数，如 7.1"))?;
+        }
+        if let Some(v) = var::<String>("ZHAOSHANG_REFERRAL_RULE")? {
+            c.referral_rule = crate::domain::reward::RewardRule::parse(&v)
+                .map_err(|why| anyhow::anyhow!("ZHAOSHANG_REFERRAL_RULE 无效：{why}"))?;
         }
         if let Some(v) = var("ZHAOSHANG_SECURE_COOKIES")? {
             c.secure_cookies = v;

@@ -267,6 +267,54 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             JSON_EMPTY,
         ),
+        ("GET", "/api/v1/referrers") | ("GET", "/referrers") => (
+            Staff {
+                scoped: false,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/referrers/new") => (
+            Staff {
+                scoped: false,
+                write: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/api/v1/referrers") | ("POST", "/referrers") => (
+            Staff {
+                scoped: false,
+                write: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("GET", "/api/v1/referrers/{id}") | ("GET", "/referrers/{id}") => (
+            Staff {
+                scoped: true,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("PATCH", "/api/v1/referrers/{id}") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[409],
+            },
+            r#"{"version": 0}"#,
+        ),
+        ("POST", "/api/v1/referrers/{id}/projects") | ("POST", "/referrers/{id}/projects") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
         ("GET", "/api/v1/events") | ("GET", "/events") => (
             Staff {
                 scoped: false,
@@ -560,6 +608,15 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .await;
     assert_eq!(event.status, StatusCode::CREATED, "{}", event.text);
     let event = event.json()["id"].as_i64().unwrap();
+    let referrer = t
+        .post_json(
+            "/api/v1/referrers",
+            Some(&t.token("officer").await),
+            &serde_json::json!({"kind": "person", "name": "在园企业某董事长"}),
+        )
+        .await;
+    assert_eq!(referrer.status, StatusCode::CREATED, "{}", referrer.text);
+    let referrer = referrer.json()["id"].as_i64().unwrap();
     let investor = t
         .post_json(
             "/api/v1/investors",
@@ -579,6 +636,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .replace("/leads/{id}", &format!("/leads/{lead}"))
             .replace("/visits/{id}", &format!("/visits/{visit}"))
             .replace("/events/{id}", &format!("/events/{event}"))
+            .replace("/referrers/{id}", &format!("/referrers/{referrer}"))
             .replace("/users/{id}", "/users/999999")
             .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());

@@ -5,6 +5,7 @@ use super::event::EventKind;
 use super::investor::InvestorKind;
 use super::lead::LeadStatus;
 use super::money::Currency;
+use super::referrer::ReferrerKind;
 use super::stage::{Stage, TransitionRefusal};
 use super::user::{AccountState, Role};
 use super::visit::Direction;
@@ -105,6 +106,15 @@ impl Role {
             Role::Sysadmin => "系统管理员",
             Role::Secadmin => "安全管理员",
             Role::Auditor => "审计管理员",
+        }
+    }
+}
+
+impl ReferrerKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferrerKind::Person => "个人",
+            ReferrerKind::Organisation => "机构",
         }
     }
 }
@@ -211,12 +221,13 @@ pub const AUDIT_ACTIONS: [(&str, &str); 25] = [
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 9] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 10] = [
     ("project", "项目"),
     ("investor", "客商"),
     ("lead", "线索"),
     ("visit", "拜访"),
     ("event", "招商活动"),
+    ("referrer", "引荐人"),
     ("user", "账号"),
     ("unit", "单位"),
     ("session", "登录会话"),
@@ -261,6 +272,9 @@ pub fn field_label(field: &str) -> &'static str {
         "referrer" => "引荐人",
         "notes" => "备注",
         "investor_id" => "客商",
+        "referrer_id" => "引荐人",
+        "affiliation" => "所在单位",
+        "referrer_name" => "引荐人姓名或名称",
         "title" => "线索内容",
         "amount" => "预计投资额",
         "source" => "信息来源",

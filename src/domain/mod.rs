@@ -13,6 +13,8 @@ pub mod lead;
 pub mod listing;
 pub mod money;
 pub mod project;
+pub mod referrer;
+pub mod reward;
 pub mod search;
 pub mod stage;
 pub mod transition;

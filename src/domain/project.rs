@@ -32,6 +32,8 @@ pub struct ProjectInput {
     pub notes: String,
     /// The investor record (客商库) the project is with, by id; optional.
     pub investor_id: String,
+    /// The referrer record (引荐人) who brought it, by id; optional.
+    pub referrer_id: String,
 }
 
 /// Validated facts, ready to store. References (unit, officer, leader) are checked by the service.
@@ -53,6 +55,7 @@ pub struct ProjectFields {
     pub referrer: Option<String>,
     pub notes: Option<String>,
     pub investor_id: Option<InvestorId>,
+    pub referrer_id: Option<i64>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -216,6 +219,7 @@ impl ProjectInput {
         let referrer = text_field(&mut errors, "referrer", &self.referrer, false, NAME_MAX);
         let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
         let investor_id = id_field(&mut errors, "investor_id", &self.investor_id).map(InvestorId);
+        let referrer_id = id_field(&mut errors, "referrer_id", &self.referrer_id);
 
         match (name, investor_name, industry, total_investment) {
             (Some(name), Some(investor_name), Some(industry), Some(total_investment))
@@ -238,6 +242,7 @@ impl ProjectInput {
                     referrer,
                     notes,
                     investor_id,
+                    referrer_id,
                 })
             }
             _ => Err(errors),

@@ -108,6 +108,8 @@ impl App {
         let leader = self.actor_by_login(&mut conn, "leader").await?;
         let mut investor_ids: std::collections::HashMap<String, crate::domain::ids::InvestorId> =
             std::collections::HashMap::new();
+        let mut referrer_ids: std::collections::HashMap<String, i64> =
+            std::collections::HashMap::new();
         let mut user_ids = std::collections::HashMap::new();
         for u in &seed.users {
             if let Some(r) = users::by_login(&mut conn, &u.login).await? {
@@ -155,6 +157,33 @@ impl App {
                     created.id
                 }
             };
+            // One 引荐人 record per referrer the seed names, kept by the project's unit.
+            let referrer_id = match &p.referrer {
+                None => String::new(),
+                Some(name) => match referrer_ids.get(name) {
+                    Some(id) => id.to_string(),
+                    None => {
+                        let record = crate::domain::referrer::ReferrerInput {
+                            kind: if name.contains("商会")
+                                || name.contains("协会")
+                                || name.contains("办事处")
+                            {
+                                "organisation".into()
+                            } else {
+                                "person".into()
+                            },
+                            name: name.clone(),
+                            ..Default::default()
+                        };
+                        let created = self
+                            .create_referrer(&leader, &record, Some(unit.id))
+                            .await
+                            .map_err(|e| seed_error(format!("referrer {name}: {e}")))?;
+                        referrer_ids.insert(name.clone(), created.id);
+                        created.id.to_string()
+                    }
+                },
+            };
             let input = ProjectInput {
                 name: p.name.clone(),
                 investor_name: p.investor_name.clone(),
@@ -177,6 +206,7 @@ impl App {
                 referrer: p.referrer.clone().unwrap_or_default(),
                 notes: p.notes.clone().unwrap_or_default(),
                 investor_id: investor_id.to_string(),
+                referrer_id,
             };
             // The officer in charge records the project when the unit is theirs; else the leader.
             let actor = match &p.officer {

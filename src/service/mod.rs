@@ -9,6 +9,7 @@ pub mod events;
 pub mod investors;
 pub mod leads;
 pub mod projects;
+pub mod referrers;
 pub mod setup;
 pub mod visits;
 

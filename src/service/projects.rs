@@ -105,10 +105,13 @@ fn stale(current: i64) -> Error {
 }
 
 /// Checks the unit and people a project names are within the caller's reach.
+/// `before` is the project as it stands when editing: a link it already has is kept even if
+/// the editor could not make it (a county leader may have named a county-level referrer).
 async fn check_references(
     conn: &mut Conn,
     actor: &Actor,
     fields: &ProjectFields,
+    before: Option<&Project>,
 ) -> Result<UnitId> {
     let mut errors = Invalid::default();
     let unit_id = match fields.unit_id {
@@ -150,7 +153,9 @@ async fn check_references(
             ),
         }
     }
-    if let Some(id) = fields.investor_id {
+    if let Some(id) = fields.investor_id
+        && before.is_none_or(|b| b.investor_id != Some(id))
+    {
         match crate::store::investors::by_id(conn, id).await? {
             Some(i) if i.merged_into.is_none() && super::investors::visible(actor, &i) => {}
             Some(i) if i.merged_into.is_some() => errors.add(
@@ -158,6 +163,14 @@ async fn check_references(
                 format!("客商“{}”已并入另一条记录，请选择合并后的记录", i.name),
             ),
             _ => errors.add("investor_id", "客商不存在，或不在您的管辖范围内"),
+        }
+    }
+    if let Some(id) = fields.referrer_id
+        && before.is_none_or(|b| b.referrer_id != Some(id))
+    {
+        match crate::store::referrers::by_id(conn, id).await? {
+            Some(r) if actor.unit_path.contains(&r.unit_path) => {}
+            _ => errors.add("referrer_id", "引荐人不存在，或不在您的管辖范围内"),
         }
     }
     errors.into_result(|| unit_id).map_err(Error::from)
@@ -321,6 +334,16 @@ impl App {
         investor: crate::domain::ids::InvestorId,
     ) -> Result<Vec<Project>> {
         let ids = self.investor_project_ids(actor, investor).await?;
+        self.projects_by_ids_in_scope(actor, ids).await
+    }
+
+    /// Of these projects, those the caller may see, newest change first.
+    pub(crate) async fn projects_by_ids_in_scope(
+        &self,
+        actor: &Actor,
+        mut ids: Vec<i64>,
+    ) -> Result<Vec<Project>> {
+        ids.sort_unstable();
         if !actor.role.reads_projects() || ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -437,7 +460,7 @@ impl App {
             (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
         };
         let (fields, lead_on) = fields;
-        let unit_id = check_references(tx, actor, &fields).await?;
+        let unit_id = check_references(tx, actor, &fields, None).await?;
         let now = now_text();
         let id =
             store_projects::insert(tx, &fields, unit_id, lead_on, Some(actor.id), &now).await?;
@@ -498,7 +521,7 @@ impl App {
         if before.version != version {
             return Err(stale(before.version));
         }
-        let unit_id = check_references(&mut tx, actor, &fields).await?;
+        let unit_id = check_references(&mut tx, actor, &fields, Some(&before)).await?;
         let now = now_text();
         if !store_projects::update_fields(&mut tx, &before, &fields, unit_id, version, &now).await?
         {
@@ -744,6 +767,7 @@ fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
     check("referrer", a.referrer == b.referrer);
     check("notes", a.notes == b.notes);
     check("investor_id", a.investor_id == b.investor_id);
+    check("referrer_id", a.referrer_id == b.referrer_id);
     out
 }
 
@@ -771,5 +795,6 @@ pub fn input_of(p: &Project) -> ProjectInput {
         referrer: p.referrer.clone().unwrap_or_default(),
         notes: p.notes.clone().unwrap_or_default(),
         investor_id: p.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+        referrer_id: p.referrer_id.map(|i| i.to_string()).unwrap_or_default(),
     }
 }

@@ -8,6 +8,7 @@ pub mod investors;
 pub mod leads;
 pub mod list_index;
 pub mod projects;
+pub mod referrers;
 pub mod sessions;
 pub mod units;
 pub mod users;
@@ -119,6 +120,7 @@ impl Db {
                 "leads",
                 "visits",
                 "promotion_events",
+                "referrers",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

@@ -42,6 +42,7 @@ pub struct Project {
     pub leader_name: Option<String>,
     pub referrer: Option<String>,
     pub investor_id: Option<InvestorId>,
+    pub referrer_id: Option<i64>,
     pub notes: Option<String>,
     pub stage: Stage,
     pub paused_from: Option<Stage>,
@@ -95,7 +96,7 @@ impl Project {
 const COLUMNS: &str = "p.id, p.name, p.investor_name, p.industry_code, p.channel, \
     p.total_investment_yuan, p.currency, p.land_area_m2, p.building_area_m2, \
     p.expected_output_yuan, p.expected_tax_yuan, p.jobs, p.unit_id, u.name AS unit_name, \
-    p.officer_id, o.name AS officer_name, p.leader_id, l.name AS leader_name, p.referrer, p.investor_id, p.notes, \
+    p.officer_id, o.name AS officer_name, p.leader_id, l.name AS leader_name, p.referrer, p.investor_id, p.referrer_id, p.notes, \
     p.stage, p.paused_from, p.stage_since, p.lead_on, p.intent_on, p.contracted_on, \
     p.contract_amount_yuan, p.contract_currency, p.landed_on, p.credit_code, p.land_grant_date, \
     p.construction_on, p.production_on, p.at_capacity_on, p.last_progress_on, p.version, \
@@ -177,6 +178,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
         investor_id: row
             .try_get::<Option<i64>, _>("investor_id")?
             .map(InvestorId),
+        referrer_id: row.try_get("referrer_id")?,
         notes: row.try_get("notes")?,
         stage: stage_col(row, "stage")?.ok_or_else(|| decode_err("stage", ""))?,
         paused_from: stage_col(row, "paused_from")?,
@@ -261,9 +263,9 @@ pub async fn insert(
          total_investment_yuan, currency, land_area_m2, building_area_m2, expected_output_yuan, \
          expected_tax_yuan, jobs, unit_id, officer_id, leader_id, referrer, notes, stage, \
          stage_since, lead_on, last_progress_on, version, created_by, created_at, updated_at, \
-         change_seq, investor_id) \
+         change_seq, investor_id, referrer_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'lead', \
-         $18, $18, $18, 1, $19, $20, $20, $21, $22) RETURNING id",
+         $18, $18, $18, 1, $19, $20, $20, $21, $22, $23) RETURNING id",
     )
     .bind(&fields.name)
     .bind(&fields.investor_name)
@@ -287,6 +289,7 @@ pub async fn insert(
     .bind(now)
     .bind(change)
     .bind(fields.investor_id.map(|i| i.0))
+    .bind(fields.referrer_id)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -308,8 +311,8 @@ pub async fn update_fields(
          channel = $5, total_investment_yuan = $6, currency = $7, land_area_m2 = $8, \
          building_area_m2 = $9, expected_output_yuan = $10, expected_tax_yuan = $11, jobs = $12, \
          unit_id = $13, officer_id = $14, leader_id = $15, referrer = $16, notes = $17, \
-         version = version + 1, updated_at = $18, change_seq = $21, investor_id = $22 \
-         WHERE id = $19 AND version = $20",
+         version = version + 1, updated_at = $18, change_seq = $21, investor_id = $22, \
+         referrer_id = $23 WHERE id = $19 AND version = $20",
     )
     .bind(&fields.name)
     .bind(&fields.investor_name)
@@ -333,6 +336,7 @@ pub async fn update_fields(
     .bind(expected_version)
     .bind(change)
     .bind(fields.investor_id.map(|i| i.0))
+    .bind(fields.referrer_id)
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -157,6 +157,7 @@ struct ProjectJson {
     referrer: Option<Option<String>>,
     notes: Option<Option<String>>,
     investor_id: Option<Option<i64>>,
+    referrer_id: Option<Option<i64>>,
     lead_on: Option<String>,
     version: Option<i64>,
 }
@@ -228,6 +229,7 @@ impl ProjectJson {
         text(&self.referrer, &mut base.referrer);
         text(&self.notes, &mut base.notes);
         num(&self.investor_id, &mut base.investor_id);
+        num(&self.referrer_id, &mut base.referrer_id);
         base
     }
 }

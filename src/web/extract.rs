@@ -7,6 +7,7 @@ use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
 use crate::service::events::event_not_found;
 use crate::service::investors::investor_not_found;
 use crate::service::leads::lead_not_found;
+use crate::service::referrers::referrer_not_found;
 use crate::service::visits::visit_not_found;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -216,5 +217,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageEventId {
             .await
             .map(PageEventId)
             .ok_or_else(|| PageError::from(event_not_found()))
+    }
+}
+
+/// `{id}` of a referrer in the JSON API.
+pub struct ApiReferrerId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiReferrerId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(ApiReferrerId)
+            .ok_or_else(|| ApiError(referrer_not_found()))
+    }
+}
+
+/// `{id}` of a referrer on a page.
+pub struct PageReferrerId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageReferrerId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(PageReferrerId)
+            .ok_or_else(|| PageError::from(referrer_not_found()))
     }
 }

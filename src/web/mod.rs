@@ -12,6 +12,7 @@ mod extract;
 mod investors;
 mod leads;
 mod pages;
+mod referrers;
 mod views;
 mod visits;
 
@@ -47,6 +48,7 @@ pub fn router(app: App) -> Router {
         .merge(leads::routes())
         .merge(visits::routes())
         .merge(events::routes())
+        .merge(referrers::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -55,7 +57,8 @@ pub fn router(app: App) -> Router {
                 .merge(investors::api_routes())
                 .merge(leads::api_routes())
                 .merge(visits::api_routes())
-                .merge(events::api_routes()),
+                .merge(events::api_routes())
+                .merge(referrers::api_routes()),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

@@ -1,0 +1,347 @@
+//! Referrers (引荐人) and their rewards. A referrer record belongs to the unit that keeps it and
+//! is seen in that unit's subtree. Rewards are computed, never stored: every figure is shown
+//! with the rule and the project facts it came from.
+
+use super::App;
+use crate::domain::ids::UnitId;
+use crate::domain::money::Money;
+use crate::domain::referrer::ReferrerInput;
+use crate::domain::reward::{Reward, RewardRule};
+use crate::domain::stage::Stage;
+use crate::domain::user::{Actor, Role};
+use crate::domain::validation::{Invalid, paging};
+use crate::error::{Error, Result};
+use crate::store::projects::Project;
+use crate::store::referrers::{self, Referrer};
+use crate::store::{Conn, audit, now_text, units};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::Date;
+
+pub fn referrer_not_found() -> Error {
+    Error::NotFound("引荐人不存在，或不在您的管辖范围内".into())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReferrerParams {
+    pub q: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+pub struct ReferrerPage {
+    pub items: Vec<Referrer>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One project's part in a year's reward.
+#[derive(Debug, Clone, Serialize)]
+pub struct RewardLine {
+    pub project_id: i64,
+    pub project_name: String,
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
+    pub reached_on: Date,
+    pub contract_amount: Option<Money>,
+    /// None when the project has no contracted amount to reward.
+    pub reward: Option<Reward>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearRewards {
+    pub year: i32,
+    pub total_yuan: i64,
+    pub lines: Vec<RewardLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferrerDetail {
+    #[serde(flatten)]
+    pub referrer: Referrer,
+    pub projects: Vec<Project>,
+    pub rule: RewardRule,
+    pub rule_text: String,
+    pub rewards: Vec<YearRewards>,
+}
+
+/// When a project reached the rule's stage (the date decides the year).
+fn reached_on(p: &Project, stage: Stage) -> Option<Date> {
+    match stage {
+        Stage::Intent => p.intent_on,
+        Stage::Contracted => p.contracted_on,
+        Stage::Landed => p.landed_on,
+        Stage::Construction => p.construction_on,
+        Stage::Production => p.production_on,
+        Stage::AtCapacity => p.at_capacity_on,
+        _ => None,
+    }
+}
+
+/// The rewards of these projects under `rule`, by year, newest year first.
+pub fn rewards_by_year(
+    projects: &[Project],
+    rule: &RewardRule,
+    usd_rate_e4: i64,
+) -> Vec<YearRewards> {
+    let mut years: Vec<YearRewards> = Vec::new();
+    for p in projects {
+        let Some(day) = reached_on(p, rule.stage) else {
+            continue;
+        };
+        let reward = p.contract_amount.map(|m| rule.reward(m, usd_rate_e4));
+        let line = RewardLine {
+            project_id: p.id.0,
+            project_name: p.name.clone(),
+            reached_on: day,
+            contract_amount: p.contract_amount,
+            reward,
+        };
+        let amount = reward.map_or(0, |r| r.reward_yuan);
+        match years.iter_mut().find(|y| y.year == day.year()) {
+            Some(y) => {
+                y.total_yuan += amount;
+                y.lines.push(line);
+            }
+            None => years.push(YearRewards {
+                year: day.year(),
+                total_yuan: amount,
+                lines: vec![line],
+            }),
+        }
+    }
+    years.sort_by_key(|y| std::cmp::Reverse(y.year));
+    for y in &mut years {
+        y.lines.sort_by_key(|l| (l.reached_on, l.project_id));
+    }
+    years
+}
+
+fn reads(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer | Role::Department)
+}
+
+fn writes(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Officer)
+}
+
+impl App {
+    async fn referrer_role(
+        &self,
+        actor: &Actor,
+        allowed: fn(Role) -> bool,
+        what: &'static str,
+    ) -> Result<()> {
+        let outcome = if allowed(actor.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "“{}”角色不能{what}",
+                actor.role.label()
+            )))
+        };
+        self.referrer_refused(actor, what, None, outcome).await
+    }
+
+    async fn referrer_refused<T>(
+        &self,
+        actor: &Actor,
+        what: &'static str,
+        id: Option<i64>,
+        outcome: Result<T>,
+    ) -> Result<T> {
+        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
+            let mut tx = self.db.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                Some(actor),
+                audit::Entry {
+                    action: "permission_denied",
+                    entity: "referrer",
+                    entity_id: id.map(|i| i.to_string()),
+                    before: None,
+                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
+                },
+                &now_text(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        outcome
+    }
+
+    async fn referrer_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Referrer> {
+        let found = match referrers::by_id(conn, id).await? {
+            Some(r) if actor.unit_path.contains(&r.unit_path) => Ok(r),
+            _ => Err(referrer_not_found()),
+        };
+        self.referrer_refused(actor, "referrer", Some(id), found)
+            .await
+    }
+
+    /// Refuses (and records) an account that may not record referrers.
+    pub async fn may_write_referrers(&self, actor: &Actor) -> Result<()> {
+        self.referrer_role(actor, writes, "登记引荐人").await
+    }
+
+    pub async fn list_referrers(
+        &self,
+        actor: &Actor,
+        params: &ReferrerParams,
+    ) -> Result<ReferrerPage> {
+        self.referrer_role(actor, reads, "查看引荐人").await?;
+        let mut errors = Invalid::default();
+        let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let needle = Some(params.q.trim()).filter(|q| !q.is_empty());
+        let mut conn = self.db.pool.acquire().await?;
+        let (items, total) = referrers::search(
+            &mut conn,
+            &actor.unit_path,
+            needle,
+            per_page,
+            (page - 1) * per_page,
+        )
+        .await?;
+        Ok(ReferrerPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    pub async fn get_referrer(&self, actor: &Actor, id: i64) -> Result<ReferrerDetail> {
+        self.referrer_role(actor, reads, "查看引荐人").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let referrer = self.referrer_in_scope(&mut conn, actor, id).await?;
+        let ids = referrers::project_ids(&mut conn, id).await?;
+        drop(conn);
+        let projects = self.projects_by_ids_in_scope(actor, ids).await?;
+        let rule = self.config.referral_rule.clone();
+        Ok(ReferrerDetail {
+            rewards: rewards_by_year(&projects, &rule, self.config.usd_rate_e4),
+            rule_text: rule.describe(),
+            rule,
+            referrer,
+            projects,
+        })
+    }
+
+    pub async fn create_referrer(
+        &self,
+        actor: &Actor,
+        input: &ReferrerInput,
+        unit: Option<UnitId>,
+    ) -> Result<Referrer> {
+        self.referrer_role(actor, writes, "登记引荐人").await?;
+        let fields = input.parse()?;
+        let mut tx = self.db.pool.begin().await?;
+        let unit_id = match unit {
+            None => actor.unit_id,
+            Some(id) => match units::by_id(&mut tx, id).await? {
+                Some(u) if actor.unit_path.contains(&u.path) && !u.retired => id,
+                _ => {
+                    return Err(
+                        Invalid::single("unit_id", "所属单位不存在，或不在您的管辖范围内").into(),
+                    );
+                }
+            },
+        };
+        let now = now_text();
+        let id = referrers::insert(&mut tx, &fields, unit_id, actor.id, &now).await?;
+        let created = referrers::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(referrer_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "create",
+                entity: "referrer",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(serde_json::to_value(&created).unwrap_or_default()),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// The record as it stands, for a caller about to change it.
+    pub async fn referrer_for_update(&self, actor: &Actor, id: i64) -> Result<Referrer> {
+        self.referrer_role(actor, writes, "修改引荐人").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.referrer_in_scope(&mut conn, actor, id).await
+    }
+
+    pub async fn update_referrer(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ReferrerInput,
+        version: i64,
+    ) -> Result<Referrer> {
+        self.referrer_role(actor, writes, "修改引荐人").await?;
+        let mut tx = self.db.pool.begin().await?;
+        let before = self.referrer_in_scope(&mut tx, actor, id).await?;
+        let fields = input.parse()?;
+        let now = now_text();
+        if !referrers::update(&mut tx, id, &fields, version, &now).await? {
+            return Err(Error::Conflict(format!(
+                "该引荐人已被他人修改（当前版本 {}），请刷新后重新核对",
+                before.version
+            )));
+        }
+        let after = referrers::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(referrer_not_found)?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action: "update",
+                entity: "referrer",
+                entity_id: Some(id.to_string()),
+                before: Some(serde_json::to_value(&before).unwrap_or_default()),
+                after: Some(serde_json::to_value(&after).unwrap_or_default()),
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Names this referrer on a project of the caller's scope (an ordinary, audited project
+    /// edit, checked against the project's current version).
+    pub async fn credit_referrer(&self, actor: &Actor, id: i64, project: &str) -> Result<Project> {
+        self.referrer_role(actor, writes, "登记引荐项目").await?;
+        let mut conn = self.db.pool.acquire().await?;
+        self.referrer_in_scope(&mut conn, actor, id).await?;
+        drop(conn);
+        let project_id = match project.trim().parse::<i64>() {
+            Ok(p) if p > 0 => crate::domain::ids::ProjectId(p),
+            _ => return Err(Invalid::single("project_id", "请填写项目编号").into()),
+        };
+        let current = self
+            .project_for_update(actor, project_id)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound(m) => Error::Invalid(Invalid::single("project_id", m)),
+                other => other,
+            })?;
+        if current.referrer_id == Some(id) {
+            return Err(Error::Conflict("该项目已记在这位引荐人名下".into()));
+        }
+        let mut input = super::projects::input_of(&current);
+        input.referrer_id = id.to_string();
+        self.update_project(actor, project_id, &input, current.version)
+            .await
+    }
+}

@@ -1,0 +1,303 @@
+//! Referrers over the JSON API (`/api/v1/referrers`) and as pages (`/referrers`).
+
+use super::api::parse_body;
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiReferrerId, PageReferrerId};
+use super::views::{Layout, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage};
+use crate::domain::ids::UnitId;
+use crate::domain::referrer::ReferrerInput;
+use crate::domain::validation::Invalid;
+use crate::error::Error;
+use crate::service::App;
+use crate::service::referrers::{ReferrerDetail, ReferrerParams};
+use crate::store::referrers::Referrer;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/referrers", get(list_api).post(create_api))
+        .route("/referrers/{id}", get(detail_api).patch(update_api))
+        .route("/referrers/{id}/projects", post(credit_api))
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/referrers", get(list_page).post(create_page))
+        .route("/referrers/new", get(new_page))
+        .route("/referrers/{id}", get(detail_page))
+        .route("/referrers/{id}/projects", post(credit_page))
+}
+
+fn input_of(r: &Referrer) -> ReferrerInput {
+    ReferrerInput {
+        kind: r.kind.key().to_string(),
+        name: r.name.clone(),
+        affiliation: r.affiliation.clone().unwrap_or_default(),
+        contact: r.contact.clone().unwrap_or_default(),
+        notes: r.notes.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReferrerJson {
+    kind: Option<String>,
+    name: Option<String>,
+    affiliation: Option<Option<String>>,
+    contact: Option<Option<String>>,
+    notes: Option<Option<String>>,
+    unit_id: Option<i64>,
+    version: Option<i64>,
+}
+
+impl ReferrerJson {
+    fn apply(&self, mut base: ReferrerInput) -> ReferrerInput {
+        if let Some(v) = &self.kind {
+            base.kind = v.clone();
+        }
+        if let Some(v) = &self.name {
+            base.name = v.clone();
+        }
+        for (value, slot) in [
+            (&self.affiliation, &mut base.affiliation),
+            (&self.contact, &mut base.contact),
+            (&self.notes, &mut base.notes),
+        ] {
+            if let Some(v) = value {
+                *slot = v.clone().unwrap_or_default();
+            }
+        }
+        base
+    }
+}
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<ReferrerParams>,
+) -> ApiResult<Json<Value>> {
+    let page = app.list_referrers(&actor, &params).await?;
+    Ok(Json(json!({
+        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
+    })))
+}
+
+async fn create_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: ReferrerJson = parse_body(&body)?;
+    let created = app
+        .create_referrer(
+            &actor,
+            &body.apply(ReferrerInput::default()),
+            body.unit_id.map(UnitId),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn detail_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiReferrerId(id): ApiReferrerId,
+) -> ApiResult<Json<ReferrerDetail>> {
+    Ok(Json(app.get_referrer(&actor, id).await?))
+}
+
+async fn update_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiReferrerId(id): ApiReferrerId,
+    body: Bytes,
+) -> ApiResult<Json<Referrer>> {
+    let body: ReferrerJson = parse_body(&body)?;
+    let Some(version) = body.version else {
+        return Err(Error::Invalid(Invalid::single(
+            "version",
+            "修改须带上记录的版本号 version，以免覆盖他人的修改",
+        ))
+        .into());
+    };
+    let current = app.referrer_for_update(&actor, id).await?;
+    let input = body.apply(input_of(&current));
+    Ok(Json(
+        app.update_referrer(&actor, id, &input, version).await?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CreditJson {
+    project_id: Option<i64>,
+}
+
+async fn credit_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiReferrerId(id): ApiReferrerId,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: CreditJson = parse_body(&body)?;
+    let project = body.project_id.map(|p| p.to_string()).unwrap_or_default();
+    let project = app.credit_referrer(&actor, id, &project).await?;
+    Ok(Json(
+        json!({ "project_id": project.id, "referrer_id": id, "version": project.version }),
+    ))
+}
+
+async fn list_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<ReferrerParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let (page, error) = match app.list_referrers(&user.actor, &params).await {
+        Ok(p) => (Some(p), None),
+        Err(Error::Invalid(e)) => (None, Some(e.summary())),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (items, total) = page.map(|p| (p.items, p.total)).unwrap_or_default();
+    Ok((
+        status,
+        ReferrerListPage {
+            can_write: user.actor.role.writes_projects(),
+            items,
+            total,
+            q: params.q,
+            error,
+            layout,
+        },
+    )
+        .into_response())
+}
+
+async fn new_page(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
+    app.may_write_referrers(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(ReferrerFormPage::build(
+        Layout::of(&user.actor),
+        ReferrerInput {
+            kind: "person".into(),
+            ..ReferrerInput::default()
+        },
+        Invalid::default(),
+    )
+    .into_response())
+}
+
+async fn create_page(
+    State(app): State<App>,
+    user: PageUser,
+    Form(input): Form<ReferrerInput>,
+) -> Result<Response, PageError> {
+    match app.create_referrer(&user.actor, &input, None).await {
+        Ok(r) => Ok(Redirect::to(&format!("/referrers/{}?msg=created", r.id)).into_response()),
+        Err(Error::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ReferrerFormPage::build(Layout::of(&user.actor), input, errors),
+        )
+            .into_response()),
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    msg: Option<String>,
+}
+
+async fn render_detail(
+    app: &App,
+    user: &PageUser,
+    id: i64,
+    flash: Option<&str>,
+    refused: Option<(String, Invalid, Option<String>)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let detail = app
+        .get_referrer(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let (typed, errors, problem) = refused.unwrap_or_default();
+    Ok((
+        status,
+        ReferrerDetailPage::build(
+            Layout::of(&user.actor),
+            detail,
+            app.today(),
+            app.config.usd_rate_e4,
+            user.actor.role.writes_projects(),
+            flash.map(str::to_string),
+            typed,
+            errors,
+            problem,
+        ),
+    )
+        .into_response())
+}
+
+async fn detail_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageReferrerId(id): PageReferrerId,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let flash = match q.msg.as_deref() {
+        Some("created") => Some("引荐人已登记。"),
+        Some("credited") => Some("已记入该引荐人名下。"),
+        _ => None,
+    };
+    render_detail(&app, &user, id, flash, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+struct CreditForm {
+    #[serde(default)]
+    project_id: String,
+}
+
+async fn credit_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageReferrerId(id): PageReferrerId,
+    Form(form): Form<CreditForm>,
+) -> Result<Response, PageError> {
+    match app.credit_referrer(&user.actor, id, &form.project_id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/referrers/{id}?msg=credited")).into_response()),
+        Err(Error::Invalid(e)) => {
+            let refused = (form.project_id, e, None);
+            render_detail(
+                &app,
+                &user,
+                id,
+                None,
+                Some(refused),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Error::Conflict(m)) => {
+            let refused = (form.project_id, Invalid::default(), Some(m));
+            render_detail(&app, &user, id, None, Some(refused), StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    }
+}
