@@ -21,6 +21,9 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// Sign-in attempts allowed per client address and minute.
     pub sign_ins_per_minute: usize,
+    /// The largest .xlsx file accepted for import, and the most rows.
+    pub import_max_bytes: usize,
+    pub import_max_rows: usize,
     /// How referrers are rewarded (see `domain::reward`).
     pub referral_rule: crate::domain::reward::RewardRule,
 }
@@ -37,6 +40,8 @@ impl Default for Config {
             lockout_attempts: 5,
             lockout_minutes: 15,
             sign_ins_per_minute: 20,
+            import_max_bytes: 20 * 1024 * 1024,
+            import_max_rows: 200_000,
             referral_rule: Default::default(),
         }
     }
@@ -68,6 +73,14 @@ impl Config {
                 .ok()
                 .filter(|r| *r > 0)
                 .ok_or_else(|| anyhow::anyhow!("ZHAOSHANG_USD_RATE 须为正数，如 7.1"))?;
+        }
+        if let Some(v) = var::<usize>("ZHAOSHANG_IMPORT_MAX_MIB")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_IMPORT_MAX_MIB 须为正整数");
+            c.import_max_bytes = v * 1024 * 1024;
+        }
+        if let Some(v) = var::<usize>("ZHAOSHANG_IMPORT_MAX_ROWS")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_IMPORT_MAX_ROWS 须为正整数");
+            c.import_max_rows = v;
         }
         if let Some(v) = var::<String>("ZHAOSHANG_REFERRAL_RULE")? {
             c.referral_rule = crate::domain::reward::RewardRule::parse(&v)

@@ -5,5 +5,6 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod service;
+pub mod sheet;
 pub mod store;
 pub mod web;

@@ -267,6 +267,47 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             JSON_EMPTY,
         ),
+        ("GET", "/investors.xlsx") | ("GET", "/leads.xlsx") | ("GET", "/projects.xlsx") => (
+            Read {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/api/v1/imports") => (
+            Write {
+                scoped: false,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        // A form post that is not an upload.
+        ("POST", "/imports") => (
+            Write {
+                scoped: false,
+                ok: &[400],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/imports/new") => (
+            Write {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        // Someone else's (here: no) import is not found.
+        ("GET", "/api/v1/imports/{id}")
+        | ("POST", "/api/v1/imports/{id}/confirm")
+        | ("GET", "/imports/{id}")
+        | ("POST", "/imports/{id}/confirm")
+        | ("GET", "/imports/{id}/rejected.xlsx") => (
+            Write {
+                scoped: false,
+                ok: &[404],
+            },
+            FORM_EMPTY,
+        ),
         ("GET", "/api/v1/referrers") | ("GET", "/referrers") => (
             Staff {
                 scoped: false,
@@ -638,6 +679,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .replace("/events/{id}", &format!("/events/{event}"))
             .replace("/referrers/{id}", &format!("/referrers/{referrer}"))
             .replace("/users/{id}", "/users/999999")
+            .replace("/imports/{id}", "/imports/999999")
             .replace("/units/{id}", "/units/999999")
             .replace("{id}", &project.to_string());
         for who in EVERYONE {

@@ -192,7 +192,7 @@ impl AccountState {
 }
 
 /// What an audit entry records as done, with its label (the keys the application writes).
-pub const AUDIT_ACTIONS: [(&str, &str); 25] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 26] = [
     ("create", "新建"),
     ("update", "修改"),
     ("transition", "阶段变更"),
@@ -214,6 +214,7 @@ pub const AUDIT_ACTIONS: [(&str, &str); 25] = [
     ("dispatch", "分派"),
     ("follow_up_done", "跟进完成"),
     ("meet", "记录会见客商"),
+    ("import", "批量导入"),
     ("sign", "记录签约项目"),
     ("drop", "放弃"),
     ("convert", "转为项目"),
@@ -221,13 +222,14 @@ pub const AUDIT_ACTIONS: [(&str, &str); 25] = [
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 10] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 11] = [
     ("project", "项目"),
     ("investor", "客商"),
     ("lead", "线索"),
     ("visit", "拜访"),
     ("event", "招商活动"),
     ("referrer", "引荐人"),
+    ("import", "导入"),
     ("user", "账号"),
     ("unit", "单位"),
     ("session", "登录会话"),

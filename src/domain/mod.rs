@@ -7,6 +7,7 @@ pub mod dates;
 pub mod event;
 pub mod glossary;
 pub mod ids;
+pub mod import;
 pub mod industry;
 pub mod investor;
 pub mod lead;

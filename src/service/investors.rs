@@ -139,9 +139,32 @@ impl App {
         actor: &Actor,
         params: &InvestorParams,
     ) -> Result<InvestorPage> {
+        self.list_investors_with(actor, params, false).await
+    }
+
+    /// Every investor the filters select (for exports): no paging.
+    pub async fn list_all_investors(
+        &self,
+        actor: &Actor,
+        params: &InvestorParams,
+    ) -> Result<InvestorPage> {
+        self.list_investors_with(actor, params, true).await
+    }
+
+    async fn list_investors_with(
+        &self,
+        actor: &Actor,
+        params: &InvestorParams,
+        all: bool,
+    ) -> Result<InvestorPage> {
         self.may_read_investors(actor).await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        let (page, per_page) = if all {
+            (1, i64::MAX / 2)
+        } else {
+            (page, per_page)
+        };
         let kind = match params.kind.trim() {
             "" => None,
             k => match InvestorKind::parse(k) {

@@ -181,9 +181,28 @@ impl App {
     }
 
     pub async fn list_leads(&self, actor: &Actor, params: &LeadParams) -> Result<LeadPage> {
+        self.list_leads_with(actor, params, false).await
+    }
+
+    /// Every lead the filters select (for exports): no paging.
+    pub async fn list_all_leads(&self, actor: &Actor, params: &LeadParams) -> Result<LeadPage> {
+        self.list_leads_with(actor, params, true).await
+    }
+
+    async fn list_leads_with(
+        &self,
+        actor: &Actor,
+        params: &LeadParams,
+        all: bool,
+    ) -> Result<LeadPage> {
         self.lead_role(actor, submits, "查看招商线索").await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
+        let (page, per_page) = if all {
+            (1, i64::MAX / 2)
+        } else {
+            (page, per_page)
+        };
         let status = match params.status.trim() {
             "" => None,
             s => {

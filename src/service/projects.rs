@@ -238,6 +238,24 @@ impl App {
     }
 
     pub async fn list_projects(&self, actor: &Actor, params: &ListParams) -> Result<ProjectPage> {
+        self.list_projects_with(actor, params, false).await
+    }
+
+    /// Every project the filters select, in list order (for exports): no paging.
+    pub async fn list_all_projects(
+        &self,
+        actor: &Actor,
+        params: &ListParams,
+    ) -> Result<ProjectPage> {
+        self.list_projects_with(actor, params, true).await
+    }
+
+    async fn list_projects_with(
+        &self,
+        actor: &Actor,
+        params: &ListParams,
+        all: bool,
+    ) -> Result<ProjectPage> {
         self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         let mut errors = Invalid::default();
@@ -286,6 +304,11 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
+        let (page, per_page) = if all {
+            (1, i64::from(u32::MAX))
+        } else {
+            (page, per_page)
+        };
         // An enterprise's projects may sit with any unit: its scope is its investor record.
         let units = if actor.role == Role::Enterprise && params.unit.trim().is_empty() {
             units::all(&mut conn).await?

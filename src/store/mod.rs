@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod events;
+pub mod imports;
 pub mod investors;
 pub mod leads;
 pub mod list_index;
@@ -121,6 +122,7 @@ impl Db {
                 "visits",
                 "promotion_events",
                 "referrers",
+                "imports",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

@@ -569,25 +569,24 @@ pub async fn list(
 
 /// Projects by id, in the order of `ids`.
 async fn by_ids(conn: &mut Conn, ids: &[i64]) -> sqlx::Result<Vec<Project>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(conn);
-    b.push(&format!("SELECT {COLUMNS} {JOINS} WHERE p.id IN ("));
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
+    // Chunks keep statements small (and under SQLite's placeholder limit on exports).
+    let mut items: Vec<Project> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut b = SqlBuilder::new(conn);
+        b.push(&format!("SELECT {COLUMNS} {JOINS} WHERE p.id IN ("));
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.bind(Bind::Int(*id));
         }
-        b.bind(Bind::Int(*id));
+        b.push(")");
+        for row in b.query().fetch_all(&mut *conn).await? {
+            items.push(from_row(&row)?);
+        }
     }
-    b.push(")");
-    let mut items: Vec<Project> = b
-        .query()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<sqlx::Result<_>>()?;
-    items.sort_by_key(|p| ids.iter().position(|id| *id == p.id.0));
+    let order: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    items.sort_by_key(|p| order.get(&p.id.0).copied().unwrap_or(usize::MAX));
     Ok(items)
 }

@@ -28,6 +28,25 @@ pub async fn check(request: Request, next: Next) -> Response {
     let Some(session) = cookie_token(request.headers()) else {
         return next.run(request).await;
     };
+    // A file upload (multipart) carries the token in its form's action URL instead: its body
+    // is large and is read by the handler alone.
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let sent = request
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf"))
+            .map(|(_, v)| v);
+        if sent.as_deref() != Some(form_token(&session).as_str()) {
+            return refused();
+        }
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return refused();

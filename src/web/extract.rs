@@ -5,6 +5,7 @@ use super::error::{ApiError, PageError};
 use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::error::{ACCOUNT_NOT_FOUND, Error, UNIT_NOT_FOUND};
 use crate::service::events::event_not_found;
+use crate::service::imports::import_not_found;
 use crate::service::investors::investor_not_found;
 use crate::service::leads::lead_not_found;
 use crate::service::referrers::referrer_not_found;
@@ -245,5 +246,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageReferrerId {
             .await
             .map(PageReferrerId)
             .ok_or_else(|| PageError::from(referrer_not_found()))
+    }
+}
+
+/// `{id}` of an import in the JSON API.
+pub struct ApiImportId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiImportId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(ApiImportId)
+            .ok_or_else(|| ApiError(import_not_found()))
+    }
+}
+
+/// `{id}` of an import on a page.
+pub struct PageImportId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageImportId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_id(parts, state)
+            .await
+            .map(PageImportId)
+            .ok_or_else(|| PageError::from(import_not_found()))
     }
 }

@@ -9,6 +9,7 @@ mod csrf;
 mod error;
 mod events;
 mod extract;
+mod imports;
 mod investors;
 mod leads;
 mod pages;
@@ -49,6 +50,7 @@ pub fn router(app: App) -> Router {
         .merge(visits::routes())
         .merge(events::routes())
         .merge(referrers::routes())
+        .merge(imports::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -58,7 +60,8 @@ pub fn router(app: App) -> Router {
                 .merge(leads::api_routes())
                 .merge(visits::api_routes())
                 .merge(events::api_routes())
-                .merge(referrers::api_routes()),
+                .merge(referrers::api_routes())
+                .merge(imports::api_routes()),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

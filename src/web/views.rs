@@ -363,6 +363,13 @@ pub struct ProjectListPage {
     pub can_write: bool,
 }
 
+impl ProjectListPage {
+    /// The list's filters as a query string, for the export link.
+    pub fn export_href(&self) -> String {
+        href(&self.params).replacen("/projects", "/projects.xlsx", 1)
+    }
+}
+
 fn href(params: &ListParams) -> String {
     let query = serde_urlencoded::to_string(params).unwrap_or_default();
     // Leave out empty parameters so links stay short.
@@ -899,6 +906,19 @@ pub struct InvestorListPage {
 }
 
 impl InvestorListPage {
+    pub fn export_href(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("q", self.params.q.trim()),
+            ("kind", self.params.kind.trim()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        format!(
+            "/investors.xlsx?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
     pub fn kind_opts(current: &str) -> Vec<Opt> {
         opts(
             crate::domain::investor::InvestorKind::ALL
@@ -1069,6 +1089,19 @@ pub struct LeadListPage {
 }
 
 impl LeadListPage {
+    pub fn export_href(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("q", self.params.q.trim()),
+            ("status", self.params.status.trim()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        format!(
+            "/leads.xlsx?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
     pub fn status_opts(current: &str) -> Vec<Opt> {
         opts(
             crate::domain::lead::LeadStatus::ALL
@@ -1669,5 +1702,55 @@ impl ReferrerDetailPage {
     }
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
+    }
+}
+
+// ---- Excel 导入 ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/form.html")]
+pub struct ImportFormPage {
+    pub layout: Layout,
+    pub kinds: Vec<Opt>,
+    pub problem: Option<String>,
+}
+
+impl ImportFormPage {
+    pub fn build(layout: Layout, kind: &str, problem: Option<String>) -> ImportFormPage {
+        use crate::domain::import::ImportKind;
+        ImportFormPage {
+            layout,
+            kinds: opts(
+                [ImportKind::Investors, ImportKind::Leads]
+                    .iter()
+                    .map(|k| (k.key().to_string(), k.label().to_string())),
+                kind.trim(),
+            ),
+            problem,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/preview.html")]
+pub struct ImportPage {
+    pub layout: Layout,
+    pub v: crate::service::imports::ImportView,
+    pub flash: Option<String>,
+    pub problem: Option<String>,
+}
+
+impl ImportPage {
+    pub fn cells(&self, row: &crate::service::imports::RejectedRow) -> Vec<String> {
+        let mut cells = row.cells.clone();
+        cells.resize(self.v.headers.len(), String::new());
+        cells
+    }
+    pub fn list_href(&self) -> &'static str {
+        if self.v.kind == "leads" {
+            "/leads"
+        } else {
+            "/investors"
+        }
     }
 }

@@ -105,6 +105,8 @@ pub struct Reply {
     pub content_type: String,
     pub headers: axum::http::HeaderMap,
     pub text: String,
+    /// The body as sent (for files).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -139,6 +141,7 @@ impl TestApp {
             content_type,
             headers,
             text: String::from_utf8_lossy(&bytes).to_string(),
+            bytes: bytes.to_vec(),
         }
     }
 

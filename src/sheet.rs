@@ -1,0 +1,204 @@
+//! Spreadsheet files in and out (.xlsx only): the first sheet read as rows of text, and lists
+//! written as a sheet with a bold header. Format concerns stop here; rules live in `domain`.
+
+use calamine::{Data, Reader, Xlsx};
+use rust_xlsxwriter::{Format, Workbook};
+use std::io::Cursor;
+
+/// Why a file could not be read, in the words shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetError {
+    NotXlsx,
+    Damaged(String),
+    TooLarge { limit_mib: usize },
+    TooManyRows { limit: usize },
+    Empty,
+}
+
+impl SheetError {
+    pub fn message(&self) -> String {
+        match self {
+            SheetError::NotXlsx => {
+                "文件不是 .xlsx 格式：请在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）后再上传"
+                    .into()
+            }
+            SheetError::Damaged(why) => {
+                format!("文件已损坏或无法读取（{why}），请重新保存后再上传")
+            }
+            SheetError::TooLarge { limit_mib } => {
+                format!("文件超过 {limit_mib} MB，请拆分后分批上传")
+            }
+            SheetError::TooManyRows { limit } => {
+                format!("超过 {limit} 行，请拆分后分批上传")
+            }
+            SheetError::Empty => "第一个工作表是空的：第一行应为表头，其后每行一条记录".into(),
+        }
+    }
+}
+
+/// Excel counts days from 1899-12-30 (after its 1900 leap-year mistake).
+fn excel_date(serial: f64) -> Option<String> {
+    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    let day = epoch.checked_add(time::Duration::days(serial.floor() as i64))?;
+    Some(crate::domain::dates::iso(day))
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_else(|| number_text(d.as_f64())),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The first sheet as rows of text, blank rows left out, each with its 1-based row number in
+/// the sheet (so messages can say "第 12 行").
+pub fn read_rows(
+    bytes: &[u8],
+    max_bytes: usize,
+    max_rows: usize,
+) -> Result<Vec<(usize, Vec<String>)>, SheetError> {
+    if bytes.len() > max_bytes {
+        return Err(SheetError::TooLarge {
+            limit_mib: max_bytes / (1024 * 1024),
+        });
+    }
+    // An .xlsx file is a zip archive; anything else (an old .xls, a CSV renamed) stops here.
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(SheetError::NotXlsx);
+    }
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Damaged(e.to_string()))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        Some(Err(e)) => return Err(SheetError::Damaged(e.to_string())),
+        None => return Err(SheetError::Empty),
+    };
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() > max_rows {
+            return Err(SheetError::TooManyRows { limit: max_rows });
+        }
+        rows.push((first_row + i + 1, cells));
+    }
+    if rows.is_empty() {
+        return Err(SheetError::Empty);
+    }
+    Ok(rows)
+}
+
+/// A cell to write.
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+/// A workbook of one sheet: a bold, frozen header row, then the rows.
+pub fn write_sheet(
+    name: &str,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> anyhow::Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        sheet.set_column_width(c as u16, 16)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.into_iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.into_iter().enumerate() {
+            match cell {
+                Cell::Text(t) if !t.is_empty() => {
+                    sheet.write_string(r, c as u16, t)?;
+                }
+                Cell::Text(_) => {}
+                Cell::Number(n) => {
+                    sheet.write_number(r, c as u16, n)?;
+                }
+            }
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_sheet_reads_back_and_other_files_are_refused() {
+        let bytes = write_sheet(
+            "客商名单",
+            &["客商名称", "投资额（万元）"],
+            vec![
+                vec![Cell::from("宁波甬钢"), Cell::Number(30000.0)],
+                vec![Cell::from(""), Cell::from("")],
+                vec![Cell::from("华鼎电路"), Cell::Number(1.5)],
+            ],
+        )
+        .unwrap();
+        let rows = read_rows(&bytes, 1 << 20, 100).unwrap();
+        assert_eq!(
+            rows[0],
+            (
+                1,
+                vec!["客商名称".to_string(), "投资额（万元）".to_string()]
+            )
+        );
+        assert_eq!(rows[1].1, vec!["宁波甬钢".to_string(), "30000".to_string()]);
+        // The blank row is skipped; the next keeps its own row number.
+        assert_eq!(rows[2].0, 4);
+        assert_eq!(rows[2].1[1], "1.5");
+        assert_eq!(
+            read_rows(b"name,amount\n", 1 << 20, 100),
+            Err(SheetError::NotXlsx)
+        );
+        assert!(matches!(
+            read_rows(b"PK\x03\x04broken", 1 << 20, 100),
+            Err(SheetError::Damaged(_))
+        ));
+        assert_eq!(
+            read_rows(&bytes, 10, 100),
+            Err(SheetError::TooLarge { limit_mib: 0 })
+        );
+        assert_eq!(
+            read_rows(&bytes, 1 << 20, 1),
+            Err(SheetError::TooManyRows { limit: 1 })
+        );
+        assert_eq!(excel_date(43613.0).as_deref(), Some("2019-05-28"));
+    }
+}

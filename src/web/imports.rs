@@ -1,0 +1,291 @@
+//! Excel: upload and preview, confirm, the rejected rows as a sheet; lists exported as sheets.
+
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiImportId, PageImportId};
+use super::views::{ImportFormPage, ImportPage, Layout};
+use crate::error::Error;
+use crate::service::App;
+use crate::service::imports::ImportView;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Uploads may be larger than forms; the service applies the configured limit.
+const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route(
+            "/imports",
+            post(preview_api).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/imports/{id}", get(detail_api))
+        .route("/imports/{id}/confirm", post(confirm_api))
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route(
+            "/imports",
+            post(preview_page).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/imports/new", get(new_page))
+        .route("/imports/{id}", get(detail_page))
+        .route("/imports/{id}/confirm", post(confirm_page))
+        .route("/imports/{id}/rejected.xlsx", get(rejected_sheet))
+        .route("/investors.xlsx", get(export_investors))
+        .route("/leads.xlsx", get(export_leads))
+        .route("/projects.xlsx", get(export_projects))
+}
+
+fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                // The ASCII name for old clients, the Chinese one (RFC 5987) for the rest.
+                format!(
+                    "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+                    percent(file_name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+// ---- JSON API ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UploadQuery {
+    kind: String,
+    file_name: String,
+}
+
+/// The file is the request body (`Content-Type` of an .xlsx); `kind` and `file_name` are in
+/// the query string.
+async fn preview_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let name = if q.file_name.trim().is_empty() {
+        "upload.xlsx"
+    } else {
+        q.file_name.trim()
+    };
+    let view = app.preview_import(&actor, &q.kind, name, &body).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn detail_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiImportId(id): ApiImportId,
+) -> ApiResult<Json<ImportView>> {
+    Ok(Json(app.get_import(&actor, id).await?))
+}
+
+async fn confirm_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiImportId(id): ApiImportId,
+) -> ApiResult<Json<ImportView>> {
+    Ok(Json(app.confirm_import(&actor, id).await?))
+}
+
+// ---- Pages ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct KindQuery {
+    kind: String,
+}
+
+async fn new_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(q): Query<KindQuery>,
+) -> Result<Response, PageError> {
+    app.may_import(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(ImportFormPage::build(Layout::of(&user.actor), &q.kind, None).into_response())
+}
+
+async fn preview_page(
+    State(app): State<App>,
+    user: PageUser,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let layout = || Layout::of(&user.actor);
+    app.may_import(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout())))?;
+    let Ok(mut form) = form else {
+        let why = "请在上传表单中选择 .xlsx 文件后提交".to_string();
+        let page = ImportFormPage::build(layout(), "", Some(why));
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    };
+    let mut kind = String::new();
+    let mut file_name = String::new();
+    let mut bytes = Vec::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let page = ImportFormPage::build(layout(), &kind, Some(format!("上传未完成：{e}")));
+                return Ok((StatusCode::BAD_REQUEST, page).into_response());
+            }
+        };
+        match field.name() {
+            Some("kind") => kind = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                file_name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                match field.bytes().await {
+                    Ok(b) => bytes = b.to_vec(),
+                    Err(e) => {
+                        let why = format!("文件过大或上传中断：{e}");
+                        let page = ImportFormPage::build(layout(), &kind, Some(why));
+                        return Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match app
+        .preview_import(&user.actor, &kind, &file_name, &bytes)
+        .await
+    {
+        Ok(view) => Ok(Redirect::to(&format!("/imports/{}", view.id)).into_response()),
+        Err(Error::Invalid(e)) => {
+            let page = ImportFormPage::build(layout(), &kind, Some(e.summary()));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(PageError::App(e, Some(layout()))),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    msg: Option<String>,
+}
+
+async fn detail_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageImportId(id): PageImportId,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let view = app
+        .get_import(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let flash =
+        (q.msg.as_deref() == Some("imported")).then(|| format!("已导入 {} 条。", view.rows_valid));
+    Ok(ImportPage {
+        layout: Layout::of(&user.actor),
+        v: view,
+        flash,
+        problem: None,
+    }
+    .into_response())
+}
+
+async fn confirm_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageImportId(id): PageImportId,
+) -> Result<Response, PageError> {
+    let layout = || Layout::of(&user.actor);
+    match app.confirm_import(&user.actor, id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/imports/{id}?msg=imported")).into_response()),
+        Err(Error::Conflict(m)) => {
+            let view = app
+                .get_import(&user.actor, id)
+                .await
+                .map_err(|e| PageError::App(e, Some(layout())))?;
+            let page = ImportPage {
+                layout: layout(),
+                v: view,
+                flash: None,
+                problem: Some(m),
+            };
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(PageError::App(e, Some(layout()))),
+    }
+}
+
+async fn rejected_sheet(
+    State(app): State<App>,
+    user: PageUser,
+    PageImportId(id): PageImportId,
+) -> Result<Response, PageError> {
+    let bytes = app
+        .rejected_sheet(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(xlsx(&format!("未导入的行-{id}.xlsx"), bytes))
+}
+
+async fn export_investors(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<crate::service::investors::InvestorParams>,
+) -> Result<Response, PageError> {
+    let bytes = app
+        .export_investors(&user.actor, &params)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(xlsx("客商库.xlsx", bytes))
+}
+
+async fn export_leads(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<crate::service::leads::LeadParams>,
+) -> Result<Response, PageError> {
+    let bytes = app
+        .export_leads(&user.actor, &params)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(xlsx("招商线索.xlsx", bytes))
+}
+
+async fn export_projects(
+    State(app): State<App>,
+    user: PageUser,
+    Query(params): Query<crate::service::projects::ListParams>,
+) -> Result<Response, PageError> {
+    let bytes = app
+        .export_projects(&user.actor, &params)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(xlsx("招商项目.xlsx", bytes))
+}

@@ -1,0 +1,368 @@
+//! Excel: a ledger previewed row by row, imported in one transaction, rejected rows returned
+//! as a sheet with reasons; lists exported; files that are not .xlsx refused.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::spawn_app;
+use zhaoshang::sheet::{Cell, read_rows, write_sheet};
+
+fn sheet(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
+    write_sheet(
+        "Sheet1",
+        headers,
+        rows.iter()
+            .map(|r| r.iter().map(|c| Cell::from(*c)).collect::<Vec<_>>()),
+    )
+    .unwrap()
+}
+
+async fn upload(t: &common::TestApp, token: &str, kind: &str, bytes: Vec<u8>) -> common::Reply {
+    let req = Request::post(format!("/api/v1/imports?kind={kind}&file_name=ledger.xlsx"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(
+            header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(Body::from(bytes))
+        .unwrap();
+    t.send(req).await
+}
+
+async fn found(t: &common::TestApp, token: &str, q: &str) -> serde_json::Value {
+    t.get(&format!("/api/v1/investors?q={q}"), Some(token))
+        .await
+        .json()["total"]
+        .clone()
+}
+
+#[tokio::test]
+async fn an_investor_list_is_previewed_imported_once_and_its_rejects_come_back_with_reasons() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let bytes = sheet(
+        &[
+            "序号",
+            "企业名称",
+            "统一社会信用代码",
+            "企业性质",
+            "所属行业",
+            "联系人",
+            "电话",
+        ],
+        &[
+            &[
+                "1",
+                "宁波甬钢金属制品有限公司",
+                "91350100M000100Y43",
+                "民营",
+                "33 金属制品业",
+                "李强",
+                "０５７４－８７６５４３２１",
+            ],
+            &["2", "香港华润精密（集团）", "", "港资", "", "陈伟", ""],
+            &[
+                "3",
+                "校验位错误公司",
+                "91350100M000100Y44",
+                "民营",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "4",
+                "玉田椰林包装科技有限公司二厂",
+                "91130229718204360E",
+                "民营",
+                "",
+                "",
+                "",
+            ],
+            &["5", "宁波甬钢金属制品有限责任公司", "", "外资", "", "", ""],
+            &["6", "", "", "个人", "", "", ""],
+        ],
+    );
+    let preview = upload(&t, &officer, "investors", bytes).await;
+    assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
+    let view = preview.json();
+    assert_eq!(view["rows_valid"], 2, "{view}");
+    assert_eq!(view["rows_rejected"], 4);
+    let reasons = |row: i64| {
+        view["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["row"] == row)
+            .map(|r| r["reasons"].to_string())
+            .unwrap_or_default()
+    };
+    assert!(reasons(4).contains("校验位不正确"), "{view}");
+    assert!(reasons(5).contains("已在客商库中"));
+    assert!(reasons(6).contains("与第 2 行的名称相近"));
+    assert!(reasons(7).contains("客商名称不能为空"));
+    // Nothing is written before the confirmation.
+    assert_eq!(found(&t, &officer, "甬钢").await, 0);
+
+    let id = view["id"].as_i64().unwrap();
+    let done = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert_eq!(found(&t, &officer, "甬钢").await, 1);
+    assert_eq!(found(&t, &officer, "华润精密").await, 1);
+    let imported = t
+        .get("/api/v1/investors?q=甬钢", Some(&officer))
+        .await
+        .json()["items"][0]
+        .clone();
+    let detail = t
+        .get(
+            &format!("/api/v1/investors/{}", imported["id"]),
+            Some(&officer),
+        )
+        .await
+        .json();
+    assert_eq!(detail["contacts"][0]["phone"], "0574-87654321");
+    assert_eq!(detail["industry_code"], "33");
+    // Once only.
+    let again = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    // Someone else cannot see or confirm it.
+    let other = t.token("park_leader").await;
+    assert_eq!(
+        t.get(&format!("/api/v1/imports/{id}"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The rejected rows as a sheet: row number, the cells as typed, the reason.
+    let cookie = t.cookie("officer").await;
+    let rejected = t
+        .get_page(&format!("/imports/{id}/rejected.xlsx"), &cookie)
+        .await;
+    assert_eq!(rejected.status, StatusCode::OK);
+    assert!(rejected.content_type.contains("spreadsheetml"));
+    let rows = read_rows(&rejected.bytes, 1 << 24, 1000).unwrap();
+    assert_eq!(rows[0].1.first().map(String::as_str), Some("原行号"));
+    assert_eq!(rows[0].1.last().map(String::as_str), Some("问题"));
+    assert_eq!(rows.len(), 5);
+    assert!(rows[1].1.last().unwrap().contains("校验位不正确"));
+
+    // The import is in the audit trail.
+    t.app
+        .add_user(
+            "auditor",
+            "审计员",
+            zhaoshang::domain::user::Role::Auditor,
+            "yutian_county",
+            common::PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    let trail = t
+        .get(
+            "/api/v1/audit?action=import",
+            Some(&t.token("auditor").await),
+        )
+        .await
+        .json();
+    assert_eq!(trail["items"][0]["after"]["rows"], 2);
+}
+
+#[tokio::test]
+async fn a_lead_ledger_understands_amounts_in_wan_and_yi() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let bytes = sheet(
+        &["项目名称", "投资方", "投资额（亿元）", "渠道", "备注"],
+        &[
+            &["新能源电池壳体", "宁波某精密公司", "1.5", "以商招商", ""],
+            &["光伏支架", "某新能源公司", "3000万", "", ""],
+            &["高端纸塑包装", "某包装公司", "五亿", "", ""],
+            &["", "某公司", "1", "", ""],
+        ],
+    );
+    let view = upload(&t, &officer, "leads", bytes).await.json();
+    assert_eq!(view["rows_valid"], 2, "{view}");
+    assert!(
+        view["rejected"][0]["reasons"]
+            .to_string()
+            .contains("金额“五亿”无法识别")
+    );
+    assert!(
+        view["rejected"][1]["reasons"]
+            .to_string()
+            .contains("线索内容不能为空")
+    );
+    let id = view["id"].as_i64().unwrap();
+    let done = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let leads = t
+        .get("/api/v1/leads?q=电池壳体", Some(&officer))
+        .await
+        .json();
+    assert_eq!(leads["items"][0]["amount"]["yuan"], 150_000_000);
+    assert_eq!(leads["items"][0]["channel"], "business");
+    let pv = t
+        .get("/api/v1/leads?q=光伏支架", Some(&officer))
+        .await
+        .json();
+    assert_eq!(pv["items"][0]["amount"]["yuan"], 30_000_000);
+}
+
+#[tokio::test]
+async fn files_that_are_not_xlsx_damaged_or_too_large_are_refused_clearly() {
+    let t = common::spawn_app_with(zhaoshang::config::Config {
+        import_max_bytes: 6_000,
+        ..Default::default()
+    })
+    .await;
+    let officer = t.token("officer").await;
+    let csv = upload(
+        &t,
+        &officer,
+        "investors",
+        "企业名称\n某公司\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(csv.json()["errors"][0]["field"], "file");
+    assert!(csv.text.contains("不是 .xlsx 格式"));
+    let damaged = upload(
+        &t,
+        &officer,
+        "investors",
+        b"PK\x03\x04not really a zip".to_vec(),
+    )
+    .await;
+    assert!(damaged.text.contains("已损坏"), "{}", damaged.text);
+    let big_rows: Vec<Vec<String>> = (0..400)
+        .map(|i| vec![format!("某某某某科技有限公司{i}"), format!("备注{i}")])
+        .collect();
+    let big = write_sheet(
+        "Sheet1",
+        &["企业名称", "备注"],
+        big_rows
+            .iter()
+            .map(|r| r.iter().map(|c| Cell::from(c.as_str())).collect::<Vec<_>>()),
+    )
+    .unwrap();
+    assert!(big.len() > 6_000);
+    let too_large = upload(&t, &officer, "investors", big).await;
+    assert!(too_large.text.contains("文件超过"), "{}", too_large.text);
+    let no_header = upload(&t, &officer, "leads", sheet(&["备注"], &[&["x"]])).await;
+    assert!(
+        no_header.text.contains("表头缺少必需的列"),
+        "{}",
+        no_header.text
+    );
+    let kind = upload(&t, &officer, "projects", sheet(&["备注"], &[&["x"]])).await;
+    assert_eq!(kind.json()["errors"][0]["field"], "kind");
+    // A department may not import.
+    t.app
+        .add_user(
+            "dept",
+            "发改局",
+            zhaoshang::domain::user::Role::Department,
+            "park",
+            common::PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    let dept = upload(
+        &t,
+        &t.token("dept").await,
+        "leads",
+        sheet(&["备注"], &[&["x"]]),
+    )
+    .await;
+    assert_eq!(dept.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_upload_form_previews_a_file_and_lists_export_what_they_show() {
+    let t = spawn_app().await;
+    let cookie = t.cookie("officer").await;
+    let session = cookie.split_once('=').unwrap().1;
+    let token = zhaoshang::service::auth::form_token(session);
+    let file = sheet(&["企业名称", "企业性质"], &[&["上传测试外资公司", "外资"]]);
+    let boundary = "zsBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ninvestors\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"客商.xlsx\"\r\n\
+             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let post = |csrf: String, body: Vec<u8>| {
+        Request::post(format!("/imports?csrf={csrf}"))
+            .header(header::COOKIE, &cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap()
+    };
+    // Without the form token nothing happens.
+    let forged = t.send(post("forged".into(), body.clone())).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let sent = t.send(post(token, body)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    let location = sent.headers[header::LOCATION].to_str().unwrap().to_string();
+    let page = t.get_page(&location, &cookie).await;
+    assert!(
+        page.text.contains("可导入 <strong>1</strong> 行"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("客商.xlsx"));
+
+    // Exports carry the list's filters.
+    let export = t.get_page("/investors.xlsx?q=椰林", &cookie).await;
+    assert_eq!(export.status, StatusCode::OK);
+    let rows = read_rows(&export.bytes, 1 << 24, 1000).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].1[1], "玉田椰林包装科技有限公司");
+    let officer = t.token("officer").await;
+    let total = t
+        .get("/api/v1/projects?stage=production", Some(&officer))
+        .await
+        .json()["total"]
+        .as_u64()
+        .unwrap() as usize;
+    let projects = t.get_page("/projects.xlsx?stage=production", &cookie).await;
+    let rows = read_rows(&projects.bytes, 1 << 24, 100_000).unwrap();
+    assert_eq!(rows.len(), total + 1);
+    assert!(rows[1..].iter().all(|(_, r)| r[7] == "投产"));
+}
