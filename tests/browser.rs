@@ -471,3 +471,52 @@ async fn an_officer_submits_a_lead_and_converts_it_into_a_project() {
     screenshot(&c, t.backend, "9-converted-lead").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_officer_imports_an_investor_list_with_errors_in_the_browser() {
+    let Some((driver, binary)) = start_driver().await else {
+        return;
+    };
+    let t = common::spawn_app().await;
+    let base = serve(&t).await;
+    let file = std::env::temp_dir().join(format!("zs-import-{}.xlsx", std::process::id()));
+    let rows = [
+        ["浏览器导入测试外资公司", "", "外资"],
+        ["校验位错误公司", "91350100M000100Y44", "民营"],
+    ];
+    let bytes = zhaoshang::sheet::write_sheet(
+        "Sheet1",
+        &["企业名称", "统一社会信用代码", "企业性质"],
+        rows.iter().map(|r| {
+            r.iter()
+                .map(|c| zhaoshang::sheet::Cell::from(*c))
+                .collect::<Vec<_>>()
+        }),
+    )
+    .unwrap();
+    std::fs::write(&file, bytes).unwrap();
+    let c = browser(&driver, &binary).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "input[name=login]", "officer").await;
+    fill(&c, "input[name=password]", common::PASSWORD).await;
+    click(&c, "button[type=submit]").await;
+    text_of(&c, "#summary").await;
+    c.goto(&format!("{base}/imports/new?kind=investors"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    click(&c, "button.primary").await;
+    wait_containing(&c, "#import-summary", "可导入 1 行，有问题 1 行").await;
+    let rejected = text_of(&c, "#rejected-rows").await;
+    assert!(rejected.contains("校验位不正确"), "{rejected}");
+    screenshot(&c, t.backend, "10-import-preview").await;
+    click(&c, "#confirm-import").await;
+    wait_text(&c, ".flash", "已导入 1 条。").await;
+    let _ = std::fs::remove_file(&file);
+    c.close().await.unwrap();
+}

@@ -265,23 +265,29 @@ impl App {
         view(&saved)
     }
 
-    /// An import of the caller's own (others' answer "not found").
-    async fn own_import(&self, actor: &Actor, id: i64) -> Result<ImportRecord> {
+    /// An import of the caller's own (others' answer "not found"); `with_rows` loads the
+    /// valid rows too.
+    async fn own_import(&self, actor: &Actor, id: i64, with_rows: bool) -> Result<ImportRecord> {
         self.import_role(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        match imports::by_id(&mut conn, id).await? {
+        let found = if with_rows {
+            imports::by_id(&mut conn, id).await?
+        } else {
+            imports::summary(&mut conn, id).await?
+        };
+        match found {
             Some(r) if r.created_by == actor.id => Ok(r),
             _ => Err(import_not_found()),
         }
     }
 
     pub async fn get_import(&self, actor: &Actor, id: i64) -> Result<ImportView> {
-        view(&self.own_import(actor, id).await?)
+        view(&self.own_import(actor, id, false).await?)
     }
 
     /// Writes every valid row of a previewed file in one transaction, or none.
     pub async fn confirm_import(&self, actor: &Actor, id: i64) -> Result<ImportView> {
-        let record = self.own_import(actor, id).await?;
+        let record = self.own_import(actor, id, true).await?;
         let kind = ImportKind::parse(&record.kind)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("unknown import kind")))?;
         let now = now_text();
@@ -373,7 +379,7 @@ impl App {
 
     /// The rejected rows as a sheet: the row number, the cells as they were, and why.
     pub async fn rejected_sheet(&self, actor: &Actor, id: i64) -> Result<Vec<u8>> {
-        let record = self.own_import(actor, id).await?;
+        let record = self.own_import(actor, id, false).await?;
         let headers: Vec<String> =
             serde_json::from_str(&record.headers_json).map_err(|e| Error::Internal(e.into()))?;
         let rejected: Vec<RejectedRow> =

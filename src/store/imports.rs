@@ -1,6 +1,6 @@
 //! Imports: the previewed file kept until it is imported, and the rows written in bulk.
 
-use super::{Backend, Bind, Conn, SqlBuilder};
+use super::{Backend, Conn};
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::investor::InvestorFields;
 use crate::domain::lead::LeadFields;
@@ -58,35 +58,51 @@ pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Resu
     .try_get("id")
 }
 
+/// The whole record, the valid rows included.
 pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord>> {
-    sqlx::query(
-        "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, valid_json, \
+    load(conn, id, true).await
+}
+
+/// The record without its valid rows (which can be tens of megabytes): enough to show it.
+pub async fn summary(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord>> {
+    load(conn, id, false).await
+}
+
+async fn load(conn: &mut Conn, id: i64, with_rows: bool) -> sqlx::Result<Option<ImportRecord>> {
+    let valid = if with_rows {
+        "valid_json"
+    } else {
+        "'' AS valid_json"
+    };
+    let sql = format!(
+        "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, {valid}, \
          rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id \
-         FROM imports WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?
-    .map(|r| {
-        Ok(ImportRecord {
-            id: r.try_get("id")?,
-            kind: r.try_get("kind")?,
-            file_name: r.try_get("file_name")?,
-            unit_id: UnitId(r.try_get("unit_id")?),
-            created_by: UserId(r.try_get("created_by")?),
-            created_at: r.try_get("created_at")?,
-            headers_json: r.try_get("headers_json")?,
-            valid_json: r.try_get("valid_json")?,
-            rejected_json: r.try_get("rejected_json")?,
-            rows_valid: r.try_get("rows_valid")?,
-            rows_rejected: r.try_get("rows_rejected")?,
-            status: r.try_get("status")?,
-            imported_at: r.try_get("imported_at")?,
-            first_id: r.try_get("first_id")?,
-            last_id: r.try_get("last_id")?,
+         FROM imports WHERE id = $1"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| {
+            Ok(ImportRecord {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                file_name: r.try_get("file_name")?,
+                unit_id: UnitId(r.try_get("unit_id")?),
+                created_by: UserId(r.try_get("created_by")?),
+                created_at: r.try_get("created_at")?,
+                headers_json: r.try_get("headers_json")?,
+                valid_json: r.try_get("valid_json")?,
+                rejected_json: r.try_get("rejected_json")?,
+                rows_valid: r.try_get("rows_valid")?,
+                rows_rejected: r.try_get("rows_rejected")?,
+                status: r.try_get("status")?,
+                imported_at: r.try_get("imported_at")?,
+                first_id: r.try_get("first_id")?,
+                last_id: r.try_get("last_id")?,
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }
 
 /// Claims a previewed import for writing: false if it was already imported. Being a write,
@@ -149,15 +165,76 @@ async fn reserve_ids(
     }
 }
 
-/// Rows per statement: enough to amortise the round trip, few enough placeholders to stay fast.
-const BATCH: usize = 250;
+/// Rows per statement: each batch travels as one JSON document (one bind), which both
+/// databases unpack into rows — binding values one by one costs more than inserting them.
+const BATCH: usize = 5_000;
 
-fn opt_text(b: &mut SqlBuilder, v: Option<&str>) {
-    match v {
-        Some(t) => b.bind(Bind::Text(t.to_string())),
-        None => b.push("NULL"),
+/// Inserts `rows` (JSON objects keyed by column) into `table`, batch by batch.
+async fn insert_json_rows(
+    conn: &mut Conn,
+    backend: Backend,
+    table: &str,
+    columns: &[(&str, &str)],
+    rows: &[serde_json::Value],
+) -> sqlx::Result<()> {
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    let sql = match backend {
+        Backend::Sqlite => {
+            let picks: Vec<String> = names.iter().map(|n| format!("j ->> '$.{n}'")).collect();
+            format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM (SELECT value AS j FROM jsonb_each($1))",
+                names.join(", "),
+                picks.join(", ")
+            )
+        }
+        Backend::Postgres => {
+            let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
+            format!(
+                "INSERT INTO {table} ({0}) SELECT {0} FROM jsonb_to_recordset(CAST($1 AS JSONB)) AS x({1})",
+                names.join(", "),
+                typed.join(", ")
+            )
+        }
     };
+    for chunk in rows.chunks(BATCH) {
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(serde_json::Value::Array(chunk.to_vec()).to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
+
+const INVESTOR_COLUMNS: [(&str, &str); 18] = [
+    ("id", "BIGINT"),
+    ("name", "TEXT"),
+    ("name_key", "TEXT"),
+    ("credit_code", "TEXT"),
+    ("kind", "TEXT"),
+    ("country", "TEXT"),
+    ("origin_city", "TEXT"),
+    ("fortune_global_500", "BIGINT"),
+    ("fortune_china_500", "BIGINT"),
+    ("listed", "BIGINT"),
+    ("industry_code", "TEXT"),
+    ("website", "TEXT"),
+    ("notes", "TEXT"),
+    ("unit_id", "BIGINT"),
+    ("version", "BIGINT"),
+    ("created_by", "BIGINT"),
+    ("created_at", "TEXT"),
+    ("updated_at", "TEXT"),
+];
+
+const CONTACT_COLUMNS: [(&str, &str); 7] = [
+    ("investor_id", "BIGINT"),
+    ("position", "BIGINT"),
+    ("name", "TEXT"),
+    ("title", "TEXT"),
+    ("phone", "TEXT"),
+    ("email", "TEXT"),
+    ("wechat", "TEXT"),
+];
 
 /// Writes investors and their contacts; returns their ids in order.
 pub async fn insert_investors(
@@ -169,70 +246,79 @@ pub async fn insert_investors(
     now: &str,
 ) -> sqlx::Result<Vec<i64>> {
     let ids = reserve_ids(conn, backend, "investors", rows.len()).await?;
-    for (chunk, chunk_ids) in rows.chunks(BATCH).zip(ids.chunks(BATCH)) {
-        let mut b = SqlBuilder::new(conn);
-        b.push(
-            "INSERT INTO investors (id, name, name_key, credit_code, kind, country, origin_city, \
-             fortune_global_500, fortune_china_500, listed, industry_code, website, notes, unit_id, \
-             version, created_by, created_at, updated_at) VALUES ",
-        );
-        for (i, (f, id)) in chunk.iter().zip(chunk_ids).enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push("(").bind(Bind::Int(*id)).push(", ");
-            b.bind(Bind::Text(f.name.clone())).push(", ");
-            b.bind(Bind::Text(f.name_key.clone())).push(", ");
-            opt_text(&mut b, f.credit_code.as_ref().map(|c| c.as_str()));
-            b.push(", ").key_literal(f.kind.key()).push(", ");
-            b.bind(Bind::Text(f.country.clone())).push(", ");
-            opt_text(&mut b, f.origin_city.as_deref());
-            b.push(&format!(
-                ", {}, {}, {}, ",
-                i64::from(f.fortune_global_500),
-                i64::from(f.fortune_china_500),
-                i64::from(f.listed)
-            ));
-            opt_text(&mut b, f.industry.map(|c| c.code()));
-            b.push(", ");
-            opt_text(&mut b, f.website.as_deref());
-            b.push(", ");
-            opt_text(&mut b, f.notes.as_deref());
-            b.push(&format!(", {}, 1, {}, ", unit.0, by.0));
-            b.bind(Bind::Text(now.to_string())).push(", ");
-            b.bind(Bind::Text(now.to_string())).push(")");
-        }
-        b.query().execute(&mut *conn).await?;
-    }
-    let contacts: Vec<(i64, usize, &crate::domain::investor::Contact)> = rows
+    let docs: Vec<serde_json::Value> = rows
         .iter()
         .zip(&ids)
-        .flat_map(|(f, id)| f.contacts.iter().enumerate().map(move |(p, c)| (*id, p, c)))
+        .map(|(f, id)| {
+            serde_json::json!({
+                "id": id,
+                "name": f.name,
+                "name_key": f.name_key,
+                "credit_code": f.credit_code.as_ref().map(|c| c.as_str()),
+                "kind": f.kind.key(),
+                "country": f.country,
+                "origin_city": f.origin_city,
+                "fortune_global_500": i64::from(f.fortune_global_500),
+                "fortune_china_500": i64::from(f.fortune_china_500),
+                "listed": i64::from(f.listed),
+                "industry_code": f.industry.map(|c| c.code()),
+                "website": f.website,
+                "notes": f.notes,
+                "unit_id": unit.0,
+                "version": 1,
+                "created_by": by.0,
+                "created_at": now,
+                "updated_at": now,
+            })
+        })
         .collect();
-    for chunk in contacts.chunks(BATCH) {
-        let mut b = SqlBuilder::new(conn);
-        b.push(
-            "INSERT INTO investor_contacts (investor_id, position, name, title, phone, email, wechat) VALUES ",
-        );
-        for (i, (id, position, c)) in chunk.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push(&format!("({id}, {position}, "));
-            b.bind(Bind::Text(c.name.clone())).push(", ");
-            opt_text(&mut b, c.title.as_deref());
-            b.push(", ");
-            opt_text(&mut b, c.phone.as_deref());
-            b.push(", ");
-            opt_text(&mut b, c.email.as_deref());
-            b.push(", ");
-            opt_text(&mut b, c.wechat.as_deref());
-            b.push(")");
-        }
-        b.query().execute(&mut *conn).await?;
-    }
+    insert_json_rows(conn, backend, "investors", &INVESTOR_COLUMNS, &docs).await?;
+    let contacts: Vec<serde_json::Value> = rows
+        .iter()
+        .zip(&ids)
+        .flat_map(|(f, id)| {
+            f.contacts.iter().enumerate().map(move |(p, c)| {
+                serde_json::json!({
+                    "investor_id": id,
+                    "position": p,
+                    "name": c.name,
+                    "title": c.title,
+                    "phone": c.phone,
+                    "email": c.email,
+                    "wechat": c.wechat,
+                })
+            })
+        })
+        .collect();
+    insert_json_rows(
+        conn,
+        backend,
+        "investor_contacts",
+        &CONTACT_COLUMNS,
+        &contacts,
+    )
+    .await?;
     Ok(ids)
 }
+
+const LEAD_COLUMNS: [(&str, &str); 16] = [
+    ("id", "BIGINT"),
+    ("title", "TEXT"),
+    ("investor_name", "TEXT"),
+    ("industry_code", "TEXT"),
+    ("amount_yuan", "BIGINT"),
+    ("currency", "TEXT"),
+    ("channel", "TEXT"),
+    ("source", "TEXT"),
+    ("contact", "TEXT"),
+    ("notes", "TEXT"),
+    ("unit_id", "BIGINT"),
+    ("status", "TEXT"),
+    ("version", "BIGINT"),
+    ("created_by", "BIGINT"),
+    ("created_at", "TEXT"),
+    ("updated_at", "TEXT"),
+];
 
 /// Writes leads (status 待分派, the importer's unit); returns their ids in order.
 pub async fn insert_leads(
@@ -244,44 +330,31 @@ pub async fn insert_leads(
     now: &str,
 ) -> sqlx::Result<Vec<i64>> {
     let ids = reserve_ids(conn, backend, "leads", rows.len()).await?;
-    for (chunk, chunk_ids) in rows.chunks(BATCH).zip(ids.chunks(BATCH)) {
-        let mut b = SqlBuilder::new(conn);
-        b.push(
-            "INSERT INTO leads (id, title, investor_name, industry_code, amount_yuan, currency, \
-             channel, source, contact, notes, unit_id, status, version, created_by, created_at, \
-             updated_at) VALUES ",
-        );
-        for (i, (f, id)) in chunk.iter().zip(chunk_ids).enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push(&format!("({id}, "));
-            b.bind(Bind::Text(f.title.clone())).push(", ");
-            b.bind(Bind::Text(f.investor_name.clone())).push(", ");
-            opt_text(&mut b, f.industry.map(|c| c.code()));
-            match f.amount {
-                Some(m) => {
-                    b.push(&format!(", {}, ", m.yuan))
-                        .key_literal(m.currency.code());
-                }
-                None => {
-                    b.push(", NULL, NULL");
-                }
-            }
-            b.push(", ");
-            opt_text(&mut b, f.channel.map(|c| c.key()));
-            b.push(", ");
-            opt_text(&mut b, f.source.as_deref());
-            b.push(", ");
-            opt_text(&mut b, f.contact.as_deref());
-            b.push(", ");
-            opt_text(&mut b, f.notes.as_deref());
-            b.push(&format!(", {}, 'new', 1, {}, ", unit.0, by.0));
-            b.bind(Bind::Text(now.to_string())).push(", ");
-            b.bind(Bind::Text(now.to_string())).push(")");
-        }
-        b.query().execute(&mut *conn).await?;
-    }
+    let docs: Vec<serde_json::Value> = rows
+        .iter()
+        .zip(&ids)
+        .map(|(f, id)| {
+            serde_json::json!({
+                "id": id,
+                "title": f.title,
+                "investor_name": f.investor_name,
+                "industry_code": f.industry.map(|c| c.code()),
+                "amount_yuan": f.amount.map(|m| m.yuan),
+                "currency": f.amount.map(|m| m.currency.code()),
+                "channel": f.channel.map(|c| c.key()),
+                "source": f.source,
+                "contact": f.contact,
+                "notes": f.notes,
+                "unit_id": unit.0,
+                "status": "new",
+                "version": 1,
+                "created_by": by.0,
+                "created_at": now,
+                "updated_at": now,
+            })
+        })
+        .collect();
+    insert_json_rows(conn, backend, "leads", &LEAD_COLUMNS, &docs).await?;
     Ok(ids)
 }
 
