@@ -292,3 +292,53 @@ async fn a_lead_is_dropped_only_with_a_reason_and_the_forms_keep_what_was_typed(
     assert!(refused.text.contains("预计投资额不能为负数"));
     assert!(refused.text.contains("value=\"某公司\""));
 }
+
+#[tokio::test]
+async fn a_lead_about_a_known_investor_shows_on_the_investor_page() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let investor = t
+        .get("/api/v1/investors?q=椰林", Some(&officer))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let cookie = t.cookie("officer").await;
+    let form = t
+        .get_page(&format!("/leads/new?investor_id={investor}"), &cookie)
+        .await;
+    assert!(
+        form.text.contains("value=\"玉田椰林包装科技有限公司\""),
+        "{}",
+        form.text
+    );
+    let lead = t
+        .post_json(
+            "/api/v1/leads",
+            Some(&officer),
+            &json!({"title": "椰林二期扩产", "investor_name": "玉田椰林包装科技有限公司", "investor_id": investor}),
+        )
+        .await;
+    assert_eq!(lead.status, StatusCode::CREATED, "{}", lead.text);
+    let listed = t
+        .get(
+            &format!("/api/v1/leads?investor_id={investor}"),
+            Some(&officer),
+        )
+        .await
+        .json();
+    assert_eq!(listed["total"], 1);
+    let page = t.get_page(&format!("/investors/{investor}"), &cookie).await;
+    assert!(page.text.contains("椰林二期扩产"), "{}", page.text);
+    // Another town cannot name the park's investor on a lead.
+    let town = t.token("officer_town1").await;
+    let refused = t
+        .post_json(
+            "/api/v1/leads",
+            Some(&town),
+            &json!({"title": "x", "investor_name": "y", "investor_id": investor}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["errors"][0]["field"], "investor_id");
+}

@@ -31,6 +31,8 @@ pub fn lead_not_found() -> Error {
 pub struct LeadParams {
     pub q: String,
     pub status: String,
+    /// Only the leads naming this 客商库 record.
+    pub investor_id: String,
     pub page: String,
     pub per_page: String,
 }
@@ -213,6 +215,16 @@ impl App {
                 parsed
             }
         };
+        let investor = match params.investor_id.trim() {
+            "" => None,
+            t => match t.parse::<i64>() {
+                Ok(i) if i > 0 => Some(crate::domain::ids::InvestorId(i)),
+                _ => {
+                    errors.add("investor_id", "客商编号无效");
+                    None
+                }
+            },
+        };
         if !errors.is_empty() {
             return Err(errors.into());
         }
@@ -220,6 +232,7 @@ impl App {
             scope: (actor.role != Role::Enterprise).then(|| actor.unit_path.clone()),
             submitted_by: actor.id,
             status,
+            investor,
             needle: Some(params.q.trim().to_string()).filter(|q| !q.is_empty()),
             limit: per_page,
             offset: (page - 1) * per_page,

@@ -280,6 +280,8 @@ pub struct Search {
     /// …and, in any case, those this account submitted.
     pub submitted_by: UserId,
     pub status: Option<LeadStatus>,
+    /// Only the leads naming this 客商库 record.
+    pub investor: Option<InvestorId>,
     pub needle: Option<String>,
     pub limit: i64,
     pub offset: i64,
@@ -301,6 +303,9 @@ fn push_search(b: &mut SqlBuilder, s: &Search) {
     b.push(")");
     if let Some(status) = s.status {
         b.push(" AND l.status = ").key_literal(status.key());
+    }
+    if let Some(investor) = s.investor {
+        b.push(" AND l.investor_id = ").bind(Bind::Int(investor.0));
     }
     if let Some(needle) = &s.needle {
         let pattern = format!("%{}%", like_escape(needle));

@@ -415,6 +415,21 @@ async fn render_detail(
     } else {
         Vec::new()
     };
+    let leads = app
+        .list_leads(
+            &user.actor,
+            &crate::service::leads::LeadParams {
+                investor_id: id.to_string(),
+                per_page: "100".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| PageError::App(e, layout()))?
+        .items
+        .iter()
+        .map(super::views::LeadRow::of)
+        .collect();
     let events = app
         .events_of_investor(&user.actor, id)
         .await
@@ -446,6 +461,7 @@ async fn render_detail(
             merged_into_name,
             visits,
             events,
+            leads,
             flash,
             problem,
             layout: Layout::of(&user.actor),

@@ -274,11 +274,15 @@ async fn convert_api(
 // ---- Pages ----
 
 fn lead_href(params: &LeadParams, page: i64) -> String {
-    let mut pairs: Vec<(&str, String)> = [("q", &params.q), ("status", &params.status)]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k, v.trim().to_string()))
-        .collect();
+    let mut pairs: Vec<(&str, String)> = [
+        ("q", &params.q),
+        ("status", &params.status),
+        ("investor_id", &params.investor_id),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| (k, v.trim().to_string()))
+    .collect();
     if page > 1 {
         pairs.push(("page", page.to_string()));
     }
@@ -331,7 +335,17 @@ async fn list_page(
         .into_response())
 }
 
-async fn new_page(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    /// Submitting a lead about this 客商库 record: its name and industry are filled in.
+    investor_id: Option<String>,
+}
+
+async fn new_page(
+    State(app): State<App>,
+    user: PageUser,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
     // Reading the list checks the role the same way submitting does.
     app.list_leads(
         &user.actor,
@@ -342,12 +356,17 @@ async fn new_page(State(app): State<App>, user: PageUser) -> Result<Response, Pa
     )
     .await
     .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(LeadFormPage::build(
-        Layout::of(&user.actor),
-        LeadInput::default(),
-        Invalid::default(),
-    )
-    .into_response())
+    let mut input = LeadInput::default();
+    if let Some(id) = q.investor_id.and_then(|t| t.trim().parse::<i64>().ok()) {
+        let investor = app
+            .get_investor(&user.actor, crate::domain::ids::InvestorId(id))
+            .await
+            .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+        input.investor_id = investor.id.to_string();
+        input.investor_name = investor.name;
+        input.industry_code = investor.industry_code.unwrap_or_default();
+    }
+    Ok(LeadFormPage::build(Layout::of(&user.actor), input, Invalid::default()).into_response())
 }
 
 async fn submit_page(

@@ -1001,6 +1001,7 @@ pub struct InvestorDetailPage {
     pub merged_into_name: Option<String>,
     pub visits: Vec<VisitRow>,
     pub events: Vec<crate::store::events::PromotionEvent>,
+    pub leads: Vec<LeadRow>,
     pub flash: Option<String>,
     pub problem: Option<String>,
     pub can_write: bool,
