@@ -42,15 +42,12 @@ impl From<Invalid> for Error {
     }
 }
 
-pub const UNIT_NOT_FOUND: &str = "单位不存在";
-pub const ACCOUNT_NOT_FOUND: &str = "账号不存在";
-
 impl Error {
     pub fn unit_not_found() -> Error {
-        Error::NotFound(UNIT_NOT_FOUND.into())
+        Error::NotFound("单位不存在".into())
     }
     pub fn account_not_found() -> Error {
-        Error::NotFound(ACCOUNT_NOT_FOUND.into())
+        Error::NotFound("账号不存在".into())
     }
     pub fn project_not_found() -> Error {
         Error::NotFound("项目不存在，或不在您的管辖范围内".into())

@@ -58,6 +58,17 @@ impl Role {
     }
 
     pub fn writes_projects(self) -> bool {
+        self.does_casework()
+    }
+
+    /// The units' staff: they read the units' working records (leads, visits, events,
+    /// referrers, the 客商库) within their subtree.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Leader | Role::Officer | Role::Department)
+    }
+
+    /// Record and change the working records (officers and leaders).
+    pub fn does_casework(self) -> bool {
         matches!(self, Role::Leader | Role::Officer)
     }
 }

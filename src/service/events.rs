@@ -100,14 +100,6 @@ async fn event_audit(
     Ok(())
 }
 
-fn reads(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer | Role::Department)
-}
-
-fn writes(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer)
-}
-
 impl App {
     async fn event_role(
         &self,
@@ -115,42 +107,7 @@ impl App {
         allowed: fn(Role) -> bool,
         what: &'static str,
     ) -> Result<()> {
-        let outcome = if allowed(actor.role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "“{}”角色不能{what}",
-                actor.role.label()
-            )))
-        };
-        self.event_refused(actor, what, None, outcome).await
-    }
-
-    async fn event_refused<T>(
-        &self,
-        actor: &Actor,
-        what: &'static str,
-        id: Option<i64>,
-        outcome: Result<T>,
-    ) -> Result<T> {
-        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
-            let mut tx = self.db.pool.begin().await?;
-            audit::append(
-                &mut tx,
-                Some(actor),
-                audit::Entry {
-                    action: "permission_denied",
-                    entity: "event",
-                    entity_id: id.map(|i| i.to_string()),
-                    before: None,
-                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        outcome
+        self.role_allows(actor, allowed, "event", what).await
     }
 
     async fn event_in_scope(
@@ -163,16 +120,19 @@ impl App {
             Some(e) if actor.unit_path.contains(&e.unit_path) => Ok(e),
             _ => Err(event_not_found()),
         };
-        self.event_refused(actor, "event", Some(id), found).await
+        self.refusal_recorded(actor, "event", "查看", Some(id.to_string()), found)
+            .await
     }
 
     /// Refuses (and records) an account that may not record events.
     pub async fn event_role_check(&self, actor: &Actor) -> Result<()> {
-        self.event_role(actor, writes, "记录招商活动").await
+        self.event_role(actor, Role::does_casework, "记录招商活动")
+            .await
     }
 
     pub async fn list_events(&self, actor: &Actor, params: &EventParams) -> Result<EventPage> {
-        self.event_role(actor, reads, "查看招商活动").await?;
+        self.event_role(actor, Role::is_staff, "查看招商活动")
+            .await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
         let kind = match params.kind.trim() {
@@ -206,7 +166,8 @@ impl App {
     }
 
     pub async fn get_event(&self, actor: &Actor, id: i64) -> Result<EventDetail> {
-        self.event_role(actor, reads, "查看招商活动").await?;
+        self.event_role(actor, Role::is_staff, "查看招商活动")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         let event = self.event_in_scope(&mut conn, actor, id).await?;
         self.event_detail(&mut conn, actor, event).await
@@ -233,7 +194,8 @@ impl App {
     }
 
     pub async fn record_event(&self, actor: &Actor, input: &EventInput) -> Result<EventDetail> {
-        self.event_role(actor, writes, "记录招商活动").await?;
+        self.event_role(actor, Role::does_casework, "记录招商活动")
+            .await?;
         let fields = input.parse(self.today())?;
         let mut tx = self.db.pool.begin().await?;
         let now = now_text();
@@ -258,7 +220,8 @@ impl App {
 
     /// The event as it stands, for a caller about to change it.
     pub async fn event_for_update(&self, actor: &Actor, id: i64) -> Result<PromotionEvent> {
-        self.event_role(actor, writes, "修改招商活动").await?;
+        self.event_role(actor, Role::does_casework, "修改招商活动")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         self.event_in_scope(&mut conn, actor, id).await
     }
@@ -270,7 +233,8 @@ impl App {
         input: &EventInput,
         version: i64,
     ) -> Result<EventDetail> {
-        self.event_role(actor, writes, "修改招商活动").await?;
+        self.event_role(actor, Role::does_casework, "修改招商活动")
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         let before = self.event_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse(self.today())?;
@@ -301,7 +265,8 @@ impl App {
 
     /// Records an investor met at the event (a 客商库 record the caller may see).
     pub async fn event_met(&self, actor: &Actor, id: i64, investor: &str) -> Result<EventDetail> {
-        self.event_role(actor, writes, "修改招商活动").await?;
+        self.event_role(actor, Role::does_casework, "修改招商活动")
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         let event = self.event_in_scope(&mut tx, actor, id).await?;
         let investor_id = match investor.trim().parse::<i64>() {
@@ -348,7 +313,8 @@ impl App {
         amount: &str,
         currency: &str,
     ) -> Result<EventDetail> {
-        self.event_role(actor, writes, "修改招商活动").await?;
+        self.event_role(actor, Role::does_casework, "修改招商活动")
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         let event = self.event_in_scope(&mut tx, actor, id).await?;
         let mut errors = Invalid::default();
@@ -406,7 +372,7 @@ impl App {
         actor: &Actor,
         investor: InvestorId,
     ) -> Result<Vec<PromotionEvent>> {
-        if !reads(actor.role) {
+        if !actor.role.is_staff() {
             return Ok(Vec::new());
         }
         let mut conn = self.db.pool.acquire().await?;

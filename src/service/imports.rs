@@ -56,10 +56,6 @@ pub struct ImportView {
 
 const SHOWN_REJECTED: usize = 200;
 
-fn writes(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer)
-}
-
 fn view(r: &ImportRecord) -> Result<ImportView> {
     let kind = ImportKind::parse(&r.kind)
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("unknown import kind {}", r.kind)))?;
@@ -138,28 +134,8 @@ fn messages(e: &Invalid) -> Vec<String> {
 
 impl App {
     async fn import_role(&self, actor: &Actor) -> Result<()> {
-        if writes(actor.role) {
-            return Ok(());
-        }
-        let mut tx = self.db.pool.begin().await?;
-        audit::append(
-            &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "permission_denied",
-                entity: "import",
-                entity_id: None,
-                before: None,
-                after: Some(json!({ "attempted": "import" })),
-            },
-            &now_text(),
-        )
-        .await?;
-        tx.commit().await?;
-        Err(Error::Forbidden(format!(
-            "“{}”角色不能导入数据",
-            actor.role.label()
-        )))
+        self.role_allows(actor, Role::does_casework, "import", "导入数据")
+            .await
     }
 
     /// Refuses (and records) an account that may not import.
@@ -194,7 +170,7 @@ impl App {
             .ok_or_else(|| file(sheet::SheetError::Empty.message()))?;
         let map = map_headers(kind, &headers).map_err(file)?;
         let mut rejected = Vec::new();
-        let valid_json = match kind {
+        let (valid_json, rows_valid) = match kind {
             ImportKind::Investors => {
                 let mut conn = self.db.pool.acquire().await?;
                 let mut keys =
@@ -217,7 +193,8 @@ impl App {
                         });
                     }
                 }
-                serde_json::to_string(&valid).map_err(|e| Error::Internal(e.into()))?
+                let json = serde_json::to_string(&valid).map_err(|e| Error::Internal(e.into()))?;
+                (json, valid.len() as i64)
             }
             ImportKind::Leads => {
                 let mut valid = Vec::new();
@@ -237,12 +214,10 @@ impl App {
                         });
                     }
                 }
-                serde_json::to_string(&valid).map_err(|e| Error::Internal(e.into()))?
+                let json = serde_json::to_string(&valid).map_err(|e| Error::Internal(e.into()))?;
+                (json, valid.len() as i64)
             }
         };
-        let rows_valid = serde_json::from_str::<Vec<serde_json::Value>>(&valid_json)
-            .map(|v| v.len())
-            .unwrap_or_default() as i64;
         let record = NewImport {
             kind: kind.key(),
             file_name: file_name.trim(),

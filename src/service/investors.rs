@@ -37,22 +37,16 @@ pub struct InvestorPage {
     pub per_page: i64,
 }
 
+/// Staff read the 客商库; an enterprise reads its own record.
 fn reads(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Leader | Role::Officer | Role::Department | Role::Enterprise
-    )
-}
-
-fn writes(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer)
+    role.is_staff() || role == Role::Enterprise
 }
 
 /// Whether `actor` may see this record.
 pub(crate) fn visible(actor: &Actor, investor: &Investor) -> bool {
     match actor.role {
         Role::Enterprise => actor.investor_id == Some(investor.id),
-        role if reads(role) => actor.unit_path.contains(&investor.unit_path),
+        role if role.is_staff() => actor.unit_path.contains(&investor.unit_path),
         _ => false,
     }
 }
@@ -65,58 +59,14 @@ fn candidates_json(list: &[Candidate]) -> Vec<serde_json::Value> {
 
 impl App {
     async fn may_read_investors(&self, actor: &Actor) -> Result<()> {
-        let outcome = if reads(actor.role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "“{}”角色不能查看客商库",
-                actor.role.label()
-            )))
-        };
-        self.refusal_recorded(actor, "read_investors", None, outcome)
+        self.role_allows(actor, reads, "investor", "查看客商库")
             .await
     }
 
     /// Refuses (and records) an account that may not record or change investors.
     pub async fn may_write_investors(&self, actor: &Actor) -> Result<()> {
-        let outcome = if writes(actor.role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "“{}”角色不能录入或修改客商",
-                actor.role.label()
-            )))
-        };
-        self.refusal_recorded(actor, "write_investors", None, outcome)
+        self.role_allows(actor, Role::does_casework, "investor", "录入或修改客商")
             .await
-    }
-
-    /// Passes `outcome` through, recording a refusal in the audit trail first.
-    async fn refusal_recorded<T>(
-        &self,
-        actor: &Actor,
-        what: &'static str,
-        id: Option<InvestorId>,
-        outcome: Result<T>,
-    ) -> Result<T> {
-        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
-            let mut tx = self.db.pool.begin().await?;
-            audit::append(
-                &mut tx,
-                Some(actor),
-                audit::Entry {
-                    action: "permission_denied",
-                    entity: "investor",
-                    entity_id: id.map(|i| i.to_string()),
-                    before: None,
-                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        outcome
     }
 
     /// The record if the caller may see it; otherwise "not found" (recorded).
@@ -130,7 +80,7 @@ impl App {
             Some(i) if visible(actor, &i) => Ok(i),
             _ => Err(investor_not_found()),
         };
-        self.refusal_recorded(actor, "investor", Some(id), found)
+        self.refusal_recorded(actor, "investor", "查看客商", Some(id.to_string()), found)
             .await
     }
 

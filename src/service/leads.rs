@@ -59,21 +59,25 @@ pub struct ConvertInput {
     pub industry_code: String,
 }
 
+/// Anyone with a business role submits leads (an enterprise too: 以商招商).
 fn submits(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Leader | Role::Officer | Role::Department | Role::Enterprise
-    )
-}
-
-fn works(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer)
+    role.is_staff() || role == Role::Enterprise
 }
 
 fn visible(actor: &Actor, lead: &Lead) -> bool {
     lead.created_by == Some(actor.id)
-        || (matches!(actor.role, Role::Leader | Role::Officer | Role::Department)
-            && actor.unit_path.contains(&lead.unit_path))
+        || (actor.role.is_staff() && actor.unit_path.contains(&lead.unit_path))
+}
+
+/// Whether `actor` may work this lead (follow up, drop, convert): an officer or leader whose
+/// subtree holds it, while it is open. Pages use it to offer only what will be accepted.
+pub fn may_work(actor: &Actor, lead: &Lead) -> bool {
+    actor.role.does_casework() && actor.unit_path.contains(&lead.unit_path) && lead.status.is_open()
+}
+
+/// Whether `actor` may assign this lead: only a leader who may work it.
+pub fn may_assign(actor: &Actor, lead: &Lead) -> bool {
+    actor.role == Role::Leader && may_work(actor, lead)
 }
 
 fn open(lead: &Lead) -> Result<()> {
@@ -91,48 +95,13 @@ fn stale(lead: &Lead) -> Error {
 }
 
 impl App {
-    async fn lead_refused<T>(
-        &self,
-        actor: &Actor,
-        what: &'static str,
-        id: Option<i64>,
-        outcome: Result<T>,
-    ) -> Result<T> {
-        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
-            let mut tx = self.db.pool.begin().await?;
-            audit::append(
-                &mut tx,
-                Some(actor),
-                audit::Entry {
-                    action: "permission_denied",
-                    entity: "lead",
-                    entity_id: id.map(|i| i.to_string()),
-                    before: None,
-                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        outcome
-    }
-
     async fn lead_role(
         &self,
         actor: &Actor,
         allowed: fn(Role) -> bool,
         what: &'static str,
     ) -> Result<()> {
-        let outcome = if allowed(actor.role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "“{}”角色不能{what}",
-                actor.role.label()
-            )))
-        };
-        self.lead_refused(actor, what, None, outcome).await
+        self.role_allows(actor, allowed, "lead", what).await
     }
 
     async fn lead_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Lead> {
@@ -140,13 +109,15 @@ impl App {
             Some(l) if visible(actor, &l) => Ok(l),
             _ => Err(lead_not_found()),
         };
-        self.lead_refused(actor, "lead", Some(id), found).await
+        self.refusal_recorded(actor, "lead", "查看招商线索", Some(id.to_string()), found)
+            .await
     }
 
     /// A lead the caller works (officer or leader) and may see: submitters who do not work
     /// leads read them but change nothing.
     async fn lead_to_work(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Lead> {
-        self.lead_role(actor, works, "办理招商线索").await?;
+        self.lead_role(actor, Role::does_casework, "办理招商线索")
+            .await?;
         let lead = self.lead_in_scope(conn, actor, id).await?;
         // A lead submitted from outside the officer's subtree is read, not worked.
         if !actor.unit_path.contains(&lead.unit_path) {

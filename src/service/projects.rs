@@ -204,24 +204,9 @@ impl App {
         project: Option<ProjectId>,
         result: Result<T>,
     ) -> Result<T> {
-        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &result {
-            let mut tx = self.db.pool.begin().await?;
-            audit::append(
-                &mut tx,
-                Some(actor),
-                audit::Entry {
-                    action: "permission_denied",
-                    entity: "project",
-                    entity_id: project.map(|id| id.to_string()),
-                    before: None,
-                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        result
+        let id = project.map(|id| id.to_string());
+        self.refusal_recorded(actor, "project", what, id, result)
+            .await
     }
 
     pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {

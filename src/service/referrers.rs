@@ -15,7 +15,6 @@ use crate::store::projects::Project;
 use crate::store::referrers::{self, Referrer};
 use crate::store::{Conn, audit, now_text, units};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use time::Date;
 
 pub fn referrer_not_found() -> Error {
@@ -118,14 +117,6 @@ pub fn rewards_by_year(
     years
 }
 
-fn reads(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer | Role::Department)
-}
-
-fn writes(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer)
-}
-
 impl App {
     async fn referrer_role(
         &self,
@@ -133,42 +124,7 @@ impl App {
         allowed: fn(Role) -> bool,
         what: &'static str,
     ) -> Result<()> {
-        let outcome = if allowed(actor.role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "“{}”角色不能{what}",
-                actor.role.label()
-            )))
-        };
-        self.referrer_refused(actor, what, None, outcome).await
-    }
-
-    async fn referrer_refused<T>(
-        &self,
-        actor: &Actor,
-        what: &'static str,
-        id: Option<i64>,
-        outcome: Result<T>,
-    ) -> Result<T> {
-        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
-            let mut tx = self.db.pool.begin().await?;
-            audit::append(
-                &mut tx,
-                Some(actor),
-                audit::Entry {
-                    action: "permission_denied",
-                    entity: "referrer",
-                    entity_id: id.map(|i| i.to_string()),
-                    before: None,
-                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        outcome
+        self.role_allows(actor, allowed, "referrer", what).await
     }
 
     async fn referrer_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Referrer> {
@@ -176,13 +132,14 @@ impl App {
             Some(r) if actor.unit_path.contains(&r.unit_path) => Ok(r),
             _ => Err(referrer_not_found()),
         };
-        self.referrer_refused(actor, "referrer", Some(id), found)
+        self.refusal_recorded(actor, "referrer", "查看", Some(id.to_string()), found)
             .await
     }
 
     /// Refuses (and records) an account that may not record referrers.
     pub async fn may_write_referrers(&self, actor: &Actor) -> Result<()> {
-        self.referrer_role(actor, writes, "登记引荐人").await
+        self.referrer_role(actor, Role::does_casework, "登记引荐人")
+            .await
     }
 
     pub async fn list_referrers(
@@ -190,7 +147,8 @@ impl App {
         actor: &Actor,
         params: &ReferrerParams,
     ) -> Result<ReferrerPage> {
-        self.referrer_role(actor, reads, "查看引荐人").await?;
+        self.referrer_role(actor, Role::is_staff, "查看引荐人")
+            .await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
         if !errors.is_empty() {
@@ -215,7 +173,8 @@ impl App {
     }
 
     pub async fn get_referrer(&self, actor: &Actor, id: i64) -> Result<ReferrerDetail> {
-        self.referrer_role(actor, reads, "查看引荐人").await?;
+        self.referrer_role(actor, Role::is_staff, "查看引荐人")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         let referrer = self.referrer_in_scope(&mut conn, actor, id).await?;
         let ids = referrers::project_ids(&mut conn, id).await?;
@@ -237,7 +196,8 @@ impl App {
         input: &ReferrerInput,
         unit: Option<UnitId>,
     ) -> Result<Referrer> {
-        self.referrer_role(actor, writes, "登记引荐人").await?;
+        self.referrer_role(actor, Role::does_casework, "登记引荐人")
+            .await?;
         let fields = input.parse()?;
         let mut tx = self.db.pool.begin().await?;
         let unit_id = match unit {
@@ -275,7 +235,8 @@ impl App {
 
     /// The record as it stands, for a caller about to change it.
     pub async fn referrer_for_update(&self, actor: &Actor, id: i64) -> Result<Referrer> {
-        self.referrer_role(actor, writes, "修改引荐人").await?;
+        self.referrer_role(actor, Role::does_casework, "修改引荐人")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         self.referrer_in_scope(&mut conn, actor, id).await
     }
@@ -287,7 +248,8 @@ impl App {
         input: &ReferrerInput,
         version: i64,
     ) -> Result<Referrer> {
-        self.referrer_role(actor, writes, "修改引荐人").await?;
+        self.referrer_role(actor, Role::does_casework, "修改引荐人")
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         let before = self.referrer_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse()?;
@@ -321,7 +283,8 @@ impl App {
     /// Names this referrer on a project of the caller's scope (an ordinary, audited project
     /// edit, checked against the project's current version).
     pub async fn credit_referrer(&self, actor: &Actor, id: i64, project: &str) -> Result<Project> {
-        self.referrer_role(actor, writes, "登记引荐项目").await?;
+        self.referrer_role(actor, Role::does_casework, "登记引荐项目")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         self.referrer_in_scope(&mut conn, actor, id).await?;
         drop(conn);

@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::store::visits::{self, Search, Visit};
 use crate::store::{Conn, audit, now_text, users};
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn visit_not_found() -> Error {
     Error::NotFound("拜访记录不存在，或不在您的管辖范围内".into())
@@ -47,14 +46,6 @@ fn flag(text: &str, field: &str, errors: &mut Invalid) -> bool {
     }
 }
 
-fn reads(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer | Role::Department)
-}
-
-fn writes(role: Role) -> bool {
-    matches!(role, Role::Leader | Role::Officer)
-}
-
 impl App {
     async fn visit_role(
         &self,
@@ -62,42 +53,7 @@ impl App {
         allowed: fn(Role) -> bool,
         what: &'static str,
     ) -> Result<()> {
-        let outcome = if allowed(actor.role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "“{}”角色不能{what}",
-                actor.role.label()
-            )))
-        };
-        self.visit_refused(actor, what, None, outcome).await
-    }
-
-    async fn visit_refused<T>(
-        &self,
-        actor: &Actor,
-        what: &'static str,
-        id: Option<i64>,
-        outcome: Result<T>,
-    ) -> Result<T> {
-        if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
-            let mut tx = self.db.pool.begin().await?;
-            audit::append(
-                &mut tx,
-                Some(actor),
-                audit::Entry {
-                    action: "permission_denied",
-                    entity: "visit",
-                    entity_id: id.map(|i| i.to_string()),
-                    before: None,
-                    after: Some(json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        outcome
+        self.role_allows(actor, allowed, "visit", what).await
     }
 
     async fn visit_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Visit> {
@@ -105,7 +61,8 @@ impl App {
             Some(v) if actor.unit_path.contains(&v.unit_path) => Ok(v),
             _ => Err(visit_not_found()),
         };
-        self.visit_refused(actor, "visit", Some(id), found).await
+        self.refusal_recorded(actor, "visit", "查看", Some(id.to_string()), found)
+            .await
     }
 
     /// Checks the people and investor a visit names are within the caller's reach.
@@ -176,7 +133,8 @@ impl App {
     }
 
     pub async fn list_visits(&self, actor: &Actor, params: &VisitParams) -> Result<VisitPage> {
-        self.visit_role(actor, reads, "查看拜访记录").await?;
+        self.visit_role(actor, Role::is_staff, "查看拜访记录")
+            .await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
         let direction = match params.direction.trim() {
@@ -228,7 +186,7 @@ impl App {
 
     /// How many follow-ups of the caller's own visits are overdue (for the menu).
     pub async fn overdue_follow_ups(&self, actor: &Actor) -> Result<i64> {
-        if !reads(actor.role) {
+        if !actor.role.is_staff() {
             return Ok(0);
         }
         let search = Search {
@@ -244,19 +202,45 @@ impl App {
         Ok(visits::search(&mut conn, &search).await?.1)
     }
 
+    /// The visits of an investor the caller may see: none for those who do not read visits
+    /// (an enterprise sees its own record, not the officers' visits to it).
+    pub async fn visits_of_investor(
+        &self,
+        actor: &Actor,
+        investor: InvestorId,
+    ) -> Result<Vec<Visit>> {
+        if !actor.role.is_staff() {
+            return Ok(Vec::new());
+        }
+        let search = Search {
+            scope: actor.unit_path.clone(),
+            direction: None,
+            overdue_before: None,
+            involving: None,
+            investor: Some(investor),
+            limit: 1_000,
+            offset: 0,
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(visits::search(&mut conn, &search).await?.0)
+    }
+
     /// Refuses (and records) an account that may not record visits.
     pub async fn may_record_visits(&self, actor: &Actor) -> Result<()> {
-        self.visit_role(actor, writes, "记录拜访").await
+        self.visit_role(actor, Role::does_casework, "记录拜访")
+            .await
     }
 
     pub async fn get_visit(&self, actor: &Actor, id: i64) -> Result<Visit> {
-        self.visit_role(actor, reads, "查看拜访记录").await?;
+        self.visit_role(actor, Role::is_staff, "查看拜访记录")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         self.visit_in_scope(&mut conn, actor, id).await
     }
 
     pub async fn record_visit(&self, actor: &Actor, input: &VisitInput) -> Result<Visit> {
-        self.visit_role(actor, writes, "记录拜访").await?;
+        self.visit_role(actor, Role::does_casework, "记录拜访")
+            .await?;
         let fields = input.parse(self.today())?;
         let mut tx = self.db.pool.begin().await?;
         self.check_visit_references(&mut tx, actor, &fields).await?;
@@ -273,7 +257,8 @@ impl App {
 
     /// The visit as it stands, for a caller about to change it.
     pub async fn visit_for_update(&self, actor: &Actor, id: i64) -> Result<Visit> {
-        self.visit_role(actor, writes, "修改拜访记录").await?;
+        self.visit_role(actor, Role::does_casework, "修改拜访记录")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         self.visit_in_scope(&mut conn, actor, id).await
     }
@@ -285,7 +270,8 @@ impl App {
         input: &VisitInput,
         version: i64,
     ) -> Result<Visit> {
-        self.visit_role(actor, writes, "修改拜访记录").await?;
+        self.visit_role(actor, Role::does_casework, "修改拜访记录")
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         let before = self.visit_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse(self.today())?;
@@ -308,7 +294,8 @@ impl App {
 
     /// Closes the follow-up with what came of it.
     pub async fn close_follow_up(&self, actor: &Actor, id: i64, outcome: &str) -> Result<Visit> {
-        self.visit_role(actor, writes, "办结跟进").await?;
+        self.visit_role(actor, Role::does_casework, "办结跟进")
+            .await?;
         let mut tx = self.db.pool.begin().await?;
         let before = self.visit_in_scope(&mut tx, actor, id).await?;
         if before.follow_up_on.is_none() {
@@ -348,7 +335,8 @@ impl App {
 
     /// People a visit form offers: working accounts of the caller's subtree and the units above.
     pub async fn visit_people(&self, actor: &Actor) -> Result<Vec<users::UserRecord>> {
-        self.visit_role(actor, reads, "查看拜访记录").await?;
+        self.visit_role(actor, Role::is_staff, "查看拜访记录")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         Ok(users::assignable(&mut conn, &actor.unit_path).await?)
     }

@@ -36,6 +36,19 @@ pub fn routes() -> Router<App> {
 type ApiResult<T> = Result<T, ApiError>;
 
 /// Parses a JSON body ourselves so a malformed one is a problem+json, not a bare text error.
+/// The `version` a change must carry (the one it was read at), so no one's edit is lost.
+pub(super) fn required_version(version: Option<i64>) -> ApiResult<i64> {
+    version.ok_or_else(|| {
+        ApiError(
+            Invalid::single(
+                "version",
+                "修改须携带读取时的版本号 version（防止覆盖他人的修改）",
+            )
+            .into(),
+        )
+    })
+}
+
 pub(super) fn parse_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("请求体不是有效的 JSON 或字段类型不对：{e}")))
@@ -281,15 +294,7 @@ async fn patch(
     body: Bytes,
 ) -> ApiResult<Json<Project>> {
     let body: ProjectJson = parse_body(&body)?;
-    let Some(version) = body.version else {
-        return Err(ApiError(
-            Invalid::single(
-                "version",
-                "修改须携带当前版本号 version（防止覆盖他人的修改）",
-            )
-            .into(),
-        ));
-    };
+    let version = required_version(body.version)?;
     if body.lead_on.is_some() {
         return Err(ApiError(
             Invalid::single("lead_on", "录入日期创建后不能修改").into(),

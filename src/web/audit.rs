@@ -51,7 +51,7 @@ async fn list_page(
     let layout = Layout::of(&user.actor);
     match app.audit_entries(&user.actor, &params, false).await {
         Ok(page) => {
-            let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+            let pages = super::views::pages_of(page.total, page.per_page);
             let href = |p: i64| format!("/audit?{}", query_string(&params, Some(p)));
             Ok(AuditListPage {
                 layout,

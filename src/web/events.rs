@@ -131,13 +131,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<EventDetail>> {
     let body: EventJson = parse_body(&body)?;
-    let Some(version) = body.version else {
-        return Err(Error::Invalid(Invalid::single(
-            "version",
-            "修改须带上记录的版本号 version，以免覆盖他人的修改",
-        ))
-        .into());
-    };
+    let version = super::api::required_version(body.version)?;
     let current = app.event_for_update(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(app.update_event(&actor, id, &input, version).await?))
@@ -216,21 +210,12 @@ async fn list_page(
     };
     let (items, total, current, pages) = match page {
         Some(p) => {
-            let pages = ((p.total + p.per_page - 1) / p.per_page).max(1);
+            let pages = super::views::pages_of(p.total, p.per_page);
             (p.items, p.total, p.page, pages)
         }
         None => (Vec::new(), 0, 1, 1),
     };
-    let href = |n: i64| {
-        let mut pairs = vec![("page", n.to_string())];
-        if !params.kind.trim().is_empty() {
-            pairs.push(("kind", params.kind.trim().to_string()));
-        }
-        format!(
-            "/events?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
-    };
+    let href = |n: i64| super::views::link("/events", &[("kind", &params.kind)], n);
     Ok((
         status,
         EventListPage {

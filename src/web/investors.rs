@@ -148,13 +148,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Investor>> {
     let body: Value = parse_body(&body)?;
-    let Some(version) = body["version"].as_i64() else {
-        return Err(Error::Invalid(Invalid::single(
-            "version",
-            "修改须带上记录的版本号 version（读取时得到），以免覆盖他人的修改",
-        ))
-        .into());
-    };
+    let version = super::api::required_version(body["version"].as_i64())?;
     let current = app.investor_for_update(&actor, id).await?;
     let input = overlay(&input_of(&current), &body)?;
     Ok(Json(
@@ -183,18 +177,11 @@ async fn merge_api(
 // ---- Pages ----
 
 fn investor_href(params: &InvestorParams, page: i64) -> String {
-    let mut pairs: Vec<(&str, String)> = [("q", &params.q), ("kind", &params.kind)]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k, v.trim().to_string()))
-        .collect();
-    if page > 1 {
-        pairs.push(("page", page.to_string()));
-    }
-    match serde_urlencoded::to_string(pairs).unwrap_or_default() {
-        q if q.is_empty() => "/investors".to_string(),
-        q => format!("/investors?{q}"),
-    }
+    super::views::link(
+        "/investors",
+        &[("q", &params.q), ("kind", &params.kind)],
+        page,
+    )
 }
 
 async fn list_page(
@@ -213,7 +200,7 @@ async fn list_page(
             p.items.iter().map(InvestorRow::of).collect(),
             p.total,
             p.page,
-            ((p.total + p.per_page - 1) / p.per_page).max(1),
+            super::views::pages_of(p.total, p.per_page),
         ),
         None => (Vec::new(), 0, 1, 1),
     };
@@ -393,28 +380,13 @@ async fn render_detail(
         .await
         .map_err(|e| PageError::App(e, layout()))?;
     let today = app.today();
-    // Visits are the units' working record: staff see them here, an enterprise does not.
-    let visits = if matches!(
-        user.actor.role,
-        crate::domain::user::Role::Leader
-            | crate::domain::user::Role::Officer
-            | crate::domain::user::Role::Department
-    ) {
-        let params = crate::service::visits::VisitParams {
-            investor_id: id.to_string(),
-            per_page: "100".into(),
-            ..Default::default()
-        };
-        app.list_visits(&user.actor, &params)
-            .await
-            .map_err(|e| PageError::App(e, layout()))?
-            .items
-            .iter()
-            .map(|v| super::views::VisitRow::of(v, today))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let visits = app
+        .visits_of_investor(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?
+        .iter()
+        .map(|v| super::views::VisitRow::of(v, today))
+        .collect();
     let leads = app
         .list_leads(
             &user.actor,

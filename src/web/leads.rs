@@ -160,13 +160,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Lead>> {
     let body: LeadJson = parse_body(&body)?;
-    let Some(version) = body.version else {
-        return Err(Error::Invalid(Invalid::single(
-            "version",
-            "修改须带上线索的版本号 version，以免覆盖他人的修改",
-        ))
-        .into());
-    };
+    let version = super::api::required_version(body.version)?;
     let current = app.lead_for_work(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(app.update_lead(&actor, id, &input, version).await?))
@@ -274,22 +268,12 @@ async fn convert_api(
 // ---- Pages ----
 
 fn lead_href(params: &LeadParams, page: i64) -> String {
-    let mut pairs: Vec<(&str, String)> = [
-        ("q", &params.q),
+    let pairs = [
+        ("q", params.q.as_str()),
         ("status", &params.status),
         ("investor_id", &params.investor_id),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.trim().is_empty())
-    .map(|(k, v)| (k, v.trim().to_string()))
-    .collect();
-    if page > 1 {
-        pairs.push(("page", page.to_string()));
-    }
-    match serde_urlencoded::to_string(pairs).unwrap_or_default() {
-        q if q.is_empty() => "/leads".to_string(),
-        q => format!("/leads?{q}"),
-    }
+    ];
+    super::views::link("/leads", &pairs, page)
 }
 
 async fn list_page(
@@ -308,7 +292,7 @@ async fn list_page(
             p.items.iter().map(LeadRow::of).collect(),
             p.total,
             p.page,
-            ((p.total + p.per_page - 1) / p.per_page).max(1),
+            super::views::pages_of(p.total, p.per_page),
         ),
         None => (Vec::new(), 0, 1, 1),
     };
@@ -411,7 +395,7 @@ async fn render_detail(
         .get_lead(&user.actor, id)
         .await
         .map_err(|e| PageError::App(e, Some(layout.clone())))?;
-    let choices = if user.actor.role == crate::domain::user::Role::Leader {
+    let choices = if crate::service::leads::may_assign(&user.actor, &lead) {
         Some(
             app.form_choices(&user.actor)
                 .await

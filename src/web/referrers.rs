@@ -123,13 +123,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Referrer>> {
     let body: ReferrerJson = parse_body(&body)?;
-    let Some(version) = body.version else {
-        return Err(Error::Invalid(Invalid::single(
-            "version",
-            "修改须带上记录的版本号 version，以免覆盖他人的修改",
-        ))
-        .into());
-    };
+    let version = super::api::required_version(body.version)?;
     let current = app.referrer_for_update(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(

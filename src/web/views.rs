@@ -47,12 +47,7 @@ impl Layout {
             csrf: actor.form_token.clone(),
             business: actor.role.reads_projects(),
             writes: actor.role.writes_projects(),
-            visits: matches!(
-                actor.role,
-                crate::domain::user::Role::Leader
-                    | crate::domain::user::Role::Officer
-                    | crate::domain::user::Role::Department
-            ),
+            visits: actor.role.is_staff(),
             auditor: actor.role == crate::domain::user::Role::Auditor,
             administrator: matches!(
                 actor.role,
@@ -60,6 +55,29 @@ impl Layout {
             ),
         }
     }
+}
+
+/// `path` with the non-empty (trimmed) `pairs` as its query string, and `page` when past
+/// the first: the links of filtered lists, their pages and their exports.
+pub fn link(path: &str, pairs: &[(&str, &str)], page: i64) -> String {
+    let page = page.to_string();
+    let mut kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (*k, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    if page != "1" && page != "0" {
+        kept.push(("page", &page));
+    }
+    match serde_urlencoded::to_string(kept).unwrap_or_default() {
+        q if q.is_empty() => path.to_string(),
+        q => format!("{path}?{q}"),
+    }
+}
+
+/// How many pages `total` rows fill, at least one.
+pub fn pages_of(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page.max(1)).max(1)
 }
 
 /// One `<option>`.
@@ -907,17 +925,8 @@ pub struct InvestorListPage {
 
 impl InvestorListPage {
     pub fn export_href(&self) -> String {
-        let pairs: Vec<(&str, &str)> = [
-            ("q", self.params.q.trim()),
-            ("kind", self.params.kind.trim()),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-        format!(
-            "/investors.xlsx?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
+        let p = &self.params;
+        link("/investors.xlsx", &[("q", &p.q), ("kind", &p.kind)], 1)
     }
     pub fn kind_opts(current: &str) -> Vec<Opt> {
         opts(
@@ -1091,17 +1100,8 @@ pub struct LeadListPage {
 
 impl LeadListPage {
     pub fn export_href(&self) -> String {
-        let pairs: Vec<(&str, &str)> = [
-            ("q", self.params.q.trim()),
-            ("status", self.params.status.trim()),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-        format!(
-            "/leads.xlsx?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
+        let p = &self.params;
+        link("/leads.xlsx", &[("q", &p.q), ("status", &p.status)], 1)
     }
     pub fn status_opts(current: &str) -> Vec<Opt> {
         opts(
@@ -1184,15 +1184,13 @@ impl LeadDetailPage {
         flash: Option<String>,
         refused: Option<super::leads::Refused>,
     ) -> LeadDetailPage {
-        use crate::domain::user::Role;
         let (open_action, typed, errors, problem) = match refused {
             Some(r) => (r.action, r.typed, r.errors, r.problem),
             None => ("", Default::default(), Invalid::default(), None),
         };
         let typed_or = |key: &str, fallback: String| typed.get(key).cloned().unwrap_or(fallback);
-        let works = matches!(actor.role, Role::Leader | Role::Officer)
-            && actor.unit_path.contains(&l.unit_path)
-            && l.status.is_open();
+        let works = crate::service::leads::may_work(actor, &l);
+        let assigns = crate::service::leads::may_assign(actor, &l);
         let (units, officers) = match choices {
             Some(c) => (
                 opts(
@@ -1231,7 +1229,7 @@ impl LeadDetailPage {
                 .unwrap_or_else(|| "—".into()),
             notes,
             works,
-            assigns: works && actor.role == Role::Leader,
+            assigns,
             units,
             officers,
             convert_stages: opts(

@@ -149,13 +149,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Visit>> {
     let body: VisitJson = parse_body(&body)?;
-    let Some(version) = body.version else {
-        return Err(Error::Invalid(Invalid::single(
-            "version",
-            "修改须带上记录的版本号 version，以免覆盖他人的修改",
-        ))
-        .into());
-    };
+    let version = super::api::required_version(body.version)?;
     let current = app.visit_for_update(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(app.update_visit(&actor, id, &input, version).await?))
@@ -180,23 +174,13 @@ async fn follow_up_api(
 // ---- Pages ----
 
 fn visit_href(params: &VisitParams, page: i64) -> String {
-    let mut pairs: Vec<(&str, String)> = [
-        ("direction", &params.direction),
+    let pairs = [
+        ("direction", params.direction.as_str()),
         ("overdue", &params.overdue),
         ("mine", &params.mine),
         ("investor_id", &params.investor_id),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.trim().is_empty())
-    .map(|(k, v)| (k, v.trim().to_string()))
-    .collect();
-    if page > 1 {
-        pairs.push(("page", page.to_string()));
-    }
-    match serde_urlencoded::to_string(pairs).unwrap_or_default() {
-        q if q.is_empty() => "/visits".to_string(),
-        q => format!("/visits?{q}"),
-    }
+    ];
+    super::views::link("/visits", &pairs, page)
 }
 
 async fn list_page(
@@ -220,7 +204,7 @@ async fn list_page(
             p.items.iter().map(|v| VisitRow::of(v, today)).collect(),
             p.total,
             p.page,
-            ((p.total + p.per_page - 1) / p.per_page).max(1),
+            super::views::pages_of(p.total, p.per_page),
         ),
         None => (Vec::new(), 0, 1, 1),
     };
