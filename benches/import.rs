@@ -4,7 +4,7 @@
 //! and PostgreSQL when ZHAOSHANG_BENCH_PG names a server (scripts/bench starts one).
 //!
 //!   cargo bench --bench import
-//!   ZHAOSHANG_BENCH_ROWS=20000 cargo bench --bench import
+//!   ZHAOSHANG_BENCH_ROWS=20000 ZHAOSHANG_BENCH_ROUNDS=5 cargo bench --bench import
 
 use std::time::Instant;
 use zhaoshang::config::Config;
@@ -97,12 +97,12 @@ fn lead_sheet(rows: usize) -> Vec<u8> {
     .expect("sheet")
 }
 
-async fn run(label: &str, url: &str, rows: usize) {
-    println!("\n## {label}: {rows} rows per file");
+/// One round on a fresh database: both files previewed and imported; rows/s of each.
+async fn round(url: &str, rows: usize, sheets: &[(&str, Vec<u8>)]) -> Vec<f64> {
     let db = Db::connect(url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let app = App::new(
-        db,
+        db.clone(),
         Config {
             import_max_rows: rows + 10,
             import_max_bytes: 256 * 1024 * 1024,
@@ -111,13 +111,11 @@ async fn run(label: &str, url: &str, rows: usize) {
     );
     app.load_demo(PASSWORD).await.expect("demo");
     let (_, officer) = app.sign_in("officer", PASSWORD).await.expect("sign in");
-    for (kind, bytes) in [
-        ("investors", investor_sheet(rows)),
-        ("leads", lead_sheet(rows)),
-    ] {
+    let mut rates = Vec::new();
+    for (kind, bytes) in sheets {
         let started = Instant::now();
         let preview = app
-            .preview_import(&officer, kind, "bench.xlsx", &bytes)
+            .preview_import(&officer, kind, "bench.xlsx", bytes)
             .await
             .expect("preview");
         let read = started.elapsed().as_secs_f64();
@@ -144,6 +142,40 @@ async fn run(label: &str, url: &str, rows: usize) {
             total,
             rows as f64 / total
         );
+        rates.push(rows as f64 / total);
+    }
+    db.pool.close().await;
+    rates
+}
+
+/// `rounds` rounds, each on a database made fresh by `fresh` (which returns its URL); prints
+/// every round, then the median and range per file. This machine's timings vary by a third
+/// from run to run, so one round alone says little.
+async fn run<F, Fut>(label: &str, rows: usize, rounds: usize, fresh: F)
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    println!("\n## {label}: {rows} rows per file, {rounds} rounds on fresh databases");
+    let sheets = [
+        ("investors", investor_sheet(rows)),
+        ("leads", lead_sheet(rows)),
+    ];
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); sheets.len()];
+    for r in 0..rounds {
+        let url = fresh(r).await;
+        for (i, rate) in round(&url, rows, &sheets).await.into_iter().enumerate() {
+            rates[i].push(rate);
+        }
+    }
+    for ((kind, _), mut r) in sheets.iter().zip(rates) {
+        r.sort_by(f64::total_cmp);
+        println!(
+            "  {kind:<10} median {:>7.0} rows/s   (slowest {:.0}, fastest {:.0})",
+            r[r.len() / 2],
+            r[0],
+            r[r.len() - 1]
+        );
     }
 }
 
@@ -152,6 +184,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    let rounds: usize = std::env::var("ZHAOSHANG_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -160,32 +197,32 @@ fn main() {
         let dir =
             std::env::temp_dir().join(format!("zhaoshang-import-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        run(
-            "SQLite",
-            &format!("sqlite://{}/bench.db", dir.display()),
-            rows,
-        )
+        let sqlite_dir = dir.clone();
+        run("SQLite", rows, rounds, |r| {
+            let path = sqlite_dir.join(format!("bench-{r}.db"));
+            async move { format!("sqlite://{}", path.display()) }
+        })
         .await;
         let _ = std::fs::remove_dir_all(&dir);
         match std::env::var("ZHAOSHANG_BENCH_PG") {
             Ok(admin) if !admin.is_empty() => {
                 sqlx::any::install_default_drivers();
-                let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL");
-                sqlx::query("DROP DATABASE IF EXISTS zhaoshang_import_bench")
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-                sqlx::query("CREATE DATABASE zhaoshang_import_bench")
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-                pool.close().await;
-                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
-                run(
-                    "PostgreSQL",
-                    &format!("{base}/zhaoshang_import_bench"),
-                    rows,
-                )
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+                run("PostgreSQL", rows, rounds, |_| {
+                    let admin = admin.clone();
+                    let base = base.clone();
+                    async move {
+                        let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL");
+                        for sql in [
+                            "DROP DATABASE IF EXISTS zhaoshang_import_bench",
+                            "CREATE DATABASE zhaoshang_import_bench",
+                        ] {
+                            sqlx::query(sql).execute(&pool).await.unwrap();
+                        }
+                        pool.close().await;
+                        format!("{base}/zhaoshang_import_bench")
+                    }
+                })
                 .await;
             }
             _ => println!("\n(PostgreSQL skipped: set ZHAOSHANG_BENCH_PG or use scripts/bench)"),

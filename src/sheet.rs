@@ -1,7 +1,7 @@
 //! Spreadsheet files in and out (.xlsx only): the first sheet read as rows of text, and lists
 //! written as a sheet with a bold header. Format concerns stop here; rules live in `domain`.
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, ReaderRef, Xlsx};
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Cursor;
 
@@ -51,16 +51,17 @@ fn number_text(f: f64) -> String {
     }
 }
 
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_else(|| number_text(d.as_f64())),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::Empty => String::new(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::String(s) => s.clone(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        DataRef::DateTime(d) => excel_date(d.as_f64()).unwrap_or_else(|| number_text(d.as_f64())),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 
@@ -82,7 +83,8 @@ pub fn read_rows(
     }
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Damaged(e.to_string()))?;
-    let range = match book.worksheet_range_at(0) {
+    // Shared strings are borrowed, not copied into every cell first.
+    let range = match book.worksheet_range_at_ref(0) {
         Some(Ok(range)) => range,
         Some(Err(e)) => return Err(SheetError::Damaged(e.to_string())),
         None => return Err(SheetError::Empty),

@@ -366,3 +366,106 @@ async fn the_upload_form_previews_a_file_and_lists_export_what_they_show() {
     assert_eq!(rows.len(), total + 1);
     assert!(rows[1..].iter().all(|(_, r)| r[7] == "投产"));
 }
+
+#[tokio::test]
+async fn a_long_list_is_written_whole_across_batches_with_awkward_text_intact() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    // More rows than one part or one statement holds; text that a bulk path must not mangle.
+    let rows = 10_050;
+    let awkward = r#"他说"好",\路径\{1,2} NULL 'x' 😀"#;
+    let cells: Vec<Vec<String>> = (0..rows)
+        .map(|i| {
+            vec![
+                format!("批量导入测试{i}号有限公司"),
+                "外资".to_string(),
+                format!("联系人{i}"),
+                if i % 1000 == 7 {
+                    awkward.to_string()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    let bytes = write_sheet(
+        "Sheet1",
+        &["企业名称", "企业性质", "联系人", "备注"],
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| Cell::from(c.as_str())).collect::<Vec<_>>()),
+    )
+    .unwrap();
+    let view = upload(&t, &officer, "investors", bytes).await.json();
+    assert_eq!(view["rows_valid"], rows, "{view}");
+    let id = view["id"].as_i64().unwrap();
+    let done = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let done = done.json();
+    let (first, last) = (
+        done["first_id"].as_i64().unwrap(),
+        done["last_id"].as_i64().unwrap(),
+    );
+    assert_eq!(last - first + 1, rows as i64);
+    assert_eq!(found(&t, &officer, "批量导入测试").await, rows);
+    // Every investor got its own contact, the last part's as well as the first's.
+    for (n, investor) in [(7, first + 7), (10_007, first + 10_007), (10_049, last)] {
+        let detail = t
+            .get(&format!("/api/v1/investors/{investor}"), Some(&officer))
+            .await
+            .json();
+        assert_eq!(detail["name"], format!("批量导入测试{n}号有限公司"));
+        assert_eq!(detail["contacts"][0]["name"], format!("联系人{n}"));
+        if n % 1000 == 7 {
+            assert_eq!(detail["notes"], awkward);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_now_collides_with_the_library_writes_nothing() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let bytes = sheet(
+        &["企业名称", "企业性质"],
+        &[
+            &["先导入的外资公司", "外资"],
+            &["后来冲突的外资公司", "外资"],
+        ],
+    );
+    let view = upload(&t, &officer, "investors", bytes).await.json();
+    assert_eq!(view["rows_valid"], 2, "{view}");
+    // Someone records one of them by hand between the preview and the confirmation.
+    let made = t
+        .post_json(
+            "/api/v1/investors",
+            Some(&officer),
+            &serde_json::json!({"name": "后来冲突的外资公司", "kind": "foreign"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = view["id"].as_i64().unwrap();
+    let refused = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert!(refused.text.contains("第 3 行"), "{}", refused.text);
+    assert!(refused.text.contains("预览之后客商库有了变化"));
+    // Not even the row before it, and the preview stays unimported.
+    assert_eq!(found(&t, &officer, "先导入的外资公司").await, 0);
+    let after = t
+        .get(&format!("/api/v1/imports/{id}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(after["imported"], false);
+}

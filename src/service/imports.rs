@@ -5,9 +5,7 @@
 //! when its owner confirms. Rejected rows come back as a sheet with the reason beside each.
 
 use super::App;
-use crate::domain::import::{ImportKind, investor_input, lead_input, map_headers};
-use crate::domain::investor::InvestorInput;
-use crate::domain::lead::LeadInput;
+use crate::domain::import::{ColumnMap, ImportKind, investor_input, lead_input, map_headers};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
@@ -30,10 +28,12 @@ pub struct RejectedRow {
     pub reasons: Vec<String>,
 }
 
+/// A row that passed the checks, kept as its cells were (the preview's record of the file, and
+/// the import's); checked again from them when the import is confirmed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct ValidRow<T> {
+struct ValidRow {
     row: usize,
-    input: T,
+    cells: Vec<String>,
 }
 
 /// What the preview shows, and the import's state.
@@ -132,6 +132,219 @@ fn messages(e: &Invalid) -> Vec<String> {
     e.0.iter().map(|f| f.message.clone()).collect()
 }
 
+fn file_problem(why: String) -> Error {
+    Error::Invalid(Invalid::single("file", why))
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.into()))
+}
+
+/// `f` applied to every item, the items split among the processor's cores; results in order.
+fn on_all_cores<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores == 1 || items.len() < 1_000 {
+        return items.into_iter().map(f).collect();
+    }
+    let per_core = items.len().div_ceil(cores);
+    let mut parts: Vec<Vec<T>> = Vec::with_capacity(cores);
+    let mut items = items.into_iter();
+    loop {
+        let part: Vec<T> = items.by_ref().take(per_core).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// What a file held, checked: the valid rows (as JSON, kept until imported) and the rest.
+struct Checked {
+    headers: Vec<String>,
+    valid_json: String,
+    rows_valid: usize,
+    rejected: Vec<RejectedRow>,
+}
+
+/// Reads a file and checks every row (investors also against `library`, the live 客商库 keys,
+/// and against the rows above them).
+fn check_file(
+    kind: ImportKind,
+    bytes: &[u8],
+    (max_bytes, max_rows): (usize, usize),
+    library: Option<Vec<(Option<String>, String)>>,
+) -> Result<Checked> {
+    let mut rows =
+        sheet::read_rows(bytes, max_bytes, max_rows).map_err(|e| file_problem(e.message()))?;
+    if rows.is_empty() {
+        return Err(file_problem(sheet::SheetError::Empty.message()));
+    }
+    let body = rows.split_off(1);
+    let (_, headers) = rows.remove(0);
+    let map = map_headers(kind, &headers).map_err(file_problem)?;
+    let mut rejected = Vec::new();
+    let mut refuse = |row, cells, reasons| {
+        rejected.push(RejectedRow {
+            row,
+            cells,
+            reasons,
+        })
+    };
+    let (valid_json, rows_valid) = match kind {
+        ImportKind::Investors => {
+            let parsed = on_all_cores(body, |(row, cells)| {
+                let fields = investor_input(&map, &cells).parse();
+                (row, cells, fields)
+            });
+            let mut keys = InvestorKeys::of_library(library.unwrap_or_default());
+            let mut valid = Vec::with_capacity(parsed.len());
+            for (row, cells, fields) in parsed {
+                let reasons = match fields {
+                    Ok(f) => keys.admit(row, &f),
+                    Err(e) => messages(&e),
+                };
+                if reasons.is_empty() {
+                    valid.push(ValidRow { row, cells });
+                } else {
+                    refuse(row, cells, reasons);
+                }
+            }
+            (to_json(&valid)?, valid.len())
+        }
+        ImportKind::Leads => {
+            let parsed = on_all_cores(body, |(row, cells)| {
+                let reasons = lead_problems(&map, &cells).err().unwrap_or_default();
+                (row, cells, reasons)
+            });
+            let mut valid = Vec::with_capacity(parsed.len());
+            for (row, cells, reasons) in parsed {
+                if reasons.is_empty() {
+                    valid.push(ValidRow { row, cells });
+                } else {
+                    refuse(row, cells, reasons);
+                }
+            }
+            (to_json(&valid)?, valid.len())
+        }
+    };
+    Ok(Checked {
+        headers,
+        valid_json,
+        rows_valid,
+        rejected,
+    })
+}
+
+/// A lead row read and checked: the lead, or every problem it has.
+fn lead_problems(
+    map: &ColumnMap,
+    cells: &[String],
+) -> std::result::Result<crate::domain::lead::LeadFields, Vec<String>> {
+    let (input, amount_problem) = lead_input(map, cells);
+    let mut reasons: Vec<String> = amount_problem.into_iter().collect();
+    match input.parse() {
+        Ok(fields) if reasons.is_empty() => Ok(fields),
+        Ok(_) => Err(reasons),
+        Err(e) => {
+            reasons.extend(messages(&e));
+            Err(reasons)
+        }
+    }
+}
+
+/// Rows checked per task when an import is confirmed.
+const CONFIRM_PART: usize = 10_000;
+
+/// Stored rows of an import, read and checked again into what is written.
+enum Part {
+    Investors(Vec<(usize, crate::domain::investor::InvestorFields)>),
+    Leads(Vec<crate::domain::lead::LeadFields>),
+}
+
+impl Part {
+    fn len(&self) -> usize {
+        match self {
+            Part::Investors(rows) => rows.len(),
+            Part::Leads(rows) => rows.len(),
+        }
+    }
+}
+
+/// Reads the stored rows back and checks them a part at a time (in file order), handing each
+/// part on as soon as it is ready; stops early if the receiver has gone.
+fn check_in_parts(
+    kind: ImportKind,
+    headers_json: &str,
+    payload: &str,
+    parts: &tokio::sync::mpsc::Sender<Result<Part>>,
+) {
+    // A preview kept in another form (before an upgrade) is not guessed at.
+    let stale = || Error::Conflict("这份预览已失效，请重新上传文件".into());
+    let read = || -> Result<(ColumnMap, Vec<ValidRow>)> {
+        let headers: Vec<String> = serde_json::from_str(headers_json).map_err(|_| stale())?;
+        let rows: Vec<ValidRow> = serde_json::from_str(payload).map_err(|_| stale())?;
+        Ok((map_headers(kind, &headers).map_err(|_| stale())?, rows))
+    };
+    let (map, rows) = match read() {
+        Ok(read) => read,
+        Err(e) => {
+            let _ = parts.blocking_send(Err(e));
+            return;
+        }
+    };
+    let mut rows = rows.into_iter();
+    loop {
+        let part: Vec<ValidRow> = rows.by_ref().take(CONFIRM_PART).collect();
+        if part.is_empty() {
+            return;
+        }
+        let checked = check_part(kind, &map, part);
+        let failed = checked.is_err();
+        if parts.blocking_send(checked).is_err() || failed {
+            return;
+        }
+    }
+}
+
+fn check_part(kind: ImportKind, map: &ColumnMap, rows: Vec<ValidRow>) -> Result<Part> {
+    // The rules may have changed since the preview (a new release, another configuration).
+    let no_longer = |row: usize, why: &str| {
+        Error::Conflict(format!(
+            "第 {row} 行已不符合规则：{why}。没有导入任何数据，请重新上传预览"
+        ))
+    };
+    Ok(match kind {
+        ImportKind::Investors => Part::Investors(
+            rows.into_iter()
+                .map(|r| {
+                    investor_input(map, &r.cells)
+                        .parse()
+                        .map(|f| (r.row, f))
+                        .map_err(|e| no_longer(r.row, &messages(&e).join("；")))
+                })
+                .collect::<Result<_>>()?,
+        ),
+        ImportKind::Leads => Part::Leads(
+            rows.into_iter()
+                .map(|r| {
+                    lead_problems(map, &r.cells).map_err(|why| no_longer(r.row, &why.join("；")))
+                })
+                .collect::<Result<_>>()?,
+        ),
+    })
+}
+
 impl App {
     async fn import_role(&self, actor: &Actor) -> Result<()> {
         self.role_allows(actor, Role::does_casework, "import", "导入数据")
@@ -154,82 +367,33 @@ impl App {
         self.import_role(actor).await?;
         let kind = ImportKind::parse(kind.trim())
             .ok_or_else(|| Invalid::single("kind", "请选择导入的内容：客商名单或招商线索台账"))?;
-        let file = |why: String| Error::Invalid(Invalid::single("file", why));
         if bytes.is_empty() {
-            return Err(file("请选择要上传的 .xlsx 文件".into()));
+            return Err(file_problem("请选择要上传的 .xlsx 文件".into()));
         }
-        let mut rows = sheet::read_rows(
-            bytes,
-            self.config.import_max_bytes,
-            self.config.import_max_rows,
-        )
-        .map_err(|e| file(e.message()))?
-        .into_iter();
-        let (_, headers) = rows
-            .next()
-            .ok_or_else(|| file(sheet::SheetError::Empty.message()))?;
-        let map = map_headers(kind, &headers).map_err(file)?;
-        let mut rejected = Vec::new();
-        let (valid_json, rows_valid) = match kind {
+        let library = match kind {
             ImportKind::Investors => {
                 let mut conn = self.db.pool.acquire().await?;
-                let mut keys =
-                    InvestorKeys::of_library(imports::live_investor_keys(&mut conn).await?);
-                drop(conn);
-                let mut valid = Vec::new();
-                for (row, cells) in rows {
-                    let input = investor_input(&map, &cells);
-                    let reasons = match input.parse() {
-                        Ok(fields) => keys.admit(row, &fields),
-                        Err(e) => messages(&e),
-                    };
-                    if reasons.is_empty() {
-                        valid.push(ValidRow { row, input });
-                    } else {
-                        rejected.push(RejectedRow {
-                            row,
-                            cells,
-                            reasons,
-                        });
-                    }
-                }
-                let json = serde_json::to_string(&valid).map_err(|e| Error::Internal(e.into()))?;
-                (json, valid.len() as i64)
+                Some(imports::live_investor_keys(&mut conn).await?)
             }
-            ImportKind::Leads => {
-                let mut valid = Vec::new();
-                for (row, cells) in rows {
-                    let (input, amount_problem) = lead_input(&map, &cells);
-                    let mut reasons: Vec<String> = amount_problem.into_iter().collect();
-                    if let Err(e) = input.parse() {
-                        reasons.extend(messages(&e));
-                    }
-                    if reasons.is_empty() {
-                        valid.push(ValidRow { row, input });
-                    } else {
-                        rejected.push(RejectedRow {
-                            row,
-                            cells,
-                            reasons,
-                        });
-                    }
-                }
-                let json = serde_json::to_string(&valid).map_err(|e| Error::Internal(e.into()))?;
-                (json, valid.len() as i64)
-            }
+            ImportKind::Leads => None,
         };
+        let limits = (self.config.import_max_bytes, self.config.import_max_rows);
+        let bytes = bytes.to_vec();
+        // A large file is seconds of work for the processor: kept off the request workers.
+        let checked =
+            tokio::task::spawn_blocking(move || check_file(kind, &bytes, limits, library))
+                .await
+                .map_err(|e| Error::Internal(e.into()))??;
         let record = NewImport {
             kind: kind.key(),
             file_name: file_name.trim(),
             unit_id: actor.unit_id,
             created_by: actor.id,
-            headers_json: &serde_json::to_string(&headers)
-                .map_err(|e| Error::Internal(e.into()))?,
-            valid_json: &valid_json,
-            rejected_json: &serde_json::to_string(&rejected)
-                .map_err(|e| Error::Internal(e.into()))?,
-            rows_valid,
-            rows_rejected: rejected.len() as i64,
+            headers_json: &to_json(&checked.headers)?,
+            valid_json: &checked.valid_json,
+            rejected_json: &to_json(&checked.rejected)?,
+            rows_valid: checked.rows_valid as i64,
+            rows_rejected: checked.rejected.len() as i64,
         };
         let mut tx = self.db.pool.begin().await?;
         let id = imports::insert(&mut tx, &record, &now_text()).await?;
@@ -240,85 +404,127 @@ impl App {
         view(&saved)
     }
 
-    /// An import of the caller's own (others' answer "not found"); `with_rows` loads the
-    /// valid rows too.
-    async fn own_import(&self, actor: &Actor, id: i64, with_rows: bool) -> Result<ImportRecord> {
+    /// An import of the caller's own (others' answer "not found").
+    async fn own_import(&self, actor: &Actor, id: i64) -> Result<ImportRecord> {
         self.import_role(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        let found = if with_rows {
-            imports::by_id(&mut conn, id).await?
-        } else {
-            imports::summary(&mut conn, id).await?
-        };
-        match found {
+        match imports::by_id(&mut conn, id).await? {
             Some(r) if r.created_by == actor.id => Ok(r),
             _ => Err(import_not_found()),
         }
     }
 
     pub async fn get_import(&self, actor: &Actor, id: i64) -> Result<ImportView> {
-        view(&self.own_import(actor, id, false).await?)
+        view(&self.own_import(actor, id).await?)
     }
 
     /// Writes every valid row of a previewed file in one transaction, or none.
     pub async fn confirm_import(&self, actor: &Actor, id: i64) -> Result<ImportView> {
-        let record = self.own_import(actor, id, true).await?;
+        let record = self.own_import(actor, id).await?;
         let kind = ImportKind::parse(&record.kind)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("unknown import kind")))?;
+        let already = || Error::Conflict("这份文件已经导入过了".into());
+        if record.status == "imported" {
+            return Err(already());
+        }
+        // The stored rows never change after the preview. They are loaded, read back and
+        // checked again in parts (off the request workers) while the transaction starts; each
+        // part is written as soon as it is ready, while the later ones are still being checked.
+        let headers = record.headers_json.clone();
+        let pool = self.db.pool.clone();
+        let (sender, mut parts) = tokio::sync::mpsc::channel(2);
+        let checking = tokio::spawn(async move {
+            let loaded = async {
+                let mut conn = pool.acquire().await?;
+                Ok::<_, Error>(imports::valid_rows(&mut conn, id).await?)
+            };
+            match loaded.await {
+                Ok(payload) => {
+                    tokio::task::spawn_blocking(move || {
+                        check_in_parts(kind, &headers, &payload, &sender)
+                    })
+                    .await
+                }
+                Err(e) => {
+                    let _ = sender.send(Err(e)).await;
+                    Ok(())
+                }
+            }
+        });
         let now = now_text();
         let mut tx = self.db.pool.begin().await?;
         if !imports::claim(&mut tx, id, &now).await? {
-            return Err(Error::Conflict("这份文件已经导入过了".into()));
+            return Err(already());
         }
-        let internal = |e: serde_json::Error| Error::Internal(e.into());
-        let ids = match kind {
+        imports::begin_bulk(&mut tx, self.db.backend).await?;
+        // The library may have changed since the preview: every row is checked against it
+        // again, in this transaction, and nothing is imported if one now collides.
+        let mut keys = match kind {
             ImportKind::Investors => {
-                let rows: Vec<ValidRow<InvestorInput>> =
-                    serde_json::from_str(&record.valid_json).map_err(internal)?;
-                // The library may have changed since the preview: check again, in this
-                // transaction, and import nothing if a row now collides.
-                let mut keys =
-                    InvestorKeys::of_library(imports::live_investor_keys(&mut tx).await?);
-                let mut fields = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let f = r.input.parse().map_err(Error::Invalid)?;
-                    let reasons = keys.admit(r.row, &f);
-                    if let Some(why) = reasons.first() {
-                        return Err(Error::Conflict(format!(
-                            "预览之后客商库有了变化：第 {} 行{why}。没有导入任何数据，请重新上传预览",
-                            r.row
-                        )));
-                    }
-                    fields.push(f);
-                }
-                imports::insert_investors(
-                    &mut tx,
-                    self.db.backend,
-                    &fields,
-                    record.unit_id,
-                    actor.id,
-                    &now,
-                )
-                .await?
+                InvestorKeys::of_library(imports::live_investor_keys(&mut tx).await?)
             }
-            ImportKind::Leads => {
-                let rows: Vec<ValidRow<LeadInput>> =
-                    serde_json::from_str(&record.valid_json).map_err(internal)?;
-                let fields = rows
-                    .iter()
-                    .map(|r| r.input.parse().map_err(Error::Invalid))
-                    .collect::<Result<Vec<_>>>()?;
-                imports::insert_leads(
-                    &mut tx,
-                    self.db.backend,
-                    &fields,
-                    record.unit_id,
-                    actor.id,
-                    &now,
-                )
-                .await?
-            }
+            ImportKind::Leads => InvestorKeys::of_library(Vec::new()),
         };
+        let joined = |e: tokio::task::JoinError| Error::Internal(e.into());
+        let ids = imports::reserve_ids(
+            &mut tx,
+            self.db.backend,
+            kind,
+            record.rows_valid.max(0) as usize,
+        )
+        .await?;
+        let mut written = 0;
+        while let Some(part) = parts.recv().await {
+            let next = written + part.as_ref().map_or(0, Part::len);
+            let part_ids = ids.get(written..next).ok_or_else(|| {
+                Error::Internal(anyhow::anyhow!(
+                    "import {id}: more rows than were previewed"
+                ))
+            })?;
+            match part? {
+                Part::Investors(rows) => {
+                    for (row, f) in &rows {
+                        if let Some(why) = keys.admit(*row, f).first() {
+                            return Err(Error::Conflict(format!(
+                                "预览之后客商库有了变化：第 {row} 行{why}。没有导入任何数据，请重新上传预览"
+                            )));
+                        }
+                    }
+                    let fields: Vec<_> = rows.into_iter().map(|(_, f)| f).collect();
+                    imports::insert_investors(
+                        &mut tx,
+                        self.db.backend,
+                        &fields,
+                        part_ids,
+                        record.unit_id,
+                        actor.id,
+                        &now,
+                    )
+                    .await?
+                }
+                Part::Leads(fields) => {
+                    imports::insert_leads(
+                        &mut tx,
+                        self.db.backend,
+                        &fields,
+                        part_ids,
+                        record.unit_id,
+                        actor.id,
+                        &now,
+                    )
+                    .await?
+                }
+            };
+            written = next;
+        }
+        // A panic while checking ends the parts early: that must not pass for a complete import.
+        checking.await.map_err(joined)?.map_err(joined)?;
+        if written != ids.len() {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "import {id}: {written} of {} rows written",
+                ids.len()
+            )));
+        }
         if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
             imports::record_ids(&mut tx, id, *first, *last).await?;
         }
@@ -354,7 +560,7 @@ impl App {
 
     /// The rejected rows as a sheet: the row number, the cells as they were, and why.
     pub async fn rejected_sheet(&self, actor: &Actor, id: i64) -> Result<Vec<u8>> {
-        let record = self.own_import(actor, id, false).await?;
+        let record = self.own_import(actor, id).await?;
         let headers: Vec<String> =
             serde_json::from_str(&record.headers_json).map_err(|e| Error::Internal(e.into()))?;
         let rejected: Vec<RejectedRow> =

@@ -2,6 +2,7 @@
 
 use super::{Backend, Conn};
 use crate::domain::ids::{UnitId, UserId};
+use crate::domain::import::ImportKind;
 use crate::domain::investor::InvestorFields;
 use crate::domain::lead::LeadFields;
 use sqlx::Row;
@@ -15,7 +16,6 @@ pub struct ImportRecord {
     pub created_by: UserId,
     pub created_at: String,
     pub headers_json: String,
-    pub valid_json: String,
     pub rejected_json: String,
     pub rows_valid: i64,
     pub rows_rejected: i64,
@@ -37,11 +37,12 @@ pub struct NewImport<'a> {
     pub rows_rejected: i64,
 }
 
+/// Stores a preview: the import and, beside it, its valid rows.
 pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Result<i64> {
-    sqlx::query(
+    let id: i64 = sqlx::query(
         "INSERT INTO imports (kind, file_name, unit_id, created_by, created_at, headers_json, \
-         valid_json, rejected_json, rows_valid, rows_rejected, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'previewed') RETURNING id",
+         rejected_json, rows_valid, rows_rejected, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'previewed') RETURNING id",
     )
     .bind(i.kind)
     .bind(i.file_name)
@@ -49,60 +50,58 @@ pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Resu
     .bind(i.created_by.0)
     .bind(now)
     .bind(i.headers_json)
-    .bind(i.valid_json)
     .bind(i.rejected_json)
     .bind(i.rows_valid)
     .bind(i.rows_rejected)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?
-    .try_get("id")
-}
-
-/// The whole record, the valid rows included.
-pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord>> {
-    load(conn, id, true).await
-}
-
-/// The record without its valid rows (which can be tens of megabytes): enough to show it.
-pub async fn summary(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord>> {
-    load(conn, id, false).await
-}
-
-async fn load(conn: &mut Conn, id: i64, with_rows: bool) -> sqlx::Result<Option<ImportRecord>> {
-    let valid = if with_rows {
-        "valid_json"
-    } else {
-        "'' AS valid_json"
-    };
-    let sql = format!(
-        "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, {valid}, \
-         rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id \
-         FROM imports WHERE id = $1"
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    .try_get("id")?;
+    sqlx::query("INSERT INTO import_payloads (import_id, valid_json) VALUES ($1, $2)")
         .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .map(|r| {
-            Ok(ImportRecord {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                file_name: r.try_get("file_name")?,
-                unit_id: UnitId(r.try_get("unit_id")?),
-                created_by: UserId(r.try_get("created_by")?),
-                created_at: r.try_get("created_at")?,
-                headers_json: r.try_get("headers_json")?,
-                valid_json: r.try_get("valid_json")?,
-                rejected_json: r.try_get("rejected_json")?,
-                rows_valid: r.try_get("rows_valid")?,
-                rows_rejected: r.try_get("rows_rejected")?,
-                status: r.try_get("status")?,
-                imported_at: r.try_get("imported_at")?,
-                first_id: r.try_get("first_id")?,
-                last_id: r.try_get("last_id")?,
-            })
+        .bind(i.valid_json)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// The import, without its valid rows (which can be tens of megabytes).
+pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord>> {
+    sqlx::query(
+        "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, \
+         rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id \
+         FROM imports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| {
+        Ok(ImportRecord {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            file_name: r.try_get("file_name")?,
+            unit_id: UnitId(r.try_get("unit_id")?),
+            created_by: UserId(r.try_get("created_by")?),
+            created_at: r.try_get("created_at")?,
+            headers_json: r.try_get("headers_json")?,
+            rejected_json: r.try_get("rejected_json")?,
+            rows_valid: r.try_get("rows_valid")?,
+            rows_rejected: r.try_get("rows_rejected")?,
+            status: r.try_get("status")?,
+            imported_at: r.try_get("imported_at")?,
+            first_id: r.try_get("first_id")?,
+            last_id: r.try_get("last_id")?,
         })
-        .transpose()
+    })
+    .transpose()
+}
+
+/// The valid rows of an import, as JSON.
+pub async fn valid_rows(conn: &mut Conn, id: i64) -> sqlx::Result<String> {
+    sqlx::query("SELECT valid_json FROM import_payloads WHERE import_id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await?
+        .try_get("valid_json")
 }
 
 /// Claims a previewed import for writing: false if it was already imported. Being a write,
@@ -129,30 +128,40 @@ pub async fn record_ids(conn: &mut Conn, id: i64, first: i64, last: i64) -> sqlx
     Ok(())
 }
 
-/// `count` ids for `table`, in order: from its identity sequence on PostgreSQL; after the
-/// largest id on SQLite (the caller holds the write lock).
-async fn reserve_ids(
+/// `count` ids for the rows of an import, in order: from the table's identity sequence on
+/// PostgreSQL; after its largest id on SQLite (the caller holds the write lock).
+pub async fn reserve_ids(
     conn: &mut Conn,
     backend: Backend,
-    table: &str,
+    kind: ImportKind,
     count: usize,
 ) -> sqlx::Result<Vec<i64>> {
     if count == 0 {
         return Ok(Vec::new());
     }
+    let table = match kind {
+        ImportKind::Investors => "investors",
+        ImportKind::Leads => "leads",
+    };
     match backend {
         Backend::Postgres => {
-            let sql = format!(
-                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id \
-                 FROM generate_series(1, $1) ORDER BY 1"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(count as i64)
-                .fetch_all(conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get("id"))
-                .collect()
+            // The sequence is looked up once: asked per row, the lookup costs more than the ids.
+            let sequence: String =
+                sqlx::query("SELECT CAST(pg_get_serial_sequence($1, 'id') AS TEXT) AS seq")
+                    .bind(table)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get("seq")?;
+            sqlx::query(
+                "SELECT nextval(CAST($2 AS REGCLASS)) AS id FROM generate_series(1, $1) ORDER BY 1",
+            )
+            .bind(count as i64)
+            .bind(sequence)
+            .fetch_all(conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect()
         }
         Backend::Sqlite => {
             let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM {table}");
@@ -165,197 +174,313 @@ async fn reserve_ids(
     }
 }
 
-/// Rows per statement: each batch travels as one JSON document (one bind), which both
-/// databases unpack into rows — binding values one by one costs more than inserting them.
-const BATCH: usize = 5_000;
+/// One value of a row being written.
+#[derive(Debug, Clone, Copy)]
+pub enum Val<'a> {
+    Int(i64),
+    Text(&'a str),
+    Null,
+}
 
-/// Inserts `rows` (JSON objects keyed by column) into `table`, batch by batch.
-async fn insert_json_rows(
+impl<'a> From<Option<&'a str>> for Val<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        v.map_or(Val::Null, Val::Text)
+    }
+}
+
+impl From<Option<i64>> for Val<'_> {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Val::Null, Val::Int)
+    }
+}
+
+/// The SQL type of a column written in bulk (PostgreSQL needs it to unpack an array).
+#[derive(Debug, Clone, Copy)]
+enum ColType {
+    Int,
+    Text,
+}
+
+/// Rows per statement. Each batch travels as a few big binds that the database unpacks into
+/// rows (binding every value on its own costs more than inserting it).
+const BATCH: usize = 10_000;
+
+/// Writes rows into `table`: `rows` holds the values of `columns` row after row; every row
+/// also gets the `constants` (bound once per batch, not once per row).
+///
+/// SQLite receives each batch as one JSON array of row arrays (`json_each`); PostgreSQL as one
+/// array literal per column (`unnest`), which it parses several times faster than JSON.
+async fn insert_rows(
     conn: &mut Conn,
     backend: Backend,
     table: &str,
-    columns: &[(&str, &str)],
-    rows: &[serde_json::Value],
+    columns: &[(&str, ColType)],
+    constants: &[(&str, Val<'_>)],
+    rows: &[Val<'_>],
 ) -> sqlx::Result<()> {
-    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    let width = columns.len();
+    let names: Vec<&str> = columns
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(constants.iter().map(|(n, _)| *n))
+        .collect();
     let sql = match backend {
         Backend::Sqlite => {
-            let picks: Vec<String> = names.iter().map(|n| format!("j ->> '$.{n}'")).collect();
+            let picks = (0..width).map(|i| format!("j ->> {i}"));
+            let binds = (0..constants.len()).map(|i| format!("${}", i + 2));
             format!(
-                "INSERT INTO {table} ({}) SELECT {} FROM (SELECT value AS j FROM jsonb_each($1))",
+                "INSERT INTO {table} ({}) SELECT {} FROM (SELECT value AS j FROM json_each($1))",
                 names.join(", "),
-                picks.join(", ")
+                picks.chain(binds).collect::<Vec<_>>().join(", ")
             )
         }
         Backend::Postgres => {
-            let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
+            let arrays = columns.iter().enumerate().map(|(i, (_, t))| {
+                let t = match t {
+                    ColType::Int => "BIGINT",
+                    ColType::Text => "TEXT",
+                };
+                format!("CAST(${} AS {t}[])", i + 1)
+            });
+            let binds = (0..constants.len()).map(|i| format!("${}", width + i + 1));
             format!(
-                "INSERT INTO {table} ({0}) SELECT {0} FROM jsonb_to_recordset(CAST($1 AS JSONB)) AS x({1})",
+                "INSERT INTO {table} ({}) SELECT x.*{} FROM unnest({}) AS x",
                 names.join(", "),
-                typed.join(", ")
+                binds.map(|b| format!(", {b}")).collect::<String>(),
+                arrays.collect::<Vec<_>>().join(", ")
             )
         }
     };
-    for chunk in rows.chunks(BATCH) {
-        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(serde_json::Value::Array(chunk.to_vec()).to_string())
-            .execute(&mut *conn)
+    for chunk in rows.chunks(BATCH * width) {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        match backend {
+            Backend::Sqlite => query = query.bind(json_rows(chunk, width)),
+            Backend::Postgres => {
+                for column in 0..width {
+                    query = query.bind(pg_array(chunk.iter().skip(column).step_by(width)));
+                }
+            }
+        }
+        for (_, value) in constants {
+            query = match *value {
+                Val::Int(n) => query.bind(n),
+                Val::Text(t) => query.bind(t),
+                Val::Null => query.bind(None::<String>),
+            };
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `[[v, v, …], …]`: rows of `width` values as one JSON document.
+fn json_rows(values: &[Val<'_>], width: usize) -> String {
+    let mut out = String::with_capacity(values.len() * 16);
+    out.push('[');
+    for (r, row) in values.chunks(width).enumerate() {
+        if r > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        for (i, v) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match v {
+                Val::Int(n) => out.push_str(&n.to_string()),
+                // A str always serializes.
+                Val::Text(t) => out.push_str(&serde_json::to_string(t).unwrap_or_default()),
+                Val::Null => out.push_str("null"),
+            }
+        }
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+/// A PostgreSQL array literal: `{"a","b\"c",NULL,12}`.
+fn pg_array<'a>(values: impl Iterator<Item = &'a Val<'a>>) -> String {
+    let mut out = String::from("{");
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match v {
+            Val::Int(n) => out.push_str(&n.to_string()),
+            Val::Text(t) => {
+                out.push('"');
+                for c in t.chars() {
+                    if c == '"' || c == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out.push('"');
+            }
+            Val::Null => out.push_str("NULL"),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// Prepares the current transaction for a bulk write. PostgreSQL connections re-plan every
+/// statement (see `Db::connect`); that would also re-plan each foreign-key check of each row
+/// and triple the cost of a large import, so this transaction caches plans as usual.
+pub async fn begin_bulk(conn: &mut Conn, backend: Backend) -> sqlx::Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("SET LOCAL plan_cache_mode = auto")
+            .execute(conn)
             .await?;
     }
     Ok(())
 }
 
-const INVESTOR_COLUMNS: [(&str, &str); 18] = [
-    ("id", "BIGINT"),
-    ("name", "TEXT"),
-    ("name_key", "TEXT"),
-    ("credit_code", "TEXT"),
-    ("kind", "TEXT"),
-    ("country", "TEXT"),
-    ("origin_city", "TEXT"),
-    ("fortune_global_500", "BIGINT"),
-    ("fortune_china_500", "BIGINT"),
-    ("listed", "BIGINT"),
-    ("industry_code", "TEXT"),
-    ("website", "TEXT"),
-    ("notes", "TEXT"),
-    ("unit_id", "BIGINT"),
-    ("version", "BIGINT"),
-    ("created_by", "BIGINT"),
-    ("created_at", "TEXT"),
-    ("updated_at", "TEXT"),
+use ColType::{Int, Text};
+
+const INVESTOR_COLUMNS: [(&str, ColType); 13] = [
+    ("id", Int),
+    ("name", Text),
+    ("name_key", Text),
+    ("credit_code", Text),
+    ("kind", Text),
+    ("country", Text),
+    ("origin_city", Text),
+    ("fortune_global_500", Int),
+    ("fortune_china_500", Int),
+    ("listed", Int),
+    ("industry_code", Text),
+    ("website", Text),
+    ("notes", Text),
 ];
 
-const CONTACT_COLUMNS: [(&str, &str); 7] = [
-    ("investor_id", "BIGINT"),
-    ("position", "BIGINT"),
-    ("name", "TEXT"),
-    ("title", "TEXT"),
-    ("phone", "TEXT"),
-    ("email", "TEXT"),
-    ("wechat", "TEXT"),
+const CONTACT_COLUMNS: [(&str, ColType); 7] = [
+    ("investor_id", Int),
+    ("position", Int),
+    ("name", Text),
+    ("title", Text),
+    ("phone", Text),
+    ("email", Text),
+    ("wechat", Text),
 ];
 
-/// Writes investors and their contacts; returns their ids in order.
+/// What every row of one import shares.
+fn shared<'a>(unit: UnitId, by: UserId, now: &'a str) -> Vec<(&'static str, Val<'a>)> {
+    vec![
+        ("unit_id", Val::Int(unit.0)),
+        ("version", Val::Int(1)),
+        ("created_by", Val::Int(by.0)),
+        ("created_at", Val::Text(now)),
+        ("updated_at", Val::Text(now)),
+    ]
+}
+
+/// Writes investors (with the ids reserved for them) and their contacts.
 pub async fn insert_investors(
     conn: &mut Conn,
     backend: Backend,
     rows: &[InvestorFields],
+    ids: &[i64],
     unit: UnitId,
     by: UserId,
     now: &str,
-) -> sqlx::Result<Vec<i64>> {
-    let ids = reserve_ids(conn, backend, "investors", rows.len()).await?;
-    let docs: Vec<serde_json::Value> = rows
-        .iter()
-        .zip(&ids)
-        .map(|(f, id)| {
-            serde_json::json!({
-                "id": id,
-                "name": f.name,
-                "name_key": f.name_key,
-                "credit_code": f.credit_code.as_ref().map(|c| c.as_str()),
-                "kind": f.kind.key(),
-                "country": f.country,
-                "origin_city": f.origin_city,
-                "fortune_global_500": i64::from(f.fortune_global_500),
-                "fortune_china_500": i64::from(f.fortune_china_500),
-                "listed": i64::from(f.listed),
-                "industry_code": f.industry.map(|c| c.code()),
-                "website": f.website,
-                "notes": f.notes,
-                "unit_id": unit.0,
-                "version": 1,
-                "created_by": by.0,
-                "created_at": now,
-                "updated_at": now,
-            })
-        })
-        .collect();
-    insert_json_rows(conn, backend, "investors", &INVESTOR_COLUMNS, &docs).await?;
-    let contacts: Vec<serde_json::Value> = rows
-        .iter()
-        .zip(&ids)
-        .flat_map(|(f, id)| {
-            f.contacts.iter().enumerate().map(move |(p, c)| {
-                serde_json::json!({
-                    "investor_id": id,
-                    "position": p,
-                    "name": c.name,
-                    "title": c.title,
-                    "phone": c.phone,
-                    "email": c.email,
-                    "wechat": c.wechat,
-                })
-            })
-        })
-        .collect();
-    insert_json_rows(
+) -> sqlx::Result<()> {
+    let mut values = Vec::with_capacity(rows.len() * INVESTOR_COLUMNS.len());
+    for (f, id) in rows.iter().zip(ids) {
+        values.extend([
+            Val::Int(*id),
+            Val::Text(&f.name),
+            Val::Text(&f.name_key),
+            f.credit_code.as_ref().map(|c| c.as_str()).into(),
+            Val::Text(f.kind.key()),
+            Val::Text(&f.country),
+            f.origin_city.as_deref().into(),
+            Val::Int(f.fortune_global_500.into()),
+            Val::Int(f.fortune_china_500.into()),
+            Val::Int(f.listed.into()),
+            f.industry.map(|c| c.code()).into(),
+            f.website.as_deref().into(),
+            f.notes.as_deref().into(),
+        ]);
+    }
+    insert_rows(
+        conn,
+        backend,
+        "investors",
+        &INVESTOR_COLUMNS,
+        &shared(unit, by, now),
+        &values,
+    )
+    .await?;
+    let mut contacts = Vec::with_capacity(rows.len() * CONTACT_COLUMNS.len());
+    for (f, id) in rows.iter().zip(ids) {
+        for (position, c) in f.contacts.iter().enumerate() {
+            contacts.extend([
+                Val::Int(*id),
+                Val::Int(position as i64),
+                Val::Text(&c.name),
+                c.title.as_deref().into(),
+                c.phone.as_deref().into(),
+                c.email.as_deref().into(),
+                c.wechat.as_deref().into(),
+            ]);
+        }
+    }
+    insert_rows(
         conn,
         backend,
         "investor_contacts",
         &CONTACT_COLUMNS,
+        &[],
         &contacts,
     )
     .await?;
-    Ok(ids)
+    Ok(())
 }
 
-const LEAD_COLUMNS: [(&str, &str); 16] = [
-    ("id", "BIGINT"),
-    ("title", "TEXT"),
-    ("investor_name", "TEXT"),
-    ("industry_code", "TEXT"),
-    ("amount_yuan", "BIGINT"),
-    ("currency", "TEXT"),
-    ("channel", "TEXT"),
-    ("source", "TEXT"),
-    ("contact", "TEXT"),
-    ("notes", "TEXT"),
-    ("unit_id", "BIGINT"),
-    ("status", "TEXT"),
-    ("version", "BIGINT"),
-    ("created_by", "BIGINT"),
-    ("created_at", "TEXT"),
-    ("updated_at", "TEXT"),
+const LEAD_COLUMNS: [(&str, ColType); 10] = [
+    ("id", Int),
+    ("title", Text),
+    ("investor_name", Text),
+    ("industry_code", Text),
+    ("amount_yuan", Int),
+    ("currency", Text),
+    ("channel", Text),
+    ("source", Text),
+    ("contact", Text),
+    ("notes", Text),
 ];
 
-/// Writes leads (status 待分派, the importer's unit); returns their ids in order.
+/// Writes leads (status 待分派, the importer's unit) with the ids reserved for them.
 pub async fn insert_leads(
     conn: &mut Conn,
     backend: Backend,
     rows: &[LeadFields],
+    ids: &[i64],
     unit: UnitId,
     by: UserId,
     now: &str,
-) -> sqlx::Result<Vec<i64>> {
-    let ids = reserve_ids(conn, backend, "leads", rows.len()).await?;
-    let docs: Vec<serde_json::Value> = rows
-        .iter()
-        .zip(&ids)
-        .map(|(f, id)| {
-            serde_json::json!({
-                "id": id,
-                "title": f.title,
-                "investor_name": f.investor_name,
-                "industry_code": f.industry.map(|c| c.code()),
-                "amount_yuan": f.amount.map(|m| m.yuan),
-                "currency": f.amount.map(|m| m.currency.code()),
-                "channel": f.channel.map(|c| c.key()),
-                "source": f.source,
-                "contact": f.contact,
-                "notes": f.notes,
-                "unit_id": unit.0,
-                "status": "new",
-                "version": 1,
-                "created_by": by.0,
-                "created_at": now,
-                "updated_at": now,
-            })
-        })
-        .collect();
-    insert_json_rows(conn, backend, "leads", &LEAD_COLUMNS, &docs).await?;
-    Ok(ids)
+) -> sqlx::Result<()> {
+    let mut values = Vec::with_capacity(rows.len() * LEAD_COLUMNS.len());
+    for (f, id) in rows.iter().zip(ids) {
+        values.extend([
+            Val::Int(*id),
+            Val::Text(&f.title),
+            Val::Text(&f.investor_name),
+            f.industry.map(|c| c.code()).into(),
+            f.amount.map(|m| m.yuan).into(),
+            f.amount.map(|m| m.currency.code()).into(),
+            f.channel.map(|c| c.key()).into(),
+            f.source.as_deref().into(),
+            f.contact.as_deref().into(),
+            f.notes.as_deref().into(),
+        ]);
+    }
+    let mut constants = shared(unit, by, now);
+    constants.push(("status", Val::Text("new")));
+    insert_rows(conn, backend, "leads", &LEAD_COLUMNS, &constants, &values).await?;
+    Ok(())
 }
 
 /// Every live credit code and name key (to check a file against, in memory).
