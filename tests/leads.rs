@@ -291,6 +291,40 @@ async fn a_lead_is_dropped_only_with_a_reason_and_the_forms_keep_what_was_typed(
     assert!(refused.text.contains("线索内容不能为空"));
     assert!(refused.text.contains("预计投资额不能为负数"));
     assert!(refused.text.contains("value=\"某公司\""));
+    // An amount written as people say it.
+    let written = t
+        .post_form(
+            "/leads",
+            Some(&cookie),
+            &[
+                ("title", "亿元级装备制造线索"),
+                ("investor_name", "某装备集团"),
+                ("amount", "1.2亿"),
+            ],
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.text);
+    let found = t
+        .get("/api/v1/leads?q=亿元级装备", Some(&officer))
+        .await
+        .json();
+    assert_eq!(found["items"][0]["amount"]["yuan"], 120_000_000);
+    let words = t
+        .post_form(
+            "/leads",
+            Some(&cookie),
+            &[
+                ("title", "某线索"),
+                ("investor_name", "某公司"),
+                ("amount", "一亿"),
+            ],
+        )
+        .await;
+    assert!(
+        words.text.contains("也可写成“3000万”或“1.5亿”"),
+        "{}",
+        words.text
+    );
 }
 
 #[tokio::test]

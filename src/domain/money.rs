@@ -51,9 +51,26 @@ impl Money {
     }
 
     /// Parses an amount typed in 万 (万元 / 万美元): up to 4 decimals, so exact in yuan.
-    /// Accepts full-width digits, thousands separators and surrounding spaces.
+    /// Accepts full-width digits, thousands separators and surrounding spaces, and the unit
+    /// people write after the number: "3000万", "1.5亿", "2亿元", "200万美元" (in the given
+    /// currency; "万元" typed for a dollar amount is not a number).
     pub fn parse_wan(text: &str, currency: Currency) -> Result<Money, AmountError> {
-        parse_scaled(text, 4).map(|yuan| Money { yuan, currency })
+        let text = text.trim();
+        let (yi, wan): (&[&str], &[&str]) = match currency {
+            Currency::Cny => (&["亿元", "亿"], &["万元", "万"]),
+            Currency::Usd => (&["亿美元", "亿"], &["万美元", "万"]),
+        };
+        let strip = |units: &[&str]| units.iter().find_map(|u| text.strip_suffix(u));
+        let (number, decimals) = match (strip(yi), strip(wan)) {
+            // 1亿 = 10⁴ 万: up to 8 decimals stay exact in yuan.
+            (Some(n), _) => (n, 8),
+            (None, Some(n)) => (n, 4),
+            (None, None) => (text, 4),
+        };
+        if number.trim().is_empty() && number.len() < text.len() {
+            return Err(AmountError::NotANumber); // a unit without a number
+        }
+        parse_scaled(number, decimals).map(|yuan| Money { yuan, currency })
     }
 
     /// The amount in yuan, USD converted at `usd_rate_e4` (CNY per USD ×10⁴) and truncated —
@@ -217,6 +234,25 @@ mod tests {
             Money::parse_wan("１２．５", Currency::Cny).unwrap().yuan,
             125_000
         );
+    }
+
+    #[test]
+    fn amounts_may_carry_the_unit_people_write() {
+        let cny = |t| Money::parse_wan(t, Currency::Cny).map(|m| m.yuan);
+        let usd = |t| Money::parse_wan(t, Currency::Usd).map(|m| m.yuan);
+        assert_eq!(cny("1.5亿"), Ok(150_000_000));
+        assert_eq!(cny("２亿元"), Ok(200_000_000));
+        assert_eq!(cny("3000万"), Ok(30_000_000));
+        assert_eq!(cny(" 3,000 万元 "), Ok(30_000_000));
+        assert_eq!(cny("1.23456789亿"), Ok(123_456_789));
+        assert_eq!(cny("1.234567891亿"), Err(AmountError::TooManyDecimals));
+        assert_eq!(usd("200万美元"), Ok(2_000_000));
+        assert_eq!(usd("1亿"), Ok(100_000_000));
+        // A unit of the other currency, or words, are not numbers.
+        assert_eq!(cny("200万美元"), Err(AmountError::NotANumber));
+        assert_eq!(usd("200万元"), Err(AmountError::NotANumber));
+        assert_eq!(cny("五千万"), Err(AmountError::NotANumber));
+        assert_eq!(cny("亿"), Err(AmountError::NotANumber));
     }
 
     #[test]

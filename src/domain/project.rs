@@ -66,6 +66,10 @@ pub fn amount_message(field: &str, error: AmountError, unit: &str) -> String {
     let label = field_label(field);
     match error {
         AmountError::Empty => format!("{label}不能为空"),
+        // Money may also be written "1.5亿" or "3000万" (see `Money::parse_wan`).
+        AmountError::NotANumber if unit.starts_with('万') => {
+            format!("{label}须为数字（单位：{unit}），也可写成“3000万”或“1.5亿”")
+        }
         AmountError::NotANumber => format!("{label}须为数字（单位：{unit}）"),
         AmountError::TooManyDecimals => format!("{label}最多保留4位小数（单位：{unit}）"),
         AmountError::Negative => format!("{label}不能为负数"),
