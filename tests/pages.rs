@@ -253,3 +253,179 @@ async fn another_towns_project_answers_not_found_and_pages_carry_security_header
         StatusCode::NOT_FOUND
     );
 }
+
+/// Each record kept on a page can be corrected there: the form shows what is stored, a save
+/// with the version it was read at goes through, a stale one is refused and keeps what was
+/// typed, and bad input is refused by field.
+#[tokio::test]
+async fn leads_visits_events_and_referrers_are_corrected_on_their_edit_pages() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let officer_id = t.sign_in("officer", PASSWORD).await.json()["user"]["id"].clone();
+    let officer_param = officer_id.to_string();
+    let cookie = t.cookie("officer").await;
+    let made = |reply: common::Reply| {
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.json()["id"].as_i64().unwrap()
+    };
+    let lead = made(
+        t.post_json(
+            "/api/v1/leads",
+            Some(&officer),
+            &serde_json::json!({"title": "精密铸件扩产", "investor_name": "宁波某铸造公司"}),
+        )
+        .await,
+    );
+    let visit = made(
+        t.post_json(
+            "/api/v1/visits",
+            Some(&officer),
+            &serde_json::json!({"direction": "out", "visit_date": "2026-11-02", "place": "宁波",
+                "investor_side": "某铸造公司", "participants": [officer_id], "purpose": "洽谈扩产"}),
+        )
+        .await,
+    );
+    let event = made(
+        t.post_json(
+            "/api/v1/events",
+            Some(&officer),
+            &serde_json::json!({"kind": "promotion", "title": "宁波专场推介会",
+                "held_on": "2026-05-28", "city": "宁波", "organiser": "玉田县人民政府"}),
+        )
+        .await,
+    );
+    let referrer = made(
+        t.post_json(
+            "/api/v1/referrers",
+            Some(&officer),
+            &serde_json::json!({"kind": "person", "name": "王海涛", "contact": "13812345678"}),
+        )
+        .await,
+    );
+    // (path, stored text shown on the form, the form with one field changed, the changed
+    // text, the field that must not be blank, the message when it is)
+    type Case<'a> = (
+        String,
+        &'a str,
+        Vec<(&'a str, &'a str)>,
+        &'a str,
+        &'a str,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            format!("/leads/{lead}"),
+            "精密铸件扩产",
+            vec![
+                ("title", "精密铸件扩产二期"),
+                ("investor_name", "宁波某铸造公司"),
+            ],
+            "精密铸件扩产二期",
+            "title",
+            "线索内容不能为空",
+        ),
+        (
+            format!("/visits/{visit}"),
+            "洽谈扩产",
+            vec![
+                ("direction", "out"),
+                ("visit_date", "2026-11-02"),
+                ("place", "宁波北仑"),
+                ("investor_side", "某铸造公司"),
+                ("participants", &officer_param),
+                ("purpose", "洽谈扩产"),
+            ],
+            "宁波北仑",
+            "place",
+            "地点不能为空",
+        ),
+        (
+            format!("/events/{event}"),
+            "宁波专场推介会",
+            vec![
+                ("kind", "promotion"),
+                ("title", "宁波专场推介会（第二场）"),
+                ("held_on", "2026-05-28"),
+                ("city", "宁波"),
+                ("organiser", "玉田县人民政府"),
+            ],
+            "宁波专场推介会（第二场）",
+            "title",
+            "名称不能为空",
+        ),
+        (
+            format!("/referrers/{referrer}"),
+            "王海涛",
+            vec![("kind", "person"), ("name", "王海涛（商会）")],
+            "王海涛（商会）",
+            "name",
+            "不能为空",
+        ),
+    ];
+    for (path, stored, form, changed, required, blank_message) in cases {
+        let edit = t.get_page(&format!("{path}/edit"), &cookie).await;
+        assert_eq!(edit.status, StatusCode::OK, "{path}: {}", edit.text);
+        assert!(edit.text.contains(stored), "{path}");
+        assert!(edit.text.contains("name=\"version\" value=\"1\""), "{path}");
+        assert!(edit.text.contains(&format!("action=\"{path}\"")), "{path}");
+
+        let with_version = |v: &'static str| {
+            let mut f = form.clone();
+            f.push(("version", v));
+            f
+        };
+        let saved = t.post_form(&path, Some(&cookie), &with_version("1")).await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "{path}: {}",
+            saved.text
+        );
+        let shown = t.get_page(&format!("{path}?msg=saved"), &cookie).await;
+        assert!(shown.text.contains("修改已保存"), "{path}");
+        assert!(shown.text.contains(changed), "{path}");
+
+        // The same form again, read before that save: refused, and what was typed is kept.
+        let stale = t.post_form(&path, Some(&cookie), &with_version("1")).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{path}: {}", stale.text);
+        assert!(
+            stale.text.contains("已被他人修改"),
+            "{path}: {}",
+            stale.text
+        );
+        assert!(stale.text.contains(changed), "{path}");
+
+        let mut blank = with_version("2");
+        for pair in blank.iter_mut() {
+            if pair.0 == required {
+                pair.1 = "";
+            }
+        }
+        let refused = t.post_form(&path, Some(&cookie), &blank).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(
+            refused.text.contains(blank_message),
+            "{path}: {}",
+            refused.text
+        );
+        assert!(
+            refused.text.contains("name=\"version\" value=\"2\""),
+            "{path}"
+        );
+    }
+    // A department reads leads but may not change them.
+    t.app
+        .add_user(
+            "dept",
+            "发改局",
+            zhaoshang::domain::user::Role::Department,
+            "park",
+            PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    let dept = t.cookie("dept").await;
+    let denied = t.get_page(&format!("/leads/{lead}/edit"), &dept).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+}

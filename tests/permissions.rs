@@ -252,6 +252,21 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             r#"{"version": 0}"#,
         ),
+        ("GET", "/leads/{id}/edit") => (
+            Write {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        // An empty form: allowed, then refused by the rules.
+        ("POST", "/leads/{id}") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
         ("POST", "/api/v1/leads/{id}/assign") | ("POST", "/leads/{id}/assign") => {
             (Only(Role::Leader, &[422]), JSON_EMPTY)
         }
@@ -348,6 +363,22 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             r#"{"version": 0}"#,
         ),
+        ("GET", "/referrers/{id}/edit") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/referrers/{id}") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
         ("POST", "/api/v1/referrers/{id}/projects") | ("POST", "/referrers/{id}/projects") => (
             Staff {
                 scoped: true,
@@ -395,6 +426,22 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
                 ok: &[409],
             },
             r#"{"version": 0}"#,
+        ),
+        ("GET", "/events/{id}/edit") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/events/{id}") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
         ),
         ("POST", "/api/v1/events/{id}/investors")
         | ("POST", "/api/v1/events/{id}/signings")
@@ -446,6 +493,22 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
                 ok: &[409],
             },
             r#"{"version": 0}"#,
+        ),
+        ("GET", "/visits/{id}/edit") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        ("POST", "/visits/{id}") => (
+            Staff {
+                scoped: true,
+                write: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
         ),
         // Allowed, then refused: the visit set no follow-up date.
         ("POST", "/api/v1/visits/{id}/follow-up") | ("POST", "/visits/{id}/follow-up") => (

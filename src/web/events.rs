@@ -3,7 +3,7 @@
 use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
-use super::extract::{ApiEventId, PageEventId};
+use super::extract::{ApiEventId, EditForm, PageEventId};
 use super::views::{EventDetailPage, EventFormPage, EventListPage, Layout};
 use crate::domain::event::EventInput;
 use crate::domain::money::Money;
@@ -36,7 +36,8 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/events", get(list_page).post(record_page))
         .route("/events/new", get(new_page))
-        .route("/events/{id}", get(detail_page))
+        .route("/events/{id}", get(detail_page).post(update_page))
+        .route("/events/{id}/edit", get(edit_page))
         .route("/events/{id}/investors", post(met_page))
         .route("/events/{id}/signings", post(signed_page))
 }
@@ -313,6 +314,7 @@ async fn detail_page(
 ) -> Result<Response, PageError> {
     let flash = match q.msg.as_deref() {
         Some("recorded") => Some("招商活动已记录。"),
+        Some("saved") => Some("修改已保存。"),
         Some("met") => Some("已记录会见的客商。"),
         Some("signed") => Some("已记录签约项目。"),
         _ => None,
@@ -378,4 +380,45 @@ async fn signed_page(
         )
         .await;
     after(&app, &user, id, "signed", form, outcome, "signed").await
+}
+
+async fn edit_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageEventId(id): PageEventId,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let e = app
+        .event_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    Ok(
+        EventFormPage::build(layout, input_of(&e), Invalid::default())
+            .editing(id, e.version, None)
+            .into_response(),
+    )
+}
+
+async fn update_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageEventId(id): PageEventId,
+    Form(form): Form<EditForm<EventInput>>,
+) -> Result<Response, PageError> {
+    let version = form.version();
+    let layout = Layout::of(&user.actor);
+    let (status, errors, conflict) = match app
+        .update_event(&user.actor, id, &form.input, version)
+        .await
+    {
+        Ok(_) => return Ok(Redirect::to(&format!("/events/{id}?msg=saved")).into_response()),
+        Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
+        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    Ok((
+        status,
+        EventFormPage::build(layout, form.input, errors).editing(id, version, conflict),
+    )
+        .into_response())
 }

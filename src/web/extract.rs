@@ -84,3 +84,20 @@ id_extractors!(/// `{id}` of a referrer.
     ApiReferrerId, PageReferrerId, i64, plain, referrer_not_found());
 id_extractors!(/// `{id}` of an import.
     ApiImportId, PageImportId, i64, plain, import_not_found());
+
+/// A page form that changes a record: its fields, and the version the record had when the form
+/// was shown (a missing or garbled version is 0, which no record has, so the save is refused as
+/// stale rather than overwriting someone's change).
+#[derive(serde::Deserialize)]
+pub struct EditForm<T> {
+    #[serde(flatten)]
+    pub input: T,
+    #[serde(default)]
+    version: String,
+}
+
+impl<T> EditForm<T> {
+    pub fn version(&self) -> i64 {
+        self.version.trim().parse().unwrap_or(0)
+    }
+}

@@ -3,7 +3,7 @@
 use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
-use super::extract::{ApiLeadId, PageLeadId};
+use super::extract::{ApiLeadId, EditForm, PageLeadId};
 use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow};
 use crate::domain::lead::LeadInput;
 use crate::domain::money::Money;
@@ -38,7 +38,8 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/leads", get(list_page).post(submit_page))
         .route("/leads/new", get(new_page))
-        .route("/leads/{id}", get(detail_page))
+        .route("/leads/{id}", get(detail_page).post(update_page))
+        .route("/leads/{id}/edit", get(edit_page))
         .route("/leads/{id}/assign", post(assign_page))
         .route("/leads/{id}/notes", post(note_page))
         .route("/leads/{id}/drop", post(drop_page))
@@ -406,6 +407,7 @@ async fn render_detail(
     };
     let flash = match msg {
         Some("submitted") => Some("线索已提交。"),
+        Some("saved") => Some("修改已保存。"),
         Some("assigned") => Some("线索已分派。"),
         Some("noted") => Some("跟进情况已记录。"),
         Some("dropped") => Some("线索已放弃。"),
@@ -542,4 +544,43 @@ async fn convert_page(
         format!("/projects/{}?msg=converted", p.id)
     })
     .await
+}
+
+async fn edit_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let lead = app
+        .lead_for_work(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    Ok(
+        LeadFormPage::build(layout, input_of(&lead), Invalid::default())
+            .editing(id, lead.version, None)
+            .into_response(),
+    )
+}
+
+async fn update_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageLeadId(id): PageLeadId,
+    Form(form): Form<EditForm<LeadInput>>,
+) -> Result<Response, PageError> {
+    let version = form.version();
+    let layout = Layout::of(&user.actor);
+    let (status, errors, conflict) =
+        match app.update_lead(&user.actor, id, &form.input, version).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/leads/{id}?msg=saved")).into_response()),
+            Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
+            Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
+            Err(e) => return Err(PageError::App(e, Some(layout))),
+        };
+    Ok((
+        status,
+        LeadFormPage::build(layout, form.input, errors).editing(id, version, conflict),
+    )
+        .into_response())
 }

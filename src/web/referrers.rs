@@ -3,7 +3,7 @@
 use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
-use super::extract::{ApiReferrerId, PageReferrerId};
+use super::extract::{ApiReferrerId, EditForm, PageReferrerId};
 use super::views::{Layout, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage};
 use crate::domain::ids::UnitId;
 use crate::domain::referrer::ReferrerInput;
@@ -34,7 +34,8 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/referrers", get(list_page).post(create_page))
         .route("/referrers/new", get(new_page))
-        .route("/referrers/{id}", get(detail_page))
+        .route("/referrers/{id}", get(detail_page).post(update_page))
+        .route("/referrers/{id}/edit", get(edit_page))
         .route("/referrers/{id}/projects", post(credit_page))
 }
 
@@ -256,6 +257,7 @@ async fn detail_page(
 ) -> Result<Response, PageError> {
     let flash = match q.msg.as_deref() {
         Some("created") => Some("引荐人已登记。"),
+        Some("saved") => Some("修改已保存。"),
         Some("credited") => Some("已记入该引荐人名下。"),
         _ => None,
     };
@@ -294,4 +296,45 @@ async fn credit_page(
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
     }
+}
+
+async fn edit_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageReferrerId(id): PageReferrerId,
+) -> Result<Response, PageError> {
+    let layout = Layout::of(&user.actor);
+    let r = app
+        .referrer_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    Ok(
+        ReferrerFormPage::build(layout, input_of(&r), Invalid::default())
+            .editing(id, r.version, None)
+            .into_response(),
+    )
+}
+
+async fn update_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageReferrerId(id): PageReferrerId,
+    Form(form): Form<EditForm<ReferrerInput>>,
+) -> Result<Response, PageError> {
+    let version = form.version();
+    let layout = Layout::of(&user.actor);
+    let (status, errors, conflict) = match app
+        .update_referrer(&user.actor, id, &form.input, version)
+        .await
+    {
+        Ok(_) => return Ok(Redirect::to(&format!("/referrers/{id}?msg=saved")).into_response()),
+        Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
+        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
+        Err(e) => return Err(PageError::App(e, Some(layout))),
+    };
+    Ok((
+        status,
+        ReferrerFormPage::build(layout, form.input, errors).editing(id, version, conflict),
+    )
+        .into_response())
 }

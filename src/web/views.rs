@@ -1113,6 +1113,14 @@ impl LeadListPage {
     }
 }
 
+/// A record changed on a form: where the form posts, the version it was read at (so two
+/// people changing it at once cannot overwrite each other unseen), and why a save was refused.
+pub struct Editing {
+    pub id: i64,
+    pub version: i64,
+    pub conflict: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "leads/form.html")]
 pub struct LeadFormPage {
@@ -1122,6 +1130,8 @@ pub struct LeadFormPage {
     pub channels: Vec<Opt>,
     pub currencies: Vec<Opt>,
     pub errors: Invalid,
+    /// The record being changed, if this form changes one.
+    pub editing: Option<Editing>,
 }
 
 impl LeadFormPage {
@@ -1137,7 +1147,18 @@ impl LeadFormPage {
             currencies: currency_opts(&input.currency),
             input,
             errors,
+            editing: None,
         }
+    }
+
+    /// The form for changing record `id`, read at `version`.
+    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> LeadFormPage {
+        self.editing = Some(Editing {
+            id,
+            version,
+            conflict,
+        });
+        self
     }
 
     pub fn err(&self, field: &str) -> &str {
@@ -1360,6 +1381,8 @@ pub struct VisitFormPage {
     pub leaders: Vec<Opt>,
     pub today: String,
     pub errors: Invalid,
+    /// The record being changed, if this form changes one.
+    pub editing: Option<Editing>,
 }
 
 impl VisitFormPage {
@@ -1397,8 +1420,19 @@ impl VisitFormPage {
             today: iso(today),
             input,
             errors,
+            editing: None,
         }
     }
+    /// The form for changing record `id`, read at `version`.
+    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> VisitFormPage {
+        self.editing = Some(Editing {
+            id,
+            version,
+            conflict,
+        });
+        self
+    }
+
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
     }
@@ -1472,6 +1506,8 @@ pub struct EventFormPage {
     pub input: crate::domain::event::EventInput,
     pub kinds: Vec<Opt>,
     pub errors: Invalid,
+    /// The record being changed, if this form changes one.
+    pub editing: Option<Editing>,
 }
 
 impl EventFormPage {
@@ -1485,8 +1521,19 @@ impl EventFormPage {
             kinds: EventListPage::kind_opts(&input.kind),
             input,
             errors,
+            editing: None,
         }
     }
+    /// The form for changing record `id`, read at `version`.
+    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> EventFormPage {
+        self.editing = Some(Editing {
+            id,
+            version,
+            conflict,
+        });
+        self
+    }
+
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
     }
@@ -1587,6 +1634,8 @@ pub struct ReferrerFormPage {
     pub input: crate::domain::referrer::ReferrerInput,
     pub kinds: Vec<Opt>,
     pub errors: Invalid,
+    /// The record being changed, if this form changes one.
+    pub editing: Option<Editing>,
 }
 
 impl ReferrerFormPage {
@@ -1605,8 +1654,19 @@ impl ReferrerFormPage {
             ),
             input,
             errors,
+            editing: None,
         }
     }
+    /// The form for changing record `id`, read at `version`.
+    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> ReferrerFormPage {
+        self.editing = Some(Editing {
+            id,
+            version,
+            conflict,
+        });
+        self
+    }
+
     pub fn err(&self, field: &str) -> &str {
         self.errors.message_for(field).unwrap_or("")
     }

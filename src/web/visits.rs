@@ -33,7 +33,8 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/visits", get(list_page).post(record_page))
         .route("/visits/new", get(new_page))
-        .route("/visits/{id}", get(detail_page))
+        .route("/visits/{id}", get(detail_page).post(update_page))
+        .route("/visits/{id}/edit", get(edit_page))
         .route("/visits/{id}/follow-up", post(follow_up_page))
 }
 
@@ -370,6 +371,7 @@ async fn detail_page(
 ) -> Result<Response, PageError> {
     let flash = match q.msg.as_deref() {
         Some("recorded") => Some("拜访已记录。"),
+        Some("saved") => Some("修改已保存。"),
         Some("closed") => Some("跟进已办结。"),
         _ => None,
     };
@@ -414,4 +416,48 @@ async fn follow_up_page(
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
     }
+}
+
+async fn edit_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageVisitId(id): PageVisitId,
+) -> Result<Response, PageError> {
+    let visit = app
+        .visit_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    Ok(form(&app, &user, input_of(&visit), Invalid::default())
+        .await?
+        .editing(id, visit.version, None)
+        .into_response())
+}
+
+async fn update_page(
+    State(app): State<App>,
+    user: PageUser,
+    PageVisitId(id): PageVisitId,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let input = input_from_form(&pairs);
+    // A missing or garbled version is 0, which no record has: refused as stale.
+    let version = pairs
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or(0);
+    let (status, errors, conflict) = match app.update_visit(&user.actor, id, &input, version).await
+    {
+        Ok(_) => return Ok(Redirect::to(&format!("/visits/{id}?msg=saved")).into_response()),
+        Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
+        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
+        Err(e) => return Err(PageError::App(e, Some(Layout::of(&user.actor)))),
+    };
+    Ok((
+        status,
+        form(&app, &user, input, errors)
+            .await?
+            .editing(id, version, conflict),
+    )
+        .into_response())
 }
