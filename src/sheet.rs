@@ -39,6 +39,10 @@ impl SheetError {
 /// Excel counts days from 1899-12-30 (after its 1900 leap-year mistake).
 fn excel_date(serial: f64) -> Option<String> {
     let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    // Excel's own range (up to 9999-12-31); anything else is a number, not a date.
+    if !(0.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
     let day = epoch.checked_add(time::Duration::days(serial.floor() as i64))?;
     Some(crate::domain::dates::iso(day))
 }
@@ -160,6 +164,14 @@ pub fn write_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_cell_out_of_excels_range_is_not_a_date() {
+        assert_eq!(excel_date(43613.0).as_deref(), Some("2019-05-28"));
+        for bad in [-1.0, 3e6, 1e300, f64::NAN, f64::INFINITY] {
+            assert_eq!(excel_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_written_sheet_reads_back_and_other_files_are_refused() {

@@ -152,6 +152,16 @@ async fn investors_keep_to_scope_edits_check_the_version_and_merges_move_project
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let project_id = created.json()["id"].as_i64().unwrap();
+    let project_version = created.json()["version"].as_i64().unwrap();
+    let lead = t
+        .post_json(
+            "/api/v1/leads",
+            Some(&officer),
+            &json!({"title": "电路板扩产", "investor_name": "澜沧精密电路", "investor_id": id}),
+        )
+        .await;
+    assert_eq!(lead.status, StatusCode::CREATED, "{}", lead.text);
+    let lead_id = lead.json()["id"].as_i64().unwrap();
     let into = create(
         &t,
         &officer,
@@ -184,6 +194,13 @@ async fn investors_keep_to_scope_edits_check_the_version_and_merges_move_project
         .await
         .json();
     assert_eq!(project_now["investor_id"], into);
+    // A project form opened before the merge cannot put the old record back.
+    assert!(project_now["version"].as_i64().unwrap() > project_version);
+    let lead_now = t
+        .get(&format!("/api/v1/leads/{lead_id}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(lead_now["investor_id"], into);
     // The merged record takes no new projects and no second merge.
     project["investor_id"] = json!(id);
     let refused = t

@@ -176,6 +176,30 @@ async fn an_enterprise_tip_is_assigned_followed_up_and_converted_into_a_project(
         )
         .await;
     assert_eq!(bad_stage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A stale version is found only after the project is written: the whole conversion is
+    // undone, the project included (in the lists too).
+    let stale = t
+        .post_json(
+            &format!("/api/v1/leads/{id}/convert"),
+            Some(&town_officer),
+            &json!({"to": "negotiating", "industry_code": "22", "version": 0}),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&leader)).await.json()["total"],
+        before
+    );
+    assert_eq!(
+        t.get("/api/v1/projects?q=上游纸浆供应商", Some(&leader))
+            .await
+            .json()["total"],
+        0
+    );
+    assert_eq!(
+        lead_of(&t, &town_officer, id).await.json()["status"],
+        "assigned"
+    );
 
     let converted = t
         .post_json(
@@ -320,6 +344,7 @@ async fn a_lead_is_dropped_only_with_a_reason_and_the_forms_keep_what_was_typed(
             ],
         )
         .await;
+    assert_eq!(words.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         words.text.contains("也可写成“3000万”或“1.5亿”"),
         "{}",

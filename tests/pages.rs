@@ -359,7 +359,7 @@ async fn leads_visits_events_and_referrers_are_corrected_on_their_edit_pages() {
             vec![("kind", "person"), ("name", "王海涛（商会）")],
             "王海涛（商会）",
             "name",
-            "不能为空",
+            "姓名或名称不能为空",
         ),
     ];
     for (path, stored, form, changed, required, blank_message) in cases {
@@ -381,19 +381,34 @@ async fn leads_visits_events_and_referrers_are_corrected_on_their_edit_pages() {
             "{path}: {}",
             saved.text
         );
-        let shown = t.get_page(&format!("{path}?msg=saved"), &cookie).await;
+        let back = format!("{path}?msg=saved");
+        assert_eq!(saved.headers[header::LOCATION], back.as_str(), "{path}");
+        let shown = t.get_page(&back, &cookie).await;
         assert!(shown.text.contains("修改已保存"), "{path}");
         assert!(shown.text.contains(changed), "{path}");
 
-        // The same form again, read before that save: refused, and what was typed is kept.
-        let stale = t.post_form(&path, Some(&cookie), &with_version("1")).await;
+        // Another form read before that save: refused, what it held is shown again, and the
+        // stored record keeps the save.
+        let late = format!("{changed}（晚到的修改）");
+        let mut stale_form = with_version("1");
+        for pair in stale_form.iter_mut() {
+            if pair.1 == changed {
+                pair.1 = &late;
+            }
+        }
+        let stale = t.post_form(&path, Some(&cookie), &stale_form).await;
         assert_eq!(stale.status, StatusCode::CONFLICT, "{path}: {}", stale.text);
         assert!(
             stale.text.contains("已被他人修改"),
             "{path}: {}",
             stale.text
         );
-        assert!(stale.text.contains(changed), "{path}");
+        assert!(stale.text.contains(&late), "{path}");
+        let kept = t.get_page(&path, &cookie).await;
+        assert!(
+            kept.text.contains(changed) && !kept.text.contains(&late),
+            "{path}"
+        );
 
         let mut blank = with_version("2");
         for pair in blank.iter_mut() {

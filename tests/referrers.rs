@@ -71,9 +71,27 @@ async fn a_referrer_is_rewarded_by_the_rule_for_projects_that_reached_its_stage(
     // The page shows the rule beside the figures.
     let cookie = t.cookie("officer").await;
     let page = t.get_page(&format!("/referrers/{id}"), &cookie).await;
-    assert!(page.text.contains("计奖规则"), "{}", page.text);
-    assert!(page.text.contains("90.00万元"), "{}", page.text);
-    assert!(page.text.contains("3‰"));
+    assert!(
+        page.text
+            .contains("<span class=\"reward-total\">90.00万元</span>"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("<td class=\"num\">3‰</td>"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("id=\"reward-rule\">计奖规则：") && page.text.contains("正式签约"));
+
+    // The list pages past its first rows.
+    let first = t.get_page("/referrers?per_page=1", &cookie).await;
+    assert!(first.text.contains("第 1 / "), "{}", first.text);
+    assert!(
+        first.text.contains("href=\"/referrers?page=2\""),
+        "{}",
+        first.text
+    );
 
     // Crediting twice is refused; a project of another town cannot be credited.
     let twice = t

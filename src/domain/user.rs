@@ -61,6 +61,12 @@ impl Role {
         self.does_casework()
     }
 
+    /// A business role: the units' staff or an enterprise (which submits leads, 以商招商, and
+    /// reads its own 客商库 record).
+    pub fn is_business(self) -> bool {
+        self.is_staff() || self == Role::Enterprise
+    }
+
     /// The units' staff: they read the units' working records (leads, visits, events,
     /// referrers, the 客商库) within their subtree.
     pub fn is_staff(self) -> bool {

@@ -1,6 +1,6 @@
 //! The auditor's reading of the audit trail. Only the auditor reads it; nobody edits it.
 
-use super::App;
+use super::{App, Page};
 use crate::domain::dates::utc_start_of_shanghai_day;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, date_range, paging};
@@ -22,13 +22,6 @@ pub struct AuditParams {
     pub per_page: String,
 }
 
-pub struct AuditPage {
-    pub items: Vec<LoggedEntry>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 /// The most rows one export holds.
 pub const EXPORT_MAX: i64 = 100_000;
 
@@ -39,7 +32,7 @@ impl App {
         actor: &Actor,
         params: &AuditParams,
         export: bool,
-    ) -> Result<AuditPage> {
+    ) -> Result<Page<LoggedEntry>> {
         if actor.role != Role::Auditor {
             return Err(Error::Forbidden("只有审计员可以查看审计日志".into()));
         }
@@ -67,7 +60,7 @@ impl App {
         };
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = audit::search(&mut conn, &search).await?;
-        Ok(AuditPage {
+        Ok(Page {
             items,
             total,
             page,

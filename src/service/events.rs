@@ -2,7 +2,7 @@
 //! subtree; its totals count only the signings the reader may see (a project outside one's
 //! scope is never in one's figures).
 
-use super::App;
+use super::{App, Page};
 use crate::domain::event::{EventInput, EventKind, signed_amount};
 use crate::domain::ids::{InvestorId, ProjectId};
 use crate::domain::money::{Currency, format_big};
@@ -24,13 +24,6 @@ pub struct EventParams {
     pub kind: String,
     pub page: String,
     pub per_page: String,
-}
-
-pub struct EventPage {
-    pub items: Vec<PromotionEvent>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
 }
 
 /// An event with what happened there, and its totals.
@@ -130,7 +123,11 @@ impl App {
             .await
     }
 
-    pub async fn list_events(&self, actor: &Actor, params: &EventParams) -> Result<EventPage> {
+    pub async fn list_events(
+        &self,
+        actor: &Actor,
+        params: &EventParams,
+    ) -> Result<Page<PromotionEvent>> {
         self.event_role(actor, Role::is_staff, "查看招商活动")
             .await?;
         let mut errors = Invalid::default();
@@ -157,7 +154,7 @@ impl App {
             (page - 1) * per_page,
         )
         .await?;
-        Ok(EventPage {
+        Ok(Page {
             items,
             total,
             page,

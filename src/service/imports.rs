@@ -427,30 +427,18 @@ impl App {
         if record.status == "imported" {
             return Err(already());
         }
-        // The stored rows never change after the preview. They are loaded, read back and
-        // checked again in parts (off the request workers) while the transaction starts; each
-        // part is written as soon as it is ready, while the later ones are still being checked.
+        // The stored rows never change after the preview. They are loaded first (a confirm
+        // never holds two connections), then read back and checked again in parts off the
+        // request workers; each part is written as soon as it is ready, while the later ones
+        // are still being checked.
+        let payload = {
+            let mut conn = self.db.pool.acquire().await?;
+            imports::valid_rows(&mut conn, id).await?
+        };
         let headers = record.headers_json.clone();
-        let pool = self.db.pool.clone();
         let (sender, mut parts) = tokio::sync::mpsc::channel(2);
-        let checking = tokio::spawn(async move {
-            let loaded = async {
-                let mut conn = pool.acquire().await?;
-                Ok::<_, Error>(imports::valid_rows(&mut conn, id).await?)
-            };
-            match loaded.await {
-                Ok(payload) => {
-                    tokio::task::spawn_blocking(move || {
-                        check_in_parts(kind, &headers, &payload, &sender)
-                    })
-                    .await
-                }
-                Err(e) => {
-                    let _ = sender.send(Err(e)).await;
-                    Ok(())
-                }
-            }
-        });
+        let checking =
+            tokio::task::spawn_blocking(move || check_in_parts(kind, &headers, &payload, &sender));
         let now = now_text();
         let mut tx = self.db.pool.begin().await?;
         if !imports::claim(&mut tx, id, &now).await? {
@@ -518,7 +506,7 @@ impl App {
             written = next;
         }
         // A panic while checking ends the parts early: that must not pass for a complete import.
-        checking.await.map_err(joined)?.map_err(joined)?;
+        checking.await.map_err(joined)?;
         if written != ids.len() {
             return Err(Error::Internal(anyhow::anyhow!(
                 "import {id}: {written} of {} rows written",

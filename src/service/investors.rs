@@ -5,7 +5,7 @@
 //! its own record. Duplicate checks look across the whole tree (two towns must not chase one
 //! company as two records), naming the other record and its unit but revealing nothing more.
 
-use super::App;
+use super::{App, Page};
 use crate::domain::ids::{InvestorId, UnitId};
 use crate::domain::investor::{InvestorInput, InvestorKind, name_key};
 use crate::domain::user::{Actor, Role};
@@ -30,18 +30,6 @@ pub struct InvestorParams {
     pub per_page: String,
 }
 
-pub struct InvestorPage {
-    pub items: Vec<Investor>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-/// Staff read the 客商库; an enterprise reads its own record.
-fn reads(role: Role) -> bool {
-    role.is_staff() || role == Role::Enterprise
-}
-
 /// Whether `actor` may see this record.
 pub(crate) fn visible(actor: &Actor, investor: &Investor) -> bool {
     match actor.role {
@@ -59,7 +47,7 @@ fn candidates_json(list: &[Candidate]) -> Vec<serde_json::Value> {
 
 impl App {
     async fn may_read_investors(&self, actor: &Actor) -> Result<()> {
-        self.role_allows(actor, reads, "investor", "查看客商库")
+        self.role_allows(actor, Role::is_business, "investor", "查看客商库")
             .await
     }
 
@@ -88,7 +76,7 @@ impl App {
         &self,
         actor: &Actor,
         params: &InvestorParams,
-    ) -> Result<InvestorPage> {
+    ) -> Result<Page<Investor>> {
         self.list_investors_with(actor, params, false).await
     }
 
@@ -97,7 +85,7 @@ impl App {
         &self,
         actor: &Actor,
         params: &InvestorParams,
-    ) -> Result<InvestorPage> {
+    ) -> Result<Page<Investor>> {
         self.list_investors_with(actor, params, true).await
     }
 
@@ -106,7 +94,7 @@ impl App {
         actor: &Actor,
         params: &InvestorParams,
         all: bool,
-    ) -> Result<InvestorPage> {
+    ) -> Result<Page<Investor>> {
         self.may_read_investors(actor).await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
@@ -152,7 +140,7 @@ impl App {
         };
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = investors::search(&mut conn, &search).await?;
-        Ok(InvestorPage {
+        Ok(Page {
             items,
             total,
             page,
@@ -164,6 +152,24 @@ impl App {
         self.may_read_investors(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         self.investor_in_scope(&mut conn, actor, id).await
+    }
+
+    /// The name of the record `investor` was merged into, when the caller may read that one
+    /// too. Showing a merged record asks nothing of its target, so nothing is refused or
+    /// recorded when the target is out of sight.
+    pub async fn merged_into_name(
+        &self,
+        actor: &Actor,
+        investor: &Investor,
+    ) -> Result<Option<String>> {
+        let Some(target) = investor.merged_into else {
+            return Ok(None);
+        };
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(investors::by_id(&mut conn, target)
+            .await?
+            .filter(|t| visible(actor, t))
+            .map(|t| t.name))
     }
 
     /// The unit a new record is kept by: the caller's, or one inside the caller's subtree.
@@ -344,7 +350,11 @@ impl App {
             )));
         }
         let now = now_text();
-        investors::merge(&mut tx, &source, &target, &now).await?;
+        if !investors::merge(&mut tx, &source, &target, &now).await? {
+            return Err(Error::Conflict(
+                "两条记录中有一条刚被他人修改或合并，请刷新后重新核对".into(),
+            ));
+        }
         let merged = investors::by_id(&mut tx, into)
             .await?
             .ok_or_else(investor_not_found)?;

@@ -6,7 +6,7 @@
 //! it (an enterprise sees only the leads it submitted). Officers and leaders work it; only a
 //! leader assigns it.
 
-use super::App;
+use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::{ProjectId, UnitId, UserId};
 use crate::domain::lead::{CONVERT_TO, LeadInput, LeadStatus};
@@ -37,13 +37,6 @@ pub struct LeadParams {
     pub per_page: String,
 }
 
-pub struct LeadPage {
-    pub items: Vec<Lead>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 /// What converting a lead asks for: the stage to start in and what the lead may lack.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -57,11 +50,6 @@ pub struct ConvertInput {
     pub currency: String,
     /// Industry when the lead has none.
     pub industry_code: String,
-}
-
-/// Anyone with a business role submits leads (an enterprise too: 以商招商).
-fn submits(role: Role) -> bool {
-    role.is_staff() || role == Role::Enterprise
 }
 
 fn visible(actor: &Actor, lead: &Lead) -> bool {
@@ -153,12 +141,12 @@ impl App {
         Ok(())
     }
 
-    pub async fn list_leads(&self, actor: &Actor, params: &LeadParams) -> Result<LeadPage> {
+    pub async fn list_leads(&self, actor: &Actor, params: &LeadParams) -> Result<Page<Lead>> {
         self.list_leads_with(actor, params, false).await
     }
 
     /// Every lead the filters select (for exports): no paging.
-    pub async fn list_all_leads(&self, actor: &Actor, params: &LeadParams) -> Result<LeadPage> {
+    pub async fn list_all_leads(&self, actor: &Actor, params: &LeadParams) -> Result<Page<Lead>> {
         self.list_leads_with(actor, params, true).await
     }
 
@@ -167,8 +155,9 @@ impl App {
         actor: &Actor,
         params: &LeadParams,
         all: bool,
-    ) -> Result<LeadPage> {
-        self.lead_role(actor, submits, "查看招商线索").await?;
+    ) -> Result<Page<Lead>> {
+        self.lead_role(actor, Role::is_business, "查看招商线索")
+            .await?;
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
         let (page, per_page) = if all {
@@ -210,12 +199,18 @@ impl App {
         };
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = leads::search(&mut conn, &search).await?;
-        Ok(LeadPage {
+        Ok(Page {
             items,
             total,
             page,
             per_page,
         })
+    }
+
+    /// Refuses (and records) an account that may not submit leads.
+    pub async fn may_submit_leads(&self, actor: &Actor) -> Result<()> {
+        self.lead_role(actor, Role::is_business, "提交招商线索")
+            .await
     }
 
     /// The lead as it stands, for a caller about to work it (partial updates).
@@ -225,7 +220,8 @@ impl App {
     }
 
     pub async fn get_lead(&self, actor: &Actor, id: i64) -> Result<(Lead, Vec<LeadNote>)> {
-        self.lead_role(actor, submits, "查看招商线索").await?;
+        self.lead_role(actor, Role::is_business, "查看招商线索")
+            .await?;
         let mut conn = self.db.pool.acquire().await?;
         let lead = self.lead_in_scope(&mut conn, actor, id).await?;
         let notes = leads::notes(&mut conn, id).await?;
@@ -254,7 +250,8 @@ impl App {
 
     /// Submits a lead; it belongs to the submitter's unit until a leader assigns it.
     pub async fn submit_lead(&self, actor: &Actor, input: &LeadInput) -> Result<Lead> {
-        self.lead_role(actor, submits, "提交招商线索").await?;
+        self.lead_role(actor, Role::is_business, "提交招商线索")
+            .await?;
         let fields = input.parse()?;
         let mut tx = self.db.pool.begin().await?;
         self.check_investor(&mut tx, actor, &fields).await?;

@@ -23,6 +23,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::Date;
 
+/// One page of a filtered list: its rows, how many match in all, and which page this is.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
 #[derive(Clone)]
 pub struct App {
     pub db: Db,

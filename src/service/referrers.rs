@@ -2,7 +2,7 @@
 //! is seen in that unit's subtree. Rewards are computed, never stored: every figure is shown
 //! with the rule and the project facts it came from.
 
-use super::App;
+use super::{App, Page};
 use crate::domain::ids::UnitId;
 use crate::domain::money::Money;
 use crate::domain::referrer::ReferrerInput;
@@ -27,13 +27,6 @@ pub struct ReferrerParams {
     pub q: String,
     pub page: String,
     pub per_page: String,
-}
-
-pub struct ReferrerPage {
-    pub items: Vec<Referrer>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
 }
 
 /// One project's part in a year's reward.
@@ -146,7 +139,7 @@ impl App {
         &self,
         actor: &Actor,
         params: &ReferrerParams,
-    ) -> Result<ReferrerPage> {
+    ) -> Result<Page<Referrer>> {
         self.referrer_role(actor, Role::is_staff, "查看引荐人")
             .await?;
         let mut errors = Invalid::default();
@@ -164,7 +157,7 @@ impl App {
             (page - 1) * per_page,
         )
         .await?;
-        Ok(ReferrerPage {
+        Ok(Page {
             items,
             total,
             page,

@@ -1,7 +1,7 @@
 //! Visits out and in. A visit belongs to the unit of the officer who records it and is seen in
 //! that unit's subtree; officers and leaders record and update visits and close follow-ups.
 
-use super::App;
+use super::{App, Page};
 use crate::domain::ids::InvestorId;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, paging};
@@ -26,13 +26,6 @@ pub struct VisitParams {
     pub investor_id: String,
     pub page: String,
     pub per_page: String,
-}
-
-pub struct VisitPage {
-    pub items: Vec<Visit>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
 }
 
 fn flag(text: &str, field: &str, errors: &mut Invalid) -> bool {
@@ -132,7 +125,7 @@ impl App {
         Ok(())
     }
 
-    pub async fn list_visits(&self, actor: &Actor, params: &VisitParams) -> Result<VisitPage> {
+    pub async fn list_visits(&self, actor: &Actor, params: &VisitParams) -> Result<Page<Visit>> {
         self.visit_role(actor, Role::is_staff, "查看拜访记录")
             .await?;
         let mut errors = Invalid::default();
@@ -176,7 +169,7 @@ impl App {
         };
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = visits::search(&mut conn, &search).await?;
-        Ok(VisitPage {
+        Ok(Page {
             items,
             total,
             page,

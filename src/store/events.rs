@@ -143,23 +143,16 @@ pub async fn update(
 
 /// Records that an investor was met (once per event); false when it already was.
 pub async fn add_investor(conn: &mut Conn, event: i64, investor: InvestorId) -> sqlx::Result<bool> {
-    let exists = sqlx::query(
-        "SELECT 1 AS one FROM event_investors WHERE event_id = $1 AND investor_id = $2",
+    // The key refuses a second row; two requests at once both get an answer, not an error.
+    Ok(sqlx::query(
+        "INSERT INTO event_investors (event_id, investor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
     .bind(event)
     .bind(investor.0)
-    .fetch_optional(&mut *conn)
+    .execute(conn)
     .await?
-    .is_some();
-    if exists {
-        return Ok(false);
-    }
-    sqlx::query("INSERT INTO event_investors (event_id, investor_id) VALUES ($1, $2)")
-        .bind(event)
-        .bind(investor.0)
-        .execute(conn)
-        .await?;
-    Ok(true)
+    .rows_affected()
+        == 1)
 }
 
 /// Records a signing (once per project and event); false when it already was.
@@ -169,26 +162,18 @@ pub async fn add_signing(
     project: ProjectId,
     amount: Money,
 ) -> sqlx::Result<bool> {
-    let exists =
-        sqlx::query("SELECT 1 AS one FROM event_signings WHERE event_id = $1 AND project_id = $2")
-            .bind(event)
-            .bind(project.0)
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some();
-    if exists {
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO event_signings (event_id, project_id, amount_yuan, currency) VALUES ($1, $2, $3, $4)",
+    Ok(sqlx::query(
+        "INSERT INTO event_signings (event_id, project_id, amount_yuan, currency) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(event)
     .bind(project.0)
     .bind(amount.yuan)
     .bind(amount.currency.code())
     .execute(conn)
-    .await?;
-    Ok(true)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 pub async fn investors_met(conn: &mut Conn, event: i64) -> sqlx::Result<Vec<MetInvestor>> {

@@ -331,17 +331,35 @@ pub async fn search(conn: &mut Conn, s: &Search) -> sqlx::Result<(Vec<Investor>,
     Ok((items, total))
 }
 
-/// Merges `from` into `into`: projects, contacts and enterprise accounts follow; `from` stays,
-/// marked as merged, so its history still reads. `into` takes the credit code if it had none.
+/// Merges `from` into `into`: projects, contacts, enterprise accounts, leads, visits and
+/// events met follow; `from` stays, marked as merged, so its history still reads. `into` takes
+/// the credit code if it had none. False (and nothing changed) when either record is no longer
+/// as the caller read it — merged or edited meanwhile.
 pub async fn merge(
     conn: &mut Conn,
     from: &Investor,
     into: &Investor,
     now: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE investors SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-        .bind(into.id.0)
+) -> sqlx::Result<bool> {
+    // Both rows are claimed first, each only at the version read: a concurrent merge or edit
+    // of either leaves this one with nothing to do.
+    for (id, version) in [(from.id, from.version), (into.id, into.version)] {
+        let claimed = sqlx::query(
+            "UPDATE investors SET version = version + 1, updated_at = $1 \
+             WHERE id = $2 AND version = $3 AND merged_into IS NULL",
+        )
         .bind(now)
+        .bind(id.0)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if claimed != 1 {
+            return Ok(false);
+        }
+    }
+    sqlx::query("UPDATE investors SET merged_into = $1 WHERE id = $2")
+        .bind(into.id.0)
         .bind(from.id.0)
         .execute(&mut *conn)
         .await?;
@@ -352,11 +370,6 @@ pub async fn merge(
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("UPDATE investors SET version = version + 1, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(into.id.0)
-        .execute(&mut *conn)
-        .await?;
     let offset = into.contacts.len() as i64;
     sqlx::query(
         "UPDATE investor_contacts SET investor_id = $1, position = position + $2 WHERE investor_id = $3",
@@ -366,17 +379,28 @@ pub async fn merge(
     .bind(from.id.0)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE projects SET investor_id = $1 WHERE investor_id = $2")
-        .bind(into.id.0)
+    // A project form opened before the merge must not put the old record back.
+    for sql in [
+        "UPDATE projects SET investor_id = $1, version = version + 1 WHERE investor_id = $2",
+        "UPDATE users SET investor_id = $1 WHERE investor_id = $2",
+        "UPDATE leads SET investor_id = $1 WHERE investor_id = $2",
+        "UPDATE visits SET investor_id = $1 WHERE investor_id = $2",
+        // An event where both were met keeps one row.
+        "UPDATE event_investors SET investor_id = $1 WHERE investor_id = $2 AND NOT EXISTS \
+         (SELECT 1 FROM event_investors other \
+          WHERE other.event_id = event_investors.event_id AND other.investor_id = $1)",
+    ] {
+        sqlx::query(sql)
+            .bind(into.id.0)
+            .bind(from.id.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM event_investors WHERE investor_id = $1")
         .bind(from.id.0)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE users SET investor_id = $1 WHERE investor_id = $2")
-        .bind(into.id.0)
-        .bind(from.id.0)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Ids of the projects that name this investor.

@@ -35,7 +35,6 @@ pub fn routes() -> Router<App> {
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// Parses a JSON body ourselves so a malformed one is a problem+json, not a bare text error.
 /// The `version` a change must carry (the one it was read at), so no one's edit is lost.
 pub(super) fn required_version(version: Option<i64>) -> ApiResult<i64> {
     version.ok_or_else(|| {
@@ -49,6 +48,7 @@ pub(super) fn required_version(version: Option<i64>) -> ApiResult<i64> {
     })
 }
 
+/// Parses a JSON body ourselves so a malformed one is a problem+json, not a bare text error.
 pub(super) fn parse_body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("请求体不是有效的 JSON 或字段类型不对：{e}")))

@@ -6,8 +6,8 @@ use super::views::{AuditListPage, AuditRowView, Layout};
 use crate::domain::dates::shanghai_minute;
 use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, audit_label};
 use crate::error::Error;
-use crate::service::App;
 use crate::service::audit::AuditParams;
+use crate::service::{App, Page};
 use crate::store::audit::LoggedEntry;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -149,12 +149,6 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<AuditParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let page = app.audit_entries(&actor, &params, false).await?;
-    Ok(Json(serde_json::json!({
-        "items": page.items,
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-    })))
+) -> Result<Json<Page<LoggedEntry>>, ApiError> {
+    Ok(Json(app.audit_entries(&actor, &params, false).await?))
 }

@@ -4,13 +4,13 @@ use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiEventId, EditForm, PageEventId};
-use super::views::{EventDetailPage, EventFormPage, EventListPage, Layout};
+use super::views::{EventDetailPage, EventFormPage, EventListPage, Layout, Listing, Saved};
 use crate::domain::event::EventInput;
 use crate::domain::money::Money;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
-use crate::service::App;
 use crate::service::events::{EventDetail, EventParams};
+use crate::service::{App, Page};
 use crate::store::events::PromotionEvent;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use std::collections::HashMap;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -98,11 +97,8 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<EventParams>,
-) -> ApiResult<Json<Value>> {
-    let page = app.list_events(&actor, &params).await?;
-    Ok(Json(json!({
-        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
-    })))
+) -> ApiResult<Json<Page<PromotionEvent>>> {
+    Ok(Json(app.list_events(&actor, &params).await?))
 }
 
 async fn record_api(
@@ -199,36 +195,18 @@ async fn list_page(
     Query(params): Query<EventParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::of(&user.actor);
-    let (page, error) = match app.list_events(&user.actor, &params).await {
-        Ok(page) => (Some(page), None),
-        Err(Error::Invalid(e)) => (None, Some(e.summary())),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let (items, total, current, pages) = match page {
-        Some(p) => {
-            let pages = super::views::pages_of(p.total, p.per_page);
-            (p.items, p.total, p.page, pages)
-        }
-        None => (Vec::new(), 0, 1, 1),
-    };
-    let href = |n: i64| super::views::link("/events", &[("kind", &params.kind)], n);
+    let list = Listing::of(
+        app.list_events(&user.actor, &params).await,
+        |e| e,
+        |n| super::views::link("/events", &[("kind", &params.kind)], n),
+    )
+    .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok((
-        status,
+        list.status(),
         EventListPage {
             can_write: user.actor.role.writes_projects(),
             kinds: EventListPage::kind_opts(&params.kind),
-            prev_href: (current > 1).then(|| href(current - 1)),
-            next_href: (current < pages).then(|| href(current + 1)),
-            page: current,
-            pages,
-            items,
-            total,
-            error,
+            list,
             layout,
         },
     )
@@ -407,18 +385,17 @@ async fn update_page(
 ) -> Result<Response, PageError> {
     let version = form.version();
     let layout = Layout::of(&user.actor);
-    let (status, errors, conflict) = match app
-        .update_event(&user.actor, id, &form.input, version)
-        .await
-    {
-        Ok(_) => return Ok(Redirect::to(&format!("/events/{id}?msg=saved")).into_response()),
-        Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
-        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
-    Ok((
-        status,
-        EventFormPage::build(layout, form.input, errors).editing(id, version, conflict),
-    )
-        .into_response())
+    match Saved::sort(
+        app.update_event(&user.actor, id, &form.input, version)
+            .await,
+        &layout,
+    ) {
+        Saved::Done(_) => Ok(Redirect::to(&format!("/events/{id}?msg=saved")).into_response()),
+        Saved::Refused(r) => Ok((
+            r.status,
+            EventFormPage::build(layout, form.input, r.errors).editing(id, version, r.conflict),
+        )
+            .into_response()),
+        Saved::Failed(e) => Err(e),
+    }
 }

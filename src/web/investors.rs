@@ -5,14 +5,15 @@ use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiInvestorId, PageInvestorId};
 use super::views::{
-    InvestorDetailPage, InvestorFormPage, InvestorListPage, InvestorRow, Layout, ProjectRow,
+    InvestorDetailPage, InvestorFormPage, InvestorListPage, InvestorRow, Layout, Listing,
+    ProjectRow,
 };
 use crate::domain::ids::{InvestorId, UnitId};
 use crate::domain::investor::{ContactInput, InvestorInput};
 use crate::domain::validation::Invalid;
 use crate::error::Error;
-use crate::service::App;
 use crate::service::investors::InvestorParams;
+use crate::service::{App, Page};
 use crate::store::investors::Investor;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -75,14 +76,8 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<InvestorParams>,
-) -> ApiResult<Json<Value>> {
-    let page = app.list_investors(&actor, &params).await?;
-    Ok(Json(json!({
-        "items": page.items,
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-    })))
+) -> ApiResult<Json<Page<Investor>>> {
+    Ok(Json(app.list_investors(&actor, &params).await?))
 }
 
 /// The fields a create or an update may carry besides the investor's own.
@@ -190,38 +185,19 @@ async fn list_page(
     Query(params): Query<InvestorParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::of(&user.actor);
-    let (page, error) = match app.list_investors(&user.actor, &params).await {
-        Ok(page) => (Some(page), None),
-        Err(Error::Invalid(e)) => (None, Some(e.summary())),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
-    let (rows, total, current, pages) = match &page {
-        Some(p) => (
-            p.items.iter().map(InvestorRow::of).collect(),
-            p.total,
-            p.page,
-            super::views::pages_of(p.total, p.per_page),
-        ),
-        None => (Vec::new(), 0, 1, 1),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let list = Listing::of(
+        app.list_investors(&user.actor, &params).await,
+        |i| InvestorRow::of(&i),
+        |n| investor_href(&params, n),
+    )
+    .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok((
-        status,
+        list.status(),
         InvestorListPage {
             can_write: user.actor.role.writes_projects(),
             kinds: InvestorListPage::kind_opts(&params.kind),
-            prev_href: (current > 1).then(|| investor_href(&params, current - 1)),
-            next_href: (current < pages).then(|| investor_href(&params, current + 1)),
-            rows,
-            total,
-            page: current,
-            pages,
+            list,
             params,
-            error,
             layout,
         },
     )
@@ -269,8 +245,9 @@ fn input_from_form(form: &[(String, String)]) -> (InvestorInput, bool, i64) {
             .unwrap_or_default()
     };
     let checked = |key: &str| !get(key).is_empty();
+    // Every row the form sent (an investor edited on the page keeps all its contacts).
     let mut contacts = Vec::new();
-    for i in 0..20 {
+    for i in 0.. {
         if !form.iter().any(|(k, _)| k == &format!("contact_name_{i}")) {
             break;
         }
@@ -414,14 +391,10 @@ async fn render_detail(
         }
         _ => None,
     };
-    let merged_into_name = match investor.merged_into {
-        Some(target) => app
-            .get_investor(&user.actor, target)
-            .await
-            .ok()
-            .map(|t| t.name),
-        None => None,
-    };
+    let merged_into_name = app
+        .merged_into_name(&user.actor, &investor)
+        .await
+        .map_err(|e| PageError::App(e, layout()))?;
     Ok((
         status,
         InvestorDetailPage {

@@ -4,13 +4,13 @@ use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiLeadId, EditForm, PageLeadId};
-use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow};
+use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow, Listing, Saved};
 use crate::domain::lead::LeadInput;
 use crate::domain::money::Money;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
-use crate::service::App;
 use crate::service::leads::{ConvertInput, LeadParams};
+use crate::service::{App, Page};
 use crate::store::leads::Lead;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -124,11 +124,8 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<LeadParams>,
-) -> ApiResult<Json<Value>> {
-    let page = app.list_leads(&actor, &params).await?;
-    Ok(Json(json!({
-        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
-    })))
+) -> ApiResult<Json<Page<Lead>>> {
+    Ok(Json(app.list_leads(&actor, &params).await?))
 }
 
 async fn submit_api(
@@ -283,37 +280,18 @@ async fn list_page(
     Query(params): Query<LeadParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::of(&user.actor);
-    let (page, error) = match app.list_leads(&user.actor, &params).await {
-        Ok(page) => (Some(page), None),
-        Err(Error::Invalid(e)) => (None, Some(e.summary())),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
-    let (rows, total, current, pages) = match &page {
-        Some(p) => (
-            p.items.iter().map(LeadRow::of).collect(),
-            p.total,
-            p.page,
-            super::views::pages_of(p.total, p.per_page),
-        ),
-        None => (Vec::new(), 0, 1, 1),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let list = Listing::of(
+        app.list_leads(&user.actor, &params).await,
+        |l| LeadRow::of(&l),
+        |n| lead_href(&params, n),
+    )
+    .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok((
-        status,
+        list.status(),
         LeadListPage {
             statuses: LeadListPage::status_opts(&params.status),
-            prev_href: (current > 1).then(|| lead_href(&params, current - 1)),
-            next_href: (current < pages).then(|| lead_href(&params, current + 1)),
-            rows,
-            total,
-            page: current,
-            pages,
+            list,
             params,
-            error,
             layout,
         },
     )
@@ -331,16 +309,9 @@ async fn new_page(
     user: PageUser,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    // Reading the list checks the role the same way submitting does.
-    app.list_leads(
-        &user.actor,
-        &LeadParams {
-            per_page: "1".into(),
-            ..LeadParams::default()
-        },
-    )
-    .await
-    .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    app.may_submit_leads(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
     let mut input = LeadInput::default();
     if let Some(id) = q.investor_id.and_then(|t| t.trim().parse::<i64>().ok()) {
         let investor = app
@@ -571,16 +542,16 @@ async fn update_page(
 ) -> Result<Response, PageError> {
     let version = form.version();
     let layout = Layout::of(&user.actor);
-    let (status, errors, conflict) =
-        match app.update_lead(&user.actor, id, &form.input, version).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/leads/{id}?msg=saved")).into_response()),
-            Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
-            Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
-            Err(e) => return Err(PageError::App(e, Some(layout))),
-        };
-    Ok((
-        status,
-        LeadFormPage::build(layout, form.input, errors).editing(id, version, conflict),
-    )
-        .into_response())
+    match Saved::sort(
+        app.update_lead(&user.actor, id, &form.input, version).await,
+        &layout,
+    ) {
+        Saved::Done(_) => Ok(Redirect::to(&format!("/leads/{id}?msg=saved")).into_response()),
+        Saved::Refused(r) => Ok((
+            r.status,
+            LeadFormPage::build(layout, form.input, r.errors).editing(id, version, r.conflict),
+        )
+            .into_response()),
+        Saved::Failed(e) => Err(e),
+    }
 }

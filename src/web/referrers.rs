@@ -4,13 +4,15 @@ use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiReferrerId, EditForm, PageReferrerId};
-use super::views::{Layout, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage};
+use super::views::{
+    Layout, Listing, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage, Saved,
+};
 use crate::domain::ids::UnitId;
 use crate::domain::referrer::ReferrerInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
-use crate::service::App;
 use crate::service::referrers::{ReferrerDetail, ReferrerParams};
+use crate::service::{App, Page};
 use crate::store::referrers::Referrer;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -86,11 +88,8 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<ReferrerParams>,
-) -> ApiResult<Json<Value>> {
-    let page = app.list_referrers(&actor, &params).await?;
-    Ok(Json(json!({
-        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
-    })))
+) -> ApiResult<Json<Page<Referrer>>> {
+    Ok(Json(app.list_referrers(&actor, &params).await?))
 }
 
 async fn create_api(
@@ -158,25 +157,18 @@ async fn list_page(
     Query(params): Query<ReferrerParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::of(&user.actor);
-    let (page, error) = match app.list_referrers(&user.actor, &params).await {
-        Ok(p) => (Some(p), None),
-        Err(Error::Invalid(e)) => (None, Some(e.summary())),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let (items, total) = page.map(|p| (p.items, p.total)).unwrap_or_default();
+    let list = Listing::of(
+        app.list_referrers(&user.actor, &params).await,
+        |r| r,
+        |n| super::views::link("/referrers", &[("q", &params.q)], n),
+    )
+    .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok((
-        status,
+        list.status(),
         ReferrerListPage {
             can_write: user.actor.role.writes_projects(),
-            items,
-            total,
             q: params.q,
-            error,
+            list,
             layout,
         },
     )
@@ -323,18 +315,17 @@ async fn update_page(
 ) -> Result<Response, PageError> {
     let version = form.version();
     let layout = Layout::of(&user.actor);
-    let (status, errors, conflict) = match app
-        .update_referrer(&user.actor, id, &form.input, version)
-        .await
-    {
-        Ok(_) => return Ok(Redirect::to(&format!("/referrers/{id}?msg=saved")).into_response()),
-        Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
-        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
-    Ok((
-        status,
-        ReferrerFormPage::build(layout, form.input, errors).editing(id, version, conflict),
-    )
-        .into_response())
+    match Saved::sort(
+        app.update_referrer(&user.actor, id, &form.input, version)
+            .await,
+        &layout,
+    ) {
+        Saved::Done(_) => Ok(Redirect::to(&format!("/referrers/{id}?msg=saved")).into_response()),
+        Saved::Refused(r) => Ok((
+            r.status,
+            ReferrerFormPage::build(layout, form.input, r.errors).editing(id, version, r.conflict),
+        )
+            .into_response()),
+        Saved::Failed(e) => Err(e),
+    }
 }

@@ -80,6 +80,63 @@ pub fn pages_of(total: i64, per_page: i64) -> i64 {
     ((total + per_page - 1) / per_page.max(1)).max(1)
 }
 
+/// A filtered list as its page shows it: the rows of this page, the pager, and why the filters
+/// were refused if they were (the list is then empty and the page answers 422).
+pub struct Listing<R> {
+    pub rows: Vec<R>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub error: Option<String>,
+}
+
+impl<R> Listing<R> {
+    /// The page of a list from what the service `found`: each item shown as `row`, each page
+    /// linked by `href`. Refused filters become the message; any other error is passed on.
+    pub fn of<T>(
+        found: crate::error::Result<crate::service::Page<T>>,
+        row: impl Fn(T) -> R,
+        href: impl Fn(i64) -> String,
+    ) -> crate::error::Result<Listing<R>> {
+        let page = match found {
+            Ok(page) => page,
+            Err(crate::error::Error::Invalid(e)) => {
+                return Ok(Listing {
+                    rows: Vec::new(),
+                    total: 0,
+                    page: 1,
+                    pages: 1,
+                    prev_href: None,
+                    next_href: None,
+                    error: Some(e.summary()),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let pages = pages_of(page.total, page.per_page);
+        let current = page.page;
+        Ok(Listing {
+            rows: page.items.into_iter().map(row).collect(),
+            total: page.total,
+            page: current,
+            pages,
+            prev_href: (current > 1).then(|| href(current - 1)),
+            next_href: (current < pages).then(|| href(current + 1)),
+            error: None,
+        })
+    }
+
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.error.is_some() {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::OK
+        }
+    }
+}
+
 /// One `<option>`.
 #[derive(Debug, Clone)]
 pub struct Opt {
@@ -912,14 +969,8 @@ impl InvestorRow {
 pub struct InvestorListPage {
     pub layout: Layout,
     pub params: crate::service::investors::InvestorParams,
-    pub rows: Vec<InvestorRow>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-    pub prev_href: Option<String>,
-    pub next_href: Option<String>,
+    pub list: Listing<InvestorRow>,
     pub kinds: Vec<Opt>,
-    pub error: Option<String>,
     pub can_write: bool,
 }
 
@@ -1088,20 +1139,19 @@ impl LeadRow {
 pub struct LeadListPage {
     pub layout: Layout,
     pub params: crate::service::leads::LeadParams,
-    pub rows: Vec<LeadRow>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-    pub prev_href: Option<String>,
-    pub next_href: Option<String>,
+    pub list: Listing<LeadRow>,
     pub statuses: Vec<Opt>,
-    pub error: Option<String>,
 }
 
 impl LeadListPage {
     pub fn export_href(&self) -> String {
         let p = &self.params;
-        link("/leads.xlsx", &[("q", &p.q), ("status", &p.status)], 1)
+        let pairs = [
+            ("q", p.q.as_str()),
+            ("status", &p.status),
+            ("investor_id", &p.investor_id),
+        ];
+        link("/leads.xlsx", &pairs, 1)
     }
     pub fn status_opts(current: &str) -> Vec<Opt> {
         opts(
@@ -1119,6 +1169,44 @@ pub struct Editing {
     pub id: i64,
     pub version: i64,
     pub conflict: Option<String>,
+}
+
+/// A save from a page form that the rules refused (422, messages by field) or that came too
+/// late (409, someone else's change): the form is shown again with what was typed.
+pub struct FormRefusal {
+    pub status: axum::http::StatusCode,
+    pub errors: Invalid,
+    pub conflict: Option<String>,
+}
+
+/// What a save from a page form came to.
+pub enum Saved<T> {
+    Done(T),
+    /// Back to the form, with what was typed.
+    Refused(FormRefusal),
+    /// Anything else: an error page.
+    Failed(super::error::PageError),
+}
+
+impl<T> Saved<T> {
+    pub fn sort(outcome: crate::error::Result<T>, layout: &Layout) -> Saved<T> {
+        use crate::error::Error;
+        use axum::http::StatusCode;
+        match outcome {
+            Ok(done) => Saved::Done(done),
+            Err(Error::Invalid(errors)) => Saved::Refused(FormRefusal {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                conflict: None,
+            }),
+            Err(Error::Conflict(m)) => Saved::Refused(FormRefusal {
+                status: StatusCode::CONFLICT,
+                errors: Invalid::default(),
+                conflict: Some(m),
+            }),
+            Err(e) => Saved::Failed(super::error::PageError::App(e, Some(layout.clone()))),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -1341,15 +1429,9 @@ impl VisitRow {
 pub struct VisitListPage {
     pub layout: Layout,
     pub params: crate::service::visits::VisitParams,
-    pub rows: Vec<VisitRow>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-    pub prev_href: Option<String>,
-    pub next_href: Option<String>,
+    pub list: Listing<VisitRow>,
     pub directions: Vec<Opt>,
     pub overdue_mine: i64,
-    pub error: Option<String>,
     pub can_write: bool,
 }
 
@@ -1477,14 +1559,8 @@ impl VisitDetailPage {
 #[template(path = "events/list.html")]
 pub struct EventListPage {
     pub layout: Layout,
-    pub items: Vec<crate::store::events::PromotionEvent>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-    pub prev_href: Option<String>,
-    pub next_href: Option<String>,
+    pub list: Listing<crate::store::events::PromotionEvent>,
     pub kinds: Vec<Opt>,
-    pub error: Option<String>,
     pub can_write: bool,
 }
 
@@ -1621,9 +1697,7 @@ impl EventDetailPage {
 pub struct ReferrerListPage {
     pub layout: Layout,
     pub q: String,
-    pub items: Vec<crate::store::referrers::Referrer>,
-    pub total: i64,
-    pub error: Option<String>,
+    pub list: Listing<crate::store::referrers::Referrer>,
     pub can_write: bool,
 }
 

@@ -4,12 +4,14 @@ use super::api::parse_body;
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiVisitId, PageVisitId};
-use super::views::{Layout, VisitDetailPage, VisitFormPage, VisitListPage, VisitRow};
+use super::views::{
+    Layout, Listing, Saved, VisitDetailPage, VisitFormPage, VisitListPage, VisitRow,
+};
 use crate::domain::validation::Invalid;
 use crate::domain::visit::VisitInput;
 use crate::error::Error;
-use crate::service::App;
 use crate::service::visits::VisitParams;
+use crate::service::{App, Page};
 use crate::store::visits::Visit;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -18,7 +20,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -116,11 +117,8 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<VisitParams>,
-) -> ApiResult<Json<Value>> {
-    let page = app.list_visits(&actor, &params).await?;
-    Ok(Json(json!({
-        "items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
-    })))
+) -> ApiResult<Json<Page<Visit>>> {
+    Ok(Json(app.list_visits(&actor, &params).await?))
 }
 
 async fn record_api(
@@ -190,44 +188,25 @@ async fn list_page(
     Query(params): Query<VisitParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::of(&user.actor);
-    let (page, error) = match app.list_visits(&user.actor, &params).await {
-        Ok(page) => (Some(page), None),
-        Err(Error::Invalid(e)) => (None, Some(e.summary())),
-        Err(e) => return Err(PageError::App(e, Some(layout))),
-    };
+    let today = app.today();
+    let list = Listing::of(
+        app.list_visits(&user.actor, &params).await,
+        |v| VisitRow::of(&v, today),
+        |n| visit_href(&params, n),
+    )
+    .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     let overdue_mine = app
         .overdue_follow_ups(&user.actor)
         .await
         .map_err(|e| PageError::App(e, Some(layout.clone())))?;
-    let today = app.today();
-    let (rows, total, current, pages) = match &page {
-        Some(p) => (
-            p.items.iter().map(|v| VisitRow::of(v, today)).collect(),
-            p.total,
-            p.page,
-            super::views::pages_of(p.total, p.per_page),
-        ),
-        None => (Vec::new(), 0, 1, 1),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     Ok((
-        status,
+        list.status(),
         VisitListPage {
             can_write: user.actor.role.writes_projects(),
             directions: VisitListPage::direction_opts(&params.direction),
-            prev_href: (current > 1).then(|| visit_href(&params, current - 1)),
-            next_href: (current < pages).then(|| visit_href(&params, current + 1)),
             overdue_mine,
-            rows,
-            total,
-            page: current,
-            pages,
+            list,
             params,
-            error,
             layout,
         },
     )
@@ -446,18 +425,19 @@ async fn update_page(
         .find(|(k, _)| k == "version")
         .and_then(|(_, v)| v.trim().parse().ok())
         .unwrap_or(0);
-    let (status, errors, conflict) = match app.update_visit(&user.actor, id, &input, version).await
-    {
-        Ok(_) => return Ok(Redirect::to(&format!("/visits/{id}?msg=saved")).into_response()),
-        Err(Error::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, None),
-        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, Invalid::default(), Some(m)),
-        Err(e) => return Err(PageError::App(e, Some(Layout::of(&user.actor)))),
-    };
-    Ok((
-        status,
-        form(&app, &user, input, errors)
-            .await?
-            .editing(id, version, conflict),
-    )
-        .into_response())
+    let layout = Layout::of(&user.actor);
+    match Saved::sort(
+        app.update_visit(&user.actor, id, &input, version).await,
+        &layout,
+    ) {
+        Saved::Done(_) => Ok(Redirect::to(&format!("/visits/{id}?msg=saved")).into_response()),
+        Saved::Refused(r) => Ok((
+            r.status,
+            form(&app, &user, input, r.errors)
+                .await?
+                .editing(id, version, r.conflict),
+        )
+            .into_response()),
+        Saved::Failed(e) => Err(e),
+    }
 }
