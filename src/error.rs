@@ -43,6 +43,25 @@ impl From<Invalid> for Error {
 }
 
 impl Error {
+    /// Contention the database reported (see `store::is_contention`): the same transaction,
+    /// run again, would get past it.
+    pub fn is_contention(&self) -> bool {
+        match self {
+            Error::Internal(inner) => inner
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(crate::store::is_contention),
+            _ => false,
+        }
+    }
+
+    /// A server fault as one log line: the error and its causes, no backtrace.
+    pub fn one_line(&self) -> String {
+        match self {
+            Error::Internal(inner) => format!("{inner:#}"),
+            other => other.to_string(),
+        }
+    }
+
     pub fn unit_not_found() -> Error {
         Error::NotFound("单位不存在".into())
     }

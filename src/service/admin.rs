@@ -54,7 +54,7 @@ impl App {
         if roles.contains(&actor.role) {
             return Ok(());
         }
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         audit::append(
             &mut tx,
             Some(actor),
@@ -116,7 +116,7 @@ impl App {
         parent_code: Option<&str>,
     ) -> Result<Unit> {
         self.require(actor, &[Role::Sysadmin], "修改单位").await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let unit = units::by_id(&mut tx, id)
             .await?
             .ok_or_else(Error::unit_not_found)?;
@@ -182,7 +182,7 @@ impl App {
         id: crate::domain::ids::UnitId,
     ) -> Result<Unit> {
         self.require(actor, &[Role::Sysadmin], "撤销单位").await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let unit = units::by_id(&mut tx, id)
             .await?
             .ok_or_else(Error::unit_not_found)?;
@@ -265,7 +265,7 @@ impl App {
             .add_user_as(Some(actor), login, name, role, unit_code, &password, true)
             .await?;
         if let Some(investor) = investor {
-            let mut tx = self.db.pool.begin().await?;
+            let mut tx = self.db.write().await?;
             users::set_investor(&mut tx, id, Some(investor)).await?;
             let target = users::by_id(&mut tx, id)
                 .await?
@@ -342,7 +342,7 @@ impl App {
 
     /// The audit entry of an account change, written in the change's own transaction.
     async fn record(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tx: &mut crate::store::Conn,
         actor: &Actor,
         action: &'static str,
         target: &users::UserRecord,
@@ -382,7 +382,7 @@ impl App {
         };
         self.require(actor, &[Role::Sysadmin], what).await?;
         let target = self.target(actor, id).await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         users::set_active(&mut tx, id, active).await?;
         if !active {
             sessions::delete_all_of(&mut tx, id.0).await?;
@@ -409,7 +409,7 @@ impl App {
                 .await
                 .map_err(|e| anyhow::anyhow!(e))??
         };
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         users::set_one_time_password(&mut tx, id, &hash).await?;
         sessions::delete_all_of(&mut tx, id.0).await?;
         Self::record(
@@ -459,7 +459,7 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         users::set_role_and_unit(&mut tx, id, role, unit.id).await?;
         users::set_investor(&mut tx, id, investor).await?;
         sessions::delete_all_of(&mut tx, id.0).await?;
@@ -478,7 +478,7 @@ impl App {
     pub async fn admin_unlock(&self, actor: &Actor, id: UserId) -> Result<AccountView> {
         self.require(actor, &[Role::Secadmin], "解锁账号").await?;
         let target = self.target(actor, id).await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         users::clear_failed_sign_ins(&mut tx, id).await?;
         Self::record(
             &mut tx,

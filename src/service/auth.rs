@@ -134,7 +134,7 @@ impl App {
             }
         };
         let token = random_token()?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         if user.failed_sign_ins > 0 || user.locked_until.is_some() {
             users::clear_failed_sign_ins(&mut tx, user.id).await?;
         }
@@ -178,7 +178,7 @@ impl App {
             self.config.lockout_minutes,
             now,
         );
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         users::record_failed_sign_in(&mut tx, user.id, lock_until).await?;
         let stamp = store::now_text();
         store::audit::append_attempt(
@@ -261,7 +261,7 @@ impl App {
                 .await
                 .map_err(|e| anyhow::anyhow!(e))??
         };
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         users::set_password(&mut tx, actor.id, &new_hash).await?;
         sessions::delete_others(&mut tx, actor.id.0, &token_hash(session_token)).await?;
         store::audit::append(
@@ -304,7 +304,7 @@ impl App {
         client: Option<&str>,
     ) -> Result<()> {
         let tried: String = login.trim().chars().take(64).collect();
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         store::audit::append_attempt(
             &mut tx,
             &tried,
@@ -326,31 +326,36 @@ impl App {
     /// The account behind a token, if the session is alive; refreshes its idle clock.
     pub async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>> {
         let hash = token_hash(token);
-        let mut conn = self.db.pool.acquire().await?;
-        let Some(session) = sessions::find(&mut conn, &hash).await? else {
-            return Ok(None);
+        let (session, user) = {
+            let mut conn = self.db.pool.acquire().await?;
+            let Some(session) = sessions::find(&mut conn, &hash).await? else {
+                return Ok(None);
+            };
+            let user = users::by_id(&mut conn, session.user_id).await?;
+            (session, user)
         };
         let now = now_unix();
         let idle_limit = self.config.session_idle_minutes * 60;
         if now >= session.expires_at || now - session.last_seen_at > idle_limit {
-            sessions::delete(&mut conn, &hash).await?;
+            let mut tx = self.db.write().await?;
+            sessions::delete(&mut tx, &hash).await?;
+            tx.commit().await?;
             return Ok(None);
         }
-        let Some(user) = users::by_id(&mut conn, session.user_id).await? else {
+        let Some(user) = user.filter(|u| u.active) else {
             return Ok(None);
         };
-        if !user.active {
-            return Ok(None);
-        }
         // Writing on every request would serialise readers on SQLite; a minute's grain is enough.
         if now - session.last_seen_at >= 60 {
-            sessions::touch(&mut conn, &hash, now).await?;
+            let mut tx = self.db.write().await?;
+            sessions::touch(&mut tx, &hash, now).await?;
+            tx.commit().await?;
         }
         Ok(Some(actor_of(user, token)))
     }
 
     pub async fn sign_out(&self, token: &str, actor: &Actor) -> Result<()> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         sessions::delete(&mut tx, &token_hash(token)).await?;
         store::audit::append(
             &mut tx,

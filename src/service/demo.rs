@@ -325,7 +325,7 @@ impl App {
         // secondary indexes (and on PostgreSQL the foreign keys) are dropped first and made
         // again after: one pass instead of millions of scattered inserts and checks. Readers of
         // these tables wait meanwhile; this is a scale-test tool.
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let first_id = bulk::next_project_id(&mut tx).await?;
         let change = list_index::next_change(&mut tx).await?;
         let rebuild_indexes = count as i64 >= first_id - 1;

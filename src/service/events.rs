@@ -114,7 +114,6 @@ impl App {
             _ => Err(event_not_found()),
         };
         self.refusal_recorded(actor, "event", "查看", Some(id.to_string()), found)
-            .await
     }
 
     /// Refuses (and records) an account that may not record events.
@@ -194,7 +193,7 @@ impl App {
         self.event_role(actor, Role::does_casework, "记录招商活动")
             .await?;
         let fields = input.parse(self.today())?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let now = now_text();
         let id = events::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
         let event = events::by_id(&mut tx, id)
@@ -232,7 +231,7 @@ impl App {
     ) -> Result<EventDetail> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.event_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse(self.today())?;
         let now = now_text();
@@ -264,7 +263,7 @@ impl App {
     pub async fn event_met(&self, actor: &Actor, id: i64, investor: &str) -> Result<EventDetail> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let event = self.event_in_scope(&mut tx, actor, id).await?;
         let investor_id = match investor.trim().parse::<i64>() {
             Ok(i) if i > 0 => InvestorId(i),
@@ -312,7 +311,7 @@ impl App {
     ) -> Result<EventDetail> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let event = self.event_in_scope(&mut tx, actor, id).await?;
         let mut errors = Invalid::default();
         let project_id = match project.trim().parse::<i64>() {

@@ -395,7 +395,7 @@ impl App {
             rows_valid: checked.rows_valid as i64,
             rows_rejected: checked.rejected.len() as i64,
         };
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let id = imports::insert(&mut tx, &record, &now_text()).await?;
         let saved = imports::by_id(&mut tx, id)
             .await?
@@ -440,7 +440,7 @@ impl App {
         let checking =
             tokio::task::spawn_blocking(move || check_in_parts(kind, &headers, &payload, &sender));
         let now = now_text();
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         if !imports::claim(&mut tx, id, &now).await? {
             return Err(already());
         }

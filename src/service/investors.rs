@@ -69,7 +69,6 @@ impl App {
             _ => Err(investor_not_found()),
         };
         self.refusal_recorded(actor, "investor", "查看客商", Some(id.to_string()), found)
-            .await
     }
 
     pub async fn list_investors(
@@ -198,9 +197,22 @@ impl App {
         unit_id: Option<UnitId>,
         confirm_duplicate: bool,
     ) -> Result<Investor> {
+        self.retrying("create investor", || {
+            self.create_investor_once(actor, input, unit_id, confirm_duplicate)
+        })
+        .await
+    }
+
+    async fn create_investor_once(
+        &self,
+        actor: &Actor,
+        input: &InvestorInput,
+        unit_id: Option<UnitId>,
+        confirm_duplicate: bool,
+    ) -> Result<Investor> {
         self.may_write_investors(actor).await?;
         let fields = input.parse()?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let unit = self.keeping_unit(&mut tx, actor, unit_id).await?;
         if let Some(code) = &fields.credit_code
             && let Some(same) = investors::by_credit_code(&mut tx, code.as_str(), None).await?
@@ -263,8 +275,21 @@ impl App {
         input: &InvestorInput,
         version: i64,
     ) -> Result<Investor> {
+        self.retrying("update investor", || {
+            self.update_investor_once(actor, id, input, version)
+        })
+        .await
+    }
+
+    async fn update_investor_once(
+        &self,
+        actor: &Actor,
+        id: InvestorId,
+        input: &InvestorInput,
+        version: i64,
+    ) -> Result<Investor> {
         self.may_write_investors(actor).await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.investor_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse()?;
         if before.merged_into.is_some() {
@@ -321,7 +346,7 @@ impl App {
         if from == into {
             return Err(Invalid::single("into", "不能把客商合并到它自己").into());
         }
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let source = self.investor_in_scope(&mut tx, actor, from).await?;
         if into.0 <= 0 {
             return Err(

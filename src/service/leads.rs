@@ -98,7 +98,6 @@ impl App {
             _ => Err(lead_not_found()),
         };
         self.refusal_recorded(actor, "lead", "查看招商线索", Some(id.to_string()), found)
-            .await
     }
 
     /// A lead the caller works (officer or leader) and may see: submitters who do not work
@@ -253,7 +252,7 @@ impl App {
         self.lead_role(actor, Role::is_business, "提交招商线索")
             .await?;
         let fields = input.parse()?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
         let id = leads::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
@@ -273,7 +272,7 @@ impl App {
         input: &LeadInput,
         version: i64,
     ) -> Result<Lead> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
         let fields = input.parse()?;
@@ -302,7 +301,7 @@ impl App {
     ) -> Result<Lead> {
         self.lead_role(actor, |r| r == Role::Leader, "分派招商线索")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
         let mut errors = Invalid::default();
@@ -373,7 +372,7 @@ impl App {
     /// A follow-up (跟进情况), dated `date` (default today).
     pub async fn note_lead(&self, actor: &Actor, id: i64, body: &str, date: &str) -> Result<Lead> {
         let today = self.today();
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let lead = self.lead_to_work(&mut tx, actor, id).await?;
         open(&lead)?;
         let mut errors = Invalid::default();
@@ -429,7 +428,7 @@ impl App {
         reason: &str,
         version: Option<i64>,
     ) -> Result<Lead> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
         let reason = reason.trim();
@@ -469,7 +468,7 @@ impl App {
         input: &ConvertInput,
         version: Option<i64>,
     ) -> Result<(Lead, Project)> {
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
         let to = match Stage::parse(input.to.trim()) {

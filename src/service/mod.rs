@@ -11,6 +11,7 @@ pub mod investors;
 pub mod leads;
 pub mod projects;
 pub mod referrers;
+mod refusals;
 pub mod setup;
 pub mod visits;
 
@@ -18,7 +19,7 @@ use crate::config::Config;
 use crate::domain::dates::shanghai_date;
 use crate::domain::user::{Actor, AttemptWindow, Role};
 use crate::error::{Error, Result};
-use crate::store::{Db, now_text};
+use crate::store::Db;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::Date;
@@ -55,8 +56,9 @@ impl App {
     }
 
     /// Passes `outcome` through; a refusal (forbidden, or not found — which is what a record
-    /// outside the caller's scope answers) is first recorded in the audit trail.
-    pub(crate) async fn refusal_recorded<T>(
+    /// outside the caller's scope answers) is noted for the audit trail, which records it once
+    /// the request's connections are back in the pool (see `refusals`).
+    pub(crate) fn refusal_recorded<T>(
         &self,
         actor: &Actor,
         entity: &'static str,
@@ -65,23 +67,41 @@ impl App {
         outcome: Result<T>,
     ) -> Result<T> {
         if let Err(e @ (Error::Forbidden(_) | Error::NotFound(_))) = &outcome {
-            let mut tx = self.db.pool.begin().await?;
-            crate::store::audit::append(
-                &mut tx,
-                Some(actor),
-                crate::store::audit::Entry {
-                    action: "permission_denied",
-                    entity,
-                    entity_id: id,
-                    before: None,
-                    after: Some(serde_json::json!({ "attempted": what, "answer": e.to_string() })),
-                },
-                &now_text(),
-            )
-            .await?;
-            tx.commit().await?;
+            self.note_refusal(refusals::Refusal {
+                actor: actor.clone(),
+                entity,
+                attempted: what,
+                entity_id: id,
+                answer: e.to_string(),
+            });
         }
         outcome
+    }
+
+    /// Runs a write use case again, up to three times in all, when the database reports
+    /// contention that a second run gets past (a PostgreSQL deadlock or serialization failure,
+    /// a SQLite busy answer after its timeout). Each retry logs one line.
+    pub(crate) async fn retrying<T, F, Fut>(&self, what: &'static str, mut run: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        const ATTEMPTS: u32 = 3;
+        let mut attempt = 1;
+        loop {
+            match run().await {
+                Err(e) if attempt < ATTEMPTS && e.is_contention() => {
+                    tracing::warn!(what, attempt, error = %e.one_line(), "contention, retrying");
+                    let jitter = u64::from(getrandom::u32().unwrap_or(0) % 20);
+                    tokio::time::sleep(std::time::Duration::from_millis(
+                        5 * u64::from(attempt) + jitter,
+                    ))
+                    .await;
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
     }
 
     /// Refuses (and records) an account whose role is not `allowed` to do `what` ("不能" + what).
@@ -101,6 +121,5 @@ impl App {
             )))
         };
         self.refusal_recorded(actor, entity, what, None, outcome)
-            .await
     }
 }

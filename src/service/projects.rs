@@ -206,7 +206,6 @@ impl App {
     ) -> Result<T> {
         let id = project.map(|id| id.to_string());
         self.refusal_recorded(actor, "project", what, id, result)
-            .await
     }
 
     pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {
@@ -431,8 +430,20 @@ impl App {
         input: &ProjectInput,
         lead_on: &str,
     ) -> Result<Project> {
+        self.retrying("create project", || {
+            self.create_project_once(actor, input, lead_on)
+        })
+        .await
+    }
+
+    async fn create_project_once(
+        &self,
+        actor: &Actor,
+        input: &ProjectInput,
+        lead_on: &str,
+    ) -> Result<Project> {
         self.may_write(actor).await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let project = self
             .create_project_in(&mut tx, actor, input, lead_on)
             .await?;
@@ -521,8 +532,21 @@ impl App {
         input: &ProjectInput,
         version: i64,
     ) -> Result<Project> {
+        self.retrying("update project", || {
+            self.update_project_once(actor, id, input, version)
+        })
+        .await
+    }
+
+    async fn update_project_once(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        input: &ProjectInput,
+        version: i64,
+    ) -> Result<Project> {
         self.may_write(actor).await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         // Scope first: a project outside it answers "not found" whatever was sent.
         let before = self.in_scope(&mut tx, actor, id).await?;
         let fields = input.parse()?;
@@ -582,8 +606,21 @@ impl App {
         input: &TransitionInput,
         version: Option<i64>,
     ) -> Result<Project> {
+        self.retrying("transition project", || {
+            self.transition_project_once(actor, id, input, version)
+        })
+        .await
+    }
+
+    async fn transition_project_once(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        input: &TransitionInput,
+        version: Option<i64>,
+    ) -> Result<Project> {
         self.may_write(actor).await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let after = self
             .transition_project_in(&mut tx, actor, id, input, version)
             .await?;
@@ -672,9 +709,20 @@ impl App {
         body: &str,
         date: &str,
     ) -> Result<store_projects::Event> {
+        self.retrying("add note", || self.add_note_once(actor, id, body, date))
+            .await
+    }
+
+    async fn add_note_once(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        body: &str,
+        date: &str,
+    ) -> Result<store_projects::Event> {
         self.may_write(actor).await?;
         let today = self.today();
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let project = self.in_scope(&mut tx, actor, id).await?;
         let mut errors = Invalid::default();
         let body = body.trim();

@@ -126,7 +126,6 @@ impl App {
             _ => Err(referrer_not_found()),
         };
         self.refusal_recorded(actor, "referrer", "查看", Some(id.to_string()), found)
-            .await
     }
 
     /// Refuses (and records) an account that may not record referrers.
@@ -192,7 +191,7 @@ impl App {
         self.referrer_role(actor, Role::does_casework, "登记引荐人")
             .await?;
         let fields = input.parse()?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let unit_id = match unit {
             None => actor.unit_id,
             Some(id) => match units::by_id(&mut tx, id).await? {
@@ -243,7 +242,7 @@ impl App {
     ) -> Result<Referrer> {
         self.referrer_role(actor, Role::does_casework, "修改引荐人")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.referrer_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse()?;
         let now = now_text();

@@ -34,7 +34,7 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         if units::by_code(&mut tx, code).await?.is_some() {
             return Err(Error::Conflict(format!("单位代码“{code}”已存在")));
         }
@@ -114,7 +114,7 @@ impl App {
                 .await
                 .map_err(|e| anyhow::anyhow!(e))??
         };
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         if users::by_login(&mut tx, login).await?.is_some() {
             return Err(Error::Conflict(format!("账号“{login}”已存在")));
         }

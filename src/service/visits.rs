@@ -55,7 +55,6 @@ impl App {
             _ => Err(visit_not_found()),
         };
         self.refusal_recorded(actor, "visit", "查看", Some(id.to_string()), found)
-            .await
     }
 
     /// Checks the people and investor a visit names are within the caller's reach.
@@ -235,7 +234,7 @@ impl App {
         self.visit_role(actor, Role::does_casework, "记录拜访")
             .await?;
         let fields = input.parse(self.today())?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         self.check_visit_references(&mut tx, actor, &fields).await?;
         let now = now_text();
         let id = visits::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
@@ -265,7 +264,7 @@ impl App {
     ) -> Result<Visit> {
         self.visit_role(actor, Role::does_casework, "修改拜访记录")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.visit_in_scope(&mut tx, actor, id).await?;
         let fields = input.parse(self.today())?;
         self.check_visit_references(&mut tx, actor, &fields).await?;
@@ -289,7 +288,7 @@ impl App {
     pub async fn close_follow_up(&self, actor: &Actor, id: i64, outcome: &str) -> Result<Visit> {
         self.visit_role(actor, Role::does_casework, "办结跟进")
             .await?;
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.write().await?;
         let before = self.visit_in_scope(&mut tx, actor, id).await?;
         if before.follow_up_on.is_none() {
             return Err(Error::Conflict("这次拜访没有设跟进日期".into()));

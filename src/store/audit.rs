@@ -52,6 +52,15 @@ impl Sealed<'_> {
     }
 }
 
+/// Locks the audit counter's row without counting (PostgreSQL): write transactions take it
+/// first, so that they all take their locks in one order and cannot deadlock.
+pub(super) async fn take_turn(conn: &mut Conn) -> sqlx::Result<()> {
+    sqlx::query("SELECT value FROM change_counters WHERE name = 'audit' FOR UPDATE")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Takes the audit counter (locked until the transaction ends, so appends form one line) and
 /// returns the hash the next entry links to.
 async fn next_link(conn: &mut Conn) -> sqlx::Result<String> {

@@ -33,9 +33,54 @@ pub struct Db {
     pub backend: Backend,
     /// The list facts of every project, kept in step with the table (see `list_index`).
     pub lists: std::sync::Arc<list_index::ListIndex>,
+    /// This process's turn to write (SQLite): writers queue here, asleep, rather than in
+    /// SQLite's busy handler, which polls with growing sleeps and gives up after its timeout.
+    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 pub type Conn = AnyConnection;
+
+/// A write transaction. On SQLite it holds this process's write turn and took the database's
+/// write lock as it began (`BEGIN IMMEDIATE`), so no statement in it waits for, or fails on, a
+/// lock another request holds. On PostgreSQL it took the audit chain's lock first, so write
+/// transactions queue in one order and cannot deadlock one another.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Released after the transaction (fields drop in order).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+/// Whether a database error is contention that the same transaction, run again, would get past:
+/// PostgreSQL's serialization failure and deadlock, SQLite's busy and locked answers.
+pub fn is_contention(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => matches!(
+            db.code().as_deref(),
+            Some("40001" | "40P01" | "5" | "6" | "261" | "517")
+        ),
+        sqlx::Error::PoolTimedOut => false,
+        _ => false,
+    }
+}
 
 impl Db {
     /// Connects by URL: `sqlite://path` (created if missing) or `postgres://…`.
@@ -90,7 +135,28 @@ impl Db {
             pool,
             backend,
             lists: Default::default(),
+            write_turn: Default::default(),
         })
+    }
+
+    /// Begins a write transaction (see `WriteTx`). Never call it while holding another
+    /// connection of the pool: the turn's holder may be waiting for that connection.
+    pub async fn write(&self) -> sqlx::Result<WriteTx> {
+        match self.backend {
+            Backend::Sqlite => {
+                let turn = self.write_turn.clone().lock_owned().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(WriteTx {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                audit::take_turn(&mut tx).await?;
+                Ok(WriteTx { tx, _turn: None })
+            }
+        }
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -102,7 +168,7 @@ impl Db {
                     .await?
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         audit::seal_unchained(&mut tx).await?;
         tx.commit().await?;
         Ok(())

@@ -38,7 +38,7 @@ fn title_of(e: &Error) -> &'static str {
 fn detail_of(e: &Error) -> String {
     match e {
         Error::Internal(inner) => {
-            tracing::error!(error = ?inner, "internal error");
+            tracing::error!(error = %format!("{inner:#}"), "internal error");
             "服务器内部错误，请稍后再试；如果持续出现，请联系系统管理员".to_string()
         }
         other => other.to_string(),

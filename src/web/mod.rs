@@ -65,6 +65,10 @@ pub fn router(app: App) -> Router {
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            refusals_recorded,
+        ))
         .with_state(app);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -73,6 +77,20 @@ pub fn router(app: App) -> Router {
         ));
     }
     router
+}
+
+/// Records the refusals a request met once it has been served (see `service::refusals`).
+async fn refusals_recorded(
+    axum::extract::State(app): axum::extract::State<App>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    match app.recording_refusals(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) if api => error::ApiError(e).into_response(),
+        Err(e) => error::PageError::from(e).into_response(),
+    }
 }
 
 async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl IntoResponse {
