@@ -26,6 +26,8 @@ pub struct Config {
     pub import_max_rows: usize,
     /// How referrers are rewarded (see `domain::reward`).
     pub referral_rule: crate::domain::reward::RewardRule,
+    /// Password hashes and checks that may run at once (each holds about 19 MiB while it runs).
+    pub password_checks: usize,
 }
 
 impl Default for Config {
@@ -43,6 +45,7 @@ impl Default for Config {
             import_max_bytes: 20 * 1024 * 1024,
             import_max_rows: 200_000,
             referral_rule: Default::default(),
+            password_checks: 2,
         }
     }
 }
@@ -100,6 +103,10 @@ impl Config {
         if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_MINUTES")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_MINUTES 须为正整数");
             c.lockout_minutes = v;
+        }
+        if let Some(v) = var::<usize>("ZHAOSHANG_PASSWORD_CHECKS")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_PASSWORD_CHECKS 须为正整数");
+            c.password_checks = v;
         }
         Ok(c)
     }

@@ -99,7 +99,18 @@ async fn an_event_totals_the_investors_met_and_the_projects_signed_there() {
     assert!(page.text.contains("3.50亿元"));
     // The investor's page lists the event.
     let investor_page = t.get_page(&format!("/investors/{investor}"), &cookie).await;
-    assert!(investor_page.text.contains("2026长三角专场招商推介会"));
+    let events = investor_page.texts("#investor-events li");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("2026长三角专场招商推介会")),
+        "{events:?}"
+    );
+    assert_eq!(
+        investor_page.texts("#investor-events").len(),
+        1,
+        "the events list, once"
+    );
 
     // A town's project cannot be signed here by the park, nor is the event seen by the town.
     let town = t.token("officer_town1").await;

@@ -388,7 +388,14 @@ async fn a_lead_about_a_known_investor_shows_on_the_investor_page() {
         .json();
     assert_eq!(listed["total"], 1);
     let page = t.get_page(&format!("/investors/{investor}"), &cookie).await;
-    assert!(page.text.contains("椰林二期扩产"), "{}", page.text);
+    let leads = page.texts("#investor-leads tbody tr");
+    assert_eq!(leads.len(), 1, "{leads:?}");
+    assert!(leads[0].contains("椰林二期扩产"), "{leads:?}");
+    assert_eq!(
+        page.texts("table#investor-leads").len(),
+        1,
+        "the leads table, once"
+    );
     // Another town cannot name the park's investor on a lead.
     let town = t.token("officer_town1").await;
     let refused = t

@@ -208,5 +208,14 @@ async fn the_visit_form_keeps_what_was_typed_and_links_the_investor() {
         .await;
     assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.text);
     let page = t.get_page(&format!("/investors/{investor}"), &cookie).await;
-    assert!(page.text.contains("二期扩产选址"), "{}", page.text);
+    let visits = page.texts("#investor-visits tbody tr");
+    assert!(
+        visits.iter().any(|v| v.contains("二期扩产选址")),
+        "{visits:?}"
+    );
+    assert_eq!(
+        page.texts("table#investor-visits").len(),
+        1,
+        "the visits table, once"
+    );
 }

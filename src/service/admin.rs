@@ -405,9 +405,7 @@ impl App {
         let password = generated_password()?;
         let hash = {
             let p = password.clone();
-            tokio::task::spawn_blocking(move || hash_password(&p))
-                .await
-                .map_err(|e| anyhow::anyhow!(e))??
+            self.password_work(move || hash_password(&p)).await??
         };
         let mut tx = self.db.write().await?;
         users::set_one_time_password(&mut tx, id, &hash).await?;

@@ -111,14 +111,17 @@ impl App {
                 .await?;
             return Err(locked_message(u.locked_until.unwrap_or(now)));
         }
-        let hash = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_string());
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
+        let ok = self
+            .password_work(move || {
+                let against = match &hash {
+                    Some(h) => h.as_str(),
+                    None => dummy_hash(),
+                };
+                verify_password(&password, against)
+            })
+            .await?;
         let user = match user {
             Some(u) if ok && u.active => u,
             Some(u) if ok && !u.active => {
@@ -237,9 +240,9 @@ impl App {
         drop(conn);
         let hash = user.password_hash.clone();
         let given = current.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&given, &hash))
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
+        let ok = self
+            .password_work(move || verify_password(&given, &hash))
+            .await?;
         let mut errors = Invalid::default();
         if !ok {
             errors.add("current", "当前密码不正确");
@@ -257,9 +260,7 @@ impl App {
         }
         let new_hash = {
             let new = new.to_string();
-            tokio::task::spawn_blocking(move || hash_password(&new))
-                .await
-                .map_err(|e| anyhow::anyhow!(e))??
+            self.password_work(move || hash_password(&new)).await??
         };
         let mut tx = self.db.write().await?;
         users::set_password(&mut tx, actor.id, &new_hash).await?;

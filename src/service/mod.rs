@@ -39,15 +39,41 @@ pub struct App {
     pub config: Arc<Config>,
     /// Recent sign-in attempts per client address (this process only).
     sign_in_attempts: Arc<Mutex<HashMap<String, AttemptWindow>>>,
+    /// Turns for password hashing and checking (see `password_work`).
+    password_turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
     pub fn new(db: Db, config: Config) -> App {
         App {
             db,
+            password_turns: Arc::new(tokio::sync::Semaphore::new(config.password_checks.max(1))),
             config: Arc::new(config),
             sign_in_attempts: Default::default(),
         }
+    }
+
+    /// Runs a password hash or check off the request workers, at most
+    /// `config.password_checks` at once: each holds about 19 MiB while it runs, and a burst of
+    /// sign-ins must not take the server's memory with it. A caller that waits more than two
+    /// seconds for a turn is asked to try again.
+    pub(crate) async fn password_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let turn = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            self.password_turns.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| Error::TooManyRequests("同时登录的人较多，请稍后再试".into()))?
+        .map_err(|e| Error::Internal(e.into()))?;
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            work()
+        })
+        .await
+        .map_err(|e| Error::Internal(e.into()))
     }
 
     /// Today in Asia/Shanghai.

@@ -110,9 +110,8 @@ impl App {
         }
         let hash = {
             let password = password.to_string();
-            tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|e| anyhow::anyhow!(e))??
+            self.password_work(move || hash_password(&password))
+                .await??
         };
         let mut tx = self.db.write().await?;
         if users::by_login(&mut tx, login).await?.is_some() {

@@ -110,13 +110,14 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // 64 MiB of page cache per connection (SQLite's default is 2 MiB, far too
-                        // small for indexes over 100k+ rows); statement journals in memory; reads
-                        // through a memory map, so connections share the OS page cache.
+                        // 16 MiB of page cache per connection (SQLite's default of 2 MiB is too
+                        // small for indexes over 100k+ rows; lists are answered from memory, so
+                        // more mostly holds pages no one reads again, and four connections'
+                        // caches are resident memory); statement journals in memory.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                             PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                             PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
                     } else {

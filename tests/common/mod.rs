@@ -113,6 +113,26 @@ impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
+
+    /// The text a reader sees in each element of the page's body that matches `selector`
+    /// (whitespace collapsed). What sits in the head — the title — is never matched.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let page = scraper::Html::parse_document(&self.text);
+        let body = scraper::Selector::parse("body").expect("body selector");
+        let wanted = scraper::Selector::parse(selector)
+            .unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+        page.select(&body)
+            .flat_map(|b| b.select(&wanted).collect::<Vec<_>>())
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
 }
 
 impl TestApp {
