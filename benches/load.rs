@@ -160,7 +160,7 @@ impl Rng {
 
 async fn client_loop(server: Arc<Server>, round: usize, client: usize, until: Instant) -> Tally {
     let mut t = Tally::default();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((round as u64) << 32 | client as u64 + 1));
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (((round as u64) << 32) | (client as u64 + 1)));
     let date = today();
     let mut n = 0u64;
     while Instant::now() < until {
