@@ -28,6 +28,8 @@ pub struct Config {
     pub referral_rule: crate::domain::reward::RewardRule,
     /// Password hashes and checks that may run at once (each holds about 19 MiB while it runs).
     pub password_checks: usize,
+    /// Days without progress after which a project is flagged quiet, then stalled.
+    pub idle_thresholds: crate::domain::project::IdleThresholds,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             import_max_rows: 200_000,
             referral_rule: Default::default(),
             password_checks: 2,
+            idle_thresholds: Default::default(),
         }
     }
 }
@@ -103,6 +106,10 @@ impl Config {
         if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_MINUTES")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_MINUTES 须为正整数");
             c.lockout_minutes = v;
+        }
+        if let Some(v) = var::<String>("ZHAOSHANG_IDLE_DAYS")? {
+            c.idle_thresholds = crate::domain::project::IdleThresholds::parse(&v)
+                .map_err(|why| anyhow::anyhow!("ZHAOSHANG_IDLE_DAYS 无效：{why}"))?;
         }
         if let Some(v) = var::<usize>("ZHAOSHANG_PASSWORD_CHECKS")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_PASSWORD_CHECKS 须为正整数");

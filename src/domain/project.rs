@@ -448,3 +448,87 @@ mod tests {
         );
     }
 }
+
+/// How long a project has gone without progress (no note, edit or stage change), as lists and
+/// project pages flag it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idleness {
+    Recent,
+    /// Quiet for longer than the first threshold: worth a call.
+    Quiet,
+    /// Quiet for longer than the second: stalled.
+    Stalled,
+}
+
+/// The thresholds, in days without progress (configuration, not literals: a park sets its own
+/// rhythm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleThresholds {
+    pub quiet_after_days: i64,
+    pub stalled_after_days: i64,
+}
+
+impl Default for IdleThresholds {
+    fn default() -> Self {
+        IdleThresholds {
+            quiet_after_days: 30,
+            stalled_after_days: 90,
+        }
+    }
+}
+
+impl IdleThresholds {
+    /// `quiet,stalled` in days, e.g. `30,90`; the second must exceed the first.
+    pub fn parse(text: &str) -> Result<IdleThresholds, String> {
+        let days: Vec<i64> = text
+            .split(',')
+            .map(|d| {
+                d.trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("“{}”不是天数", d.trim()))
+            })
+            .collect::<Result<_, _>>()?;
+        match days[..] {
+            [quiet, stalled] if quiet > 0 && stalled > quiet => Ok(IdleThresholds {
+                quiet_after_days: quiet,
+                stalled_after_days: stalled,
+            }),
+            _ => Err("须为两个递增的正整数天数，如 30,90".into()),
+        }
+    }
+
+    pub fn judge(&self, days_without_progress: i64) -> Idleness {
+        if days_without_progress > self.stalled_after_days {
+            Idleness::Stalled
+        } else if days_without_progress > self.quiet_after_days {
+            Idleness::Quiet
+        } else {
+            Idleness::Recent
+        }
+    }
+}
+
+#[cfg(test)]
+mod idleness_tests {
+    use super::*;
+
+    #[test]
+    fn days_without_progress_are_judged_against_the_configured_thresholds() {
+        let default = IdleThresholds::default();
+        for (days, expected) in [
+            (0, Idleness::Recent),
+            (30, Idleness::Recent),
+            (31, Idleness::Quiet),
+            (90, Idleness::Quiet),
+            (91, Idleness::Stalled),
+        ] {
+            assert_eq!(default.judge(days), expected, "{days} days");
+        }
+        let weekly = IdleThresholds::parse("7, 14").unwrap();
+        assert_eq!(weekly.judge(8), Idleness::Quiet);
+        assert_eq!(weekly.judge(15), Idleness::Stalled);
+        for bad in ["90,30", "30", "0,10", "a,b", "30,30"] {
+            assert!(IdleThresholds::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

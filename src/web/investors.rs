@@ -401,7 +401,7 @@ async fn render_detail(
             can_write: user.actor.role.writes_projects(),
             projects: projects
                 .iter()
-                .map(|p| ProjectRow::of(p, today, app.config.usd_rate_e4))
+                .map(|p| ProjectRow::of(p, today, &app.config))
                 .collect(),
             merged_into_name,
             visits,

@@ -207,7 +207,7 @@ async fn list(
         &choices,
         error,
         app.today(),
-        app.config.usd_rate_e4,
+        &app.config,
     );
     Ok((status, view).into_response())
 }
@@ -347,7 +347,7 @@ async fn render_detail(
         &project,
         &events,
         app.today(),
-        app.config.usd_rate_e4,
+        &app.config,
         failed,
         note,
         flash,

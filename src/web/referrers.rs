@@ -230,7 +230,7 @@ async fn render_detail(
             Layout::of(&user.actor),
             detail,
             app.today(),
-            app.config.usd_rate_e4,
+            &app.config,
             user.actor.role.writes_projects(),
             flash.map(str::to_string),
             typed,

@@ -1,5 +1,6 @@
 //! Template data: one struct per page, plus the display strings the templates show.
 
+use crate::config::Config;
 use crate::domain::area::Area;
 use crate::domain::channel::Channel;
 use crate::domain::dates::{days_between, iso, shanghai_minute};
@@ -7,7 +8,7 @@ use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, SYSTEM_ACTOR, audit
 use crate::domain::industry::DIVISIONS;
 use crate::domain::listing::Sort;
 use crate::domain::money::{Currency, Money, format_big};
-use crate::domain::project::{Band, Batch, ProjectInput};
+use crate::domain::project::{Band, Batch, Idleness, ProjectInput};
 use crate::domain::stage::{Move, Stage};
 use crate::domain::transition::TransitionInput;
 use crate::domain::user::Actor;
@@ -372,19 +373,20 @@ pub struct ProjectRow {
     pub big: bool,
     pub lead_on: String,
     pub days_idle: i64,
+    pub idleness: Idleness,
     pub officer: String,
 }
 
-fn idle_class(days: i64) -> &'static str {
-    match days {
-        d if d > 90 => "idle-long",
-        d if d > 30 => "idle-mid",
-        _ => "",
+fn idle_class(idleness: Idleness) -> &'static str {
+    match idleness {
+        Idleness::Stalled => "idle-long",
+        Idleness::Quiet => "idle-mid",
+        Idleness::Recent => "",
     }
 }
 
 impl ProjectRow {
-    pub fn of(p: &Project, today: Date, usd_rate_e4: i64) -> ProjectRow {
+    pub fn of(p: &Project, today: Date, config: &Config) -> ProjectRow {
         ProjectRow {
             id: p.id.0,
             name: p.name.clone(),
@@ -398,14 +400,17 @@ impl ProjectRow {
                 .unwrap_or_default()
                 .to_string(),
             investment: p.total_investment.display(),
-            big: is_big(p.total_investment, usd_rate_e4),
+            big: is_big(p.total_investment, config.usd_rate_e4),
             lead_on: iso(p.lead_on),
             days_idle: days_between(p.last_progress_on, today),
+            idleness: config
+                .idle_thresholds
+                .judge(days_between(p.last_progress_on, today)),
             officer: p.officer_name.clone().unwrap_or_default(),
         }
     }
     pub fn idle_class(&self) -> &'static str {
-        idle_class(self.days_idle)
+        idle_class(self.idleness)
     }
 }
 
@@ -464,13 +469,13 @@ impl ProjectListPage {
         choices: &FormChoices,
         error: Option<String>,
         today: Date,
-        usd_rate_e4: i64,
+        config: &Config,
     ) -> ProjectListPage {
         let (rows, count, cny, usd, current, pages) = match &page {
             Some(p) => (
                 p.items
                     .iter()
-                    .map(|x| ProjectRow::of(x, today, usd_rate_e4))
+                    .map(|x| ProjectRow::of(x, today, config))
                     .collect(),
                 p.totals.count,
                 p.totals.cny_yuan,
@@ -679,6 +684,7 @@ pub struct ProjectView {
     pub milestones: Vec<(&'static str, String, bool)>,
     pub last_progress_on: String,
     pub days_idle: i64,
+    pub idleness: Idleness,
     pub version: i64,
 }
 
@@ -692,7 +698,7 @@ fn area_text(a: Option<Area>) -> String {
 }
 
 impl ProjectView {
-    pub fn of(p: &Project, today: Date, usd_rate_e4: i64) -> ProjectView {
+    pub fn of(p: &Project, today: Date, config: &Config) -> ProjectView {
         let milestone_dates = [
             (Stage::Lead, Some(p.lead_on)),
             (Stage::Intent, p.intent_on),
@@ -714,7 +720,7 @@ impl ProjectView {
                 .unwrap_or_else(|| p.industry_code.clone()),
             channel: or_dash(p.channel.map(|c| c.label().to_string())),
             investment: p.total_investment.display(),
-            big: is_big(p.total_investment, usd_rate_e4),
+            big: is_big(p.total_investment, config.usd_rate_e4),
             land_area: area_text(p.land_area),
             building_area: or_dash(p.building_area.map(|a| format!("{} ㎡", a.m2_display()))),
             expected_output: or_dash(p.expected_output.map(|m| m.display())),
@@ -738,11 +744,14 @@ impl ProjectView {
                 .collect(),
             last_progress_on: iso(p.last_progress_on),
             days_idle: days_between(p.last_progress_on, today),
+            idleness: config
+                .idle_thresholds
+                .judge(days_between(p.last_progress_on, today)),
             version: p.version,
         }
     }
     pub fn idle_class(&self) -> &'static str {
-        idle_class(self.days_idle)
+        idle_class(self.idleness)
     }
 }
 
@@ -836,7 +845,7 @@ impl ProjectDetailPage {
         project: &Project,
         events: &[Event],
         today: Date,
-        usd_rate_e4: i64,
+        config: &Config,
         failed: Option<(TransitionInput, Invalid)>,
         note: Option<(String, String, Invalid)>,
         flash: Option<String>,
@@ -904,7 +913,7 @@ impl ProjectDetailPage {
         ProjectDetailPage {
             from_lead: None,
             layout: Layout::of(actor),
-            p: ProjectView::of(project, today, usd_rate_e4),
+            p: ProjectView::of(project, today, config),
             timeline,
             moves,
             can_write,
@@ -1782,7 +1791,7 @@ impl ReferrerDetailPage {
         layout: Layout,
         d: crate::service::referrers::ReferrerDetail,
         today: Date,
-        usd_rate_e4: i64,
+        config: &Config,
         can_write: bool,
         flash: Option<String>,
         typed_project: String,
@@ -1795,7 +1804,7 @@ impl ReferrerDetailPage {
             projects: d
                 .projects
                 .iter()
-                .map(|p| ProjectRow::of(p, today, usd_rate_e4))
+                .map(|p| ProjectRow::of(p, today, config))
                 .collect(),
             rule_text: d.rule_text,
             years: d
