@@ -128,24 +128,8 @@ impl Server {
 }
 
 fn today() -> String {
-    // Asia/Shanghai is UTC+8 all year.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        + 8 * 3600;
-    let days = now.div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    use zhaoshang::domain::dates::{iso, shanghai_date};
+    iso(shanghai_date(time::OffsetDateTime::now_utc()))
 }
 
 struct Rng(u64);
@@ -484,7 +468,7 @@ async fn main() {
             .filter(|(s, _)| !(200..300).contains(*s))
             .map(|(_, n)| n)
             .sum();
-        let acked_writes = all.own.len(); // creates; the others are counted per op below
+        let acked_creates = all.own.len();
         println!(
             "\n{c} connection(s), {seconds} s: {:.0} requests/s, {:.0} writes/s answered; statuses {:?}; transport errors {}",
             total as f64 / elapsed,
@@ -507,7 +491,7 @@ async fn main() {
         }
         let problems = check(server.clone(), all.own, all.investors).await;
         println!(
-            "  check: {acked_writes} acknowledged creates read back with their stage, notes and edit history: {}",
+            "  check: {acked_creates} acknowledged creates read back with their stage, notes and edit history: {}",
             if problems.is_empty() {
                 "all present".to_string()
             } else {

@@ -4,55 +4,11 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::spawn_app;
-use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use axum::http::{Request, StatusCode};
+use common::{api_request, send_to, spawn_app};
+use serde_json::json;
 use sqlx::Row;
 use tower::ServiceExt;
-
-/// Sends one request through a clone of the router, from a task of its own.
-fn send(
-    router: &axum::Router,
-    method: &str,
-    path: String,
-    token: &str,
-    body: Option<Value>,
-) -> tokio::task::JoinHandle<(StatusCode, String)> {
-    let router = router.clone();
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    let body = match body {
-        Some(v) => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    let request = request.body(body).expect("request");
-    tokio::spawn(async move {
-        let response = router.oneshot(request).await.expect("response");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&bytes).to_string())
-    })
-}
-
-async fn audit_is_intact(t: &common::TestApp) {
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
-    let check = zhaoshang::store::audit::verify(&mut conn).await.unwrap();
-    assert!(
-        matches!(check, zhaoshang::store::audit::ChainCheck::Intact { .. }),
-        "{check:?}"
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_clients_writing_at_once_are_all_answered_and_all_kept() {
@@ -64,44 +20,32 @@ async fn sixteen_clients_writing_at_once_are_all_answered_and_all_kept() {
         .json()["total"]
         .as_i64()
         .unwrap();
-    // 16 clients, each creating 12 projects as fast as answers come.
-    let mut clients = Vec::new();
-    for c in 0..16 {
-        let router = t.router.clone();
-        let officer = officer.clone();
-        clients.push(tokio::spawn(async move {
-            let mut answers = Vec::new();
-            for n in 0..12 {
-                let body = json!({
-                    "name": format!("并发项目 {c}-{n}"),
-                    "investor_name": format!("并发投资方{c}有限公司"),
-                    "industry_code": "38",
-                    "total_investment": {"yuan": 50_000_000, "currency": "CNY"},
-                });
-                answers.push(
-                    send(
-                        &router,
-                        "POST",
-                        "/api/v1/projects".into(),
-                        &officer,
-                        Some(body),
-                    )
-                    .await
-                    .unwrap(),
-                );
-            }
-            answers
-        }));
-    }
+    // 16 clients, each sending its next create as soon as its last is answered.
+    let clients: Vec<_> = (0..16)
+        .map(|c| {
+            let (router, officer) = (t.router.clone(), officer.clone());
+            tokio::spawn(async move {
+                let mut replies = Vec::new();
+                for n in 0..12 {
+                    let body = json!({
+                        "name": format!("并发项目 {c}-{n}"),
+                        "investor_name": format!("并发投资方{c}有限公司"),
+                        "industry_code": "38",
+                        "total_investment": {"yuan": 50_000_000, "currency": "CNY"},
+                    });
+                    let request =
+                        api_request("POST", "/api/v1/projects", Some(&officer), Some(&body));
+                    replies.push(send_to(router.clone(), request).await);
+                }
+                replies
+            })
+        })
+        .collect();
     let mut created = Vec::new();
-    for c in clients {
-        for (status, text) in c.await.unwrap() {
-            assert_eq!(status, StatusCode::CREATED, "{text}");
-            created.push(
-                serde_json::from_str::<Value>(&text).unwrap()["id"]
-                    .as_i64()
-                    .unwrap(),
-            );
+    for client in clients {
+        for reply in client.await.unwrap() {
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+            created.push(reply.json()["id"].as_i64().unwrap());
         }
     }
     let after = t
@@ -117,22 +61,18 @@ async fn sixteen_clients_writing_at_once_are_all_answered_and_all_kept() {
     let id = created[0];
     let edits: Vec<_> = (0..8)
         .map(|n| {
-            send(
-                &t.router,
-                "PATCH",
-                format!("/api/v1/projects/{id}"),
-                &officer,
-                Some(json!({"version": 1, "notes": format!("第{n}次修改")})),
-            )
+            let body = json!({"version": 1, "notes": format!("第{n}次修改")});
+            let path = format!("/api/v1/projects/{id}");
+            t.spawn_send(api_request("PATCH", &path, Some(&officer), Some(&body)))
         })
         .collect();
     let mut kept = Vec::new();
     for (n, e) in edits.into_iter().enumerate() {
-        let (status, text) = e.await.unwrap();
-        match status {
+        let reply = e.await.unwrap();
+        match reply.status {
             StatusCode::OK => kept.push(n),
-            StatusCode::CONFLICT => assert!(text.contains("已被他人修改"), "{text}"),
-            other => panic!("edit {n}: {other} {text}"),
+            StatusCode::CONFLICT => assert!(reply.text.contains("已被他人修改"), "{}", reply.text),
+            other => panic!("edit {n}: {other} {}", reply.text),
         }
     }
     assert_eq!(kept.len(), 1, "exactly one edit at version 1 is kept");
@@ -142,7 +82,7 @@ async fn sixteen_clients_writing_at_once_are_all_answered_and_all_kept() {
         .json();
     assert_eq!(stored["notes"], format!("第{}次修改", kept[0]));
     assert_eq!(stored["version"], 2);
-    audit_is_intact(&t).await;
+    t.assert_audit_intact().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -158,13 +98,8 @@ async fn sixty_four_refused_reads_at_once_leave_the_server_answering_and_are_all
             } else {
                 9_000_000 + n
             };
-            send(
-                &t.router,
-                "GET",
-                format!("/api/v1/projects/{id}"),
-                &town,
-                None,
-            )
+            let path = format!("/api/v1/projects/{id}");
+            t.spawn_send(api_request("GET", &path, Some(&town), None))
         })
         .collect();
     // The health check is answered while they run (a pool held hostage would time it out).
@@ -181,8 +116,8 @@ async fn sixty_four_refused_reads_at_once_leave_the_server_answering_and_are_all
     .expect("response");
     assert_eq!(health.status(), StatusCode::OK);
     for r in refused {
-        let (status, text) = r.await.unwrap();
-        assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+        let reply = r.await.unwrap();
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text);
     }
     let mut conn = t.app.db.pool.acquire().await.unwrap();
     let recorded: i64 = sqlx::query(
@@ -196,5 +131,5 @@ async fn sixty_four_refused_reads_at_once_leave_the_server_answering_and_are_all
     .unwrap();
     assert_eq!(recorded, 64, "each refusal is in the audit trail once");
     drop(conn);
-    audit_is_intact(&t).await;
+    t.assert_audit_intact().await;
 }

@@ -109,12 +109,7 @@ async fn sign_in_attempts_keep_the_audit_chain_intact() {
     for _ in 0..6 {
         api_sign_in(&t, "Wrong-Pass-1").await;
     }
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
-    let check = zhaoshang::store::audit::verify(&mut conn).await.unwrap();
-    assert!(
-        matches!(check, zhaoshang::store::audit::ChainCheck::Intact { .. }),
-        "{check:?}"
-    );
+    t.assert_audit_intact().await;
 }
 
 #[tokio::test]

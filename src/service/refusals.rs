@@ -12,7 +12,7 @@ use crate::store::{self, now_text};
 use std::cell::RefCell;
 
 /// One refusal waiting to be recorded.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Refusal {
     pub actor: Actor,
     pub entity: &'static str,
@@ -31,10 +31,10 @@ impl App {
     /// test calling a service directly) it is recorded by a task of its own, so the caller,
     /// which may hold a connection, never waits for another.
     pub(crate) fn note_refusal(&self, refusal: Refusal) {
-        let outside = NOTED
-            .try_with(|noted| noted.borrow_mut().push(refusal.clone()))
-            .is_err();
-        if outside {
+        let mut refusal = Some(refusal);
+        // `try_with` fails only outside a request, and then the refusal is still here.
+        let _ = NOTED.try_with(|noted| noted.borrow_mut().extend(refusal.take()));
+        if let Some(refusal) = refusal {
             let app = self.clone();
             tokio::spawn(async move {
                 if let Err(e) = app.record_refusals(vec![refusal]).await {

@@ -77,7 +77,6 @@ pub fn is_contention(e: &sqlx::Error) -> bool {
             db.code().as_deref(),
             Some("40001" | "40P01" | "5" | "6" | "261" | "517")
         ),
-        sqlx::Error::PoolTimedOut => false,
         _ => false,
     }
 }

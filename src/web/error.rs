@@ -37,8 +37,8 @@ fn title_of(e: &Error) -> &'static str {
 /// The message a user may see: never the internals of a server fault.
 fn detail_of(e: &Error) -> String {
     match e {
-        Error::Internal(inner) => {
-            tracing::error!(error = %format!("{inner:#}"), "internal error");
+        Error::Internal(_) => {
+            tracing::error!(error = %e.one_line(), "internal error");
             "服务器内部错误，请稍后再试；如果持续出现，请联系系统管理员".to_string()
         }
         other => other.to_string(),

@@ -135,34 +135,70 @@ impl Reply {
     }
 }
 
+/// Sends `request` through `router` and collects the whole answer.
+pub async fn send_to(router: Router, request: Request<Body>) -> Reply {
+    let response = router.oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        content_type,
+        headers,
+        text: String::from_utf8_lossy(&bytes).to_string(),
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// An API request with an optional bearer token and JSON body.
+pub fn api_request(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    req.body(body).expect("request")
+}
+
 impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            content_type,
-            headers,
-            text: String::from_utf8_lossy(&bytes).to_string(),
-            bytes: bytes.to_vec(),
-        }
+        send_to(self.router.clone(), request).await
+    }
+
+    /// Sends `request` from a task of its own, so that many can be in flight at once.
+    pub fn spawn_send(&self, request: Request<Body>) -> tokio::task::JoinHandle<Reply> {
+        tokio::spawn(send_to(self.router.clone(), request))
+    }
+
+    /// Checks the audit trail's hash chain end to end.
+    pub async fn assert_audit_intact(&self) {
+        let mut conn = self.app.db.pool.acquire().await.unwrap();
+        let check = zhaoshang::store::audit::verify(&mut conn).await.unwrap();
+        assert!(
+            matches!(check, zhaoshang::store::audit::ChainCheck::Intact { .. }),
+            "{check:?}"
+        );
     }
 
     /// Signs in through the API and returns the bearer token.
@@ -193,11 +229,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
-        let mut req = Request::get(path);
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        self.send(req.body(Body::empty()).expect("request")).await
+        self.send(api_request("GET", path, token, None)).await
     }
 
     pub async fn json_request(
@@ -207,14 +239,7 @@ impl TestApp {
         token: Option<&str>,
         body: &Value,
     ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        self.send(req.body(Body::from(body.to_string())).expect("request"))
+        self.send(api_request(method, path, token, Some(body)))
             .await
     }
 
