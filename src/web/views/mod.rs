@@ -1,0 +1,274 @@
+//! Template data: one struct per page, plus the display strings the templates show.
+
+use crate::config::Config;
+use crate::domain::area::Area;
+use crate::domain::channel::Channel;
+use crate::domain::dates::{days_between, iso, shanghai_minute};
+use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, SYSTEM_ACTOR, audit_label};
+use crate::domain::industry::DIVISIONS;
+use crate::domain::listing::Sort;
+use crate::domain::money::{Currency, Money, format_big};
+use crate::domain::project::{Band, Batch, Idleness, ProjectInput};
+use crate::domain::stage::{Move, Stage};
+use crate::domain::transition::TransitionInput;
+use crate::domain::user::Actor;
+use crate::domain::validation::Invalid;
+use crate::service::projects::{FormChoices, ListParams, ProjectPage};
+use crate::store::projects::{Event, EventKind, Project};
+use askama::Template;
+use askama_web::WebTemplate;
+use time::Date;
+
+mod admin;
+mod audit;
+mod events;
+mod imports;
+mod investors;
+mod leads;
+mod projects;
+mod referrers;
+mod visits;
+
+pub use admin::*;
+pub use audit::*;
+pub use events::*;
+pub use imports::*;
+pub use investors::*;
+pub use leads::*;
+pub use projects::*;
+pub use referrers::*;
+pub use visits::*;
+
+/// What every page's frame shows.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub signed_in: bool,
+    pub user_name: String,
+    pub role_label: String,
+    /// Carried by every form as `csrf` (see `web::csrf`).
+    pub csrf: String,
+    /// Shows the business menu (the 三员 administrators read no business data).
+    pub business: bool,
+    /// Shows the entry forms (officers and leaders).
+    pub writes: bool,
+    /// Shows visits (staff of the units; not enterprises).
+    pub visits: bool,
+    /// Shows the audit trail.
+    pub auditor: bool,
+    /// Shows the units and accounts (system and security administrators).
+    pub administrator: bool,
+}
+
+impl Layout {
+    pub fn of(actor: &Actor) -> Layout {
+        Layout {
+            signed_in: true,
+            user_name: actor.name.clone(),
+            role_label: actor.role.label().to_string(),
+            csrf: actor.form_token.clone(),
+            business: actor.role.reads_projects(),
+            writes: actor.role.writes_projects(),
+            visits: actor.role.is_staff(),
+            auditor: actor.role == crate::domain::user::Role::Auditor,
+            administrator: matches!(
+                actor.role,
+                crate::domain::user::Role::Sysadmin | crate::domain::user::Role::Secadmin
+            ),
+        }
+    }
+}
+
+/// `path` with the non-empty (trimmed) `pairs` as its query string, and `page` when past
+/// the first: the links of filtered lists, their pages and their exports.
+pub fn link(path: &str, pairs: &[(&str, &str)], page: i64) -> String {
+    let page = page.to_string();
+    let mut kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (*k, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    if page != "1" && page != "0" {
+        kept.push(("page", &page));
+    }
+    match serde_urlencoded::to_string(kept).unwrap_or_default() {
+        q if q.is_empty() => path.to_string(),
+        q => format!("{path}?{q}"),
+    }
+}
+
+/// How many pages `total` rows fill, at least one.
+pub fn pages_of(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page.max(1)).max(1)
+}
+
+/// A filtered list as its page shows it: the rows of this page, the pager, and why the filters
+/// were refused if they were (the list is then empty and the page answers 422).
+pub struct Listing<R> {
+    pub rows: Vec<R>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub error: Option<String>,
+}
+
+impl<R> Listing<R> {
+    /// The page of a list from what the service `found`: each item shown as `row`, each page
+    /// linked by `href`. Refused filters become the message; any other error is passed on.
+    pub fn of<T>(
+        found: crate::error::Result<crate::service::Page<T>>,
+        row: impl Fn(T) -> R,
+        href: impl Fn(i64) -> String,
+    ) -> crate::error::Result<Listing<R>> {
+        let page = match found {
+            Ok(page) => page,
+            Err(crate::error::Error::Invalid(e)) => {
+                return Ok(Listing {
+                    rows: Vec::new(),
+                    total: 0,
+                    page: 1,
+                    pages: 1,
+                    prev_href: None,
+                    next_href: None,
+                    error: Some(e.summary()),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let pages = pages_of(page.total, page.per_page);
+        let current = page.page;
+        Ok(Listing {
+            rows: page.items.into_iter().map(row).collect(),
+            total: page.total,
+            page: current,
+            pages,
+            prev_href: (current > 1).then(|| href(current - 1)),
+            next_href: (current < pages).then(|| href(current + 1)),
+            error: None,
+        })
+    }
+
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.error.is_some() {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::OK
+        }
+    }
+}
+
+/// One `<option>`.
+#[derive(Debug, Clone)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub fn opts(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Opt> {
+    items
+        .into_iter()
+        .map(|(value, label)| Opt {
+            selected: value == current,
+            value,
+            label,
+        })
+        .collect()
+}
+
+pub fn industry_opts(current: &str) -> Vec<Opt> {
+    opts(
+        DIVISIONS
+            .iter()
+            .map(|(c, n, _)| (c.to_string(), format!("{c} {n}"))),
+        current.trim(),
+    )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub title: &'static str,
+    pub detail: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub login: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub layout: Layout,
+    /// Signed in with a one-time password, so sent here.
+    pub forced: bool,
+    pub errors: Invalid,
+}
+
+impl PasswordPage {
+    /// The message for a field, or "".
+    pub fn err(&self, field: &str) -> &str {
+        self.errors.message_for(field).unwrap_or("")
+    }
+}
+
+fn currency_opts(current: &str) -> Vec<Opt> {
+    opts(
+        [Currency::Cny, Currency::Usd]
+            .iter()
+            .map(|c| (c.code().into(), c.wan_label().into())),
+        if current.is_empty() { "CNY" } else { current },
+    )
+}
+
+/// A record changed on a form: where the form posts, the version it was read at (so two
+/// people changing it at once cannot overwrite each other unseen), and why a save was refused.
+pub struct Editing {
+    pub id: i64,
+    pub version: i64,
+    pub conflict: Option<String>,
+}
+
+/// A save from a page form that the rules refused (422, messages by field) or that came too
+/// late (409, someone else's change): the form is shown again with what was typed.
+pub struct FormRefusal {
+    pub status: axum::http::StatusCode,
+    pub errors: Invalid,
+    pub conflict: Option<String>,
+}
+
+/// What a save from a page form came to.
+pub enum Saved<T> {
+    Done(T),
+    /// Back to the form, with what was typed.
+    Refused(FormRefusal),
+    /// Anything else: an error page.
+    Failed(super::error::PageError),
+}
+
+impl<T> Saved<T> {
+    pub fn sort(outcome: crate::error::Result<T>, layout: &Layout) -> Saved<T> {
+        use crate::error::Error;
+        use axum::http::StatusCode;
+        match outcome {
+            Ok(done) => Saved::Done(done),
+            Err(Error::Invalid(errors)) => Saved::Refused(FormRefusal {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                conflict: None,
+            }),
+            Err(Error::Conflict(m)) => Saved::Refused(FormRefusal {
+                status: StatusCode::CONFLICT,
+                errors: Invalid::default(),
+                conflict: Some(m),
+            }),
+            Err(e) => Saved::Failed(super::error::PageError::App(e, Some(layout.clone()))),
+        }
+    }
+}
