@@ -1,8 +1,9 @@
 use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
 
+/// Returns freed memory to the system (glibc kept the password hasher's 19 MiB buffers).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -606,13 +606,26 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
     Some(r)
 }
 
+/// Every `.rs` file under `dir`, in feature folders too.
+fn rust_files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files_under(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// The routes as the router's source declares them: `.route("path", get(..).post(..))`, with
 /// the API's routers nested under /api/v1.
 fn declared_routes() -> BTreeSet<(String, String)> {
     let mut found = BTreeSet::new();
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web"));
+    for path in rust_files_under(dir) {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
         let source = std::fs::read_to_string(&path).unwrap();
         let mut rest = source.as_str();

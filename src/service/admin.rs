@@ -50,30 +50,17 @@ impl AccountView {
 
 impl App {
     /// Refuses `actor` unless it holds one of `roles`; the refusal is audited.
-    async fn require(&self, actor: &Actor, roles: &[Role], what: &str) -> Result<()> {
-        if roles.contains(&actor.role) {
-            return Ok(());
-        }
-        let mut tx = self.db.write().await?;
-        audit::append(
-            &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "permission_denied",
-                entity: "admin",
-                entity_id: None,
-                before: None,
-                after: Some(json!({ "attempted": what })),
-            },
-            &now_text(),
-        )
-        .await?;
-        tx.commit().await?;
-        let allowed: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-        Err(Error::Forbidden(format!(
-            "只有{}可以{what}",
-            allowed.join("或")
-        )))
+    async fn require(&self, actor: &Actor, roles: &[Role], what: &'static str) -> Result<()> {
+        let outcome = if roles.contains(&actor.role) {
+            Ok(())
+        } else {
+            let allowed: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+            Err(Error::Forbidden(format!(
+                "只有{}可以{what}",
+                allowed.join("或")
+            )))
+        };
+        self.refusal_recorded(actor, "admin", what, None, outcome)
     }
 
     pub async fn admin_units(&self, actor: &Actor) -> Result<Vec<Unit>> {
