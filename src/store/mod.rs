@@ -33,21 +33,22 @@ pub struct Db {
     pub backend: Backend,
     /// The list facts of every project, kept in step with the table (see `list_index`).
     pub lists: std::sync::Arc<list_index::ListIndex>,
-    /// This process's turn to write (SQLite): writers queue here, asleep, rather than in
-    /// SQLite's busy handler, which polls with growing sleeps and gives up after its timeout.
+    /// This process's turn to write: writers queue here, asleep and holding no connection,
+    /// rather than in SQLite's busy handler (which polls with growing sleeps and gives up after
+    /// its timeout) or in PostgreSQL's lock queue (each holding a pooled connection).
     write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 pub type Conn = AnyConnection;
 
-/// A write transaction. On SQLite it holds this process's write turn and took the database's
+/// A write transaction. It holds this process's write turn. On SQLite it took the database's
 /// write lock as it began (`BEGIN IMMEDIATE`), so no statement in it waits for, or fails on, a
 /// lock another request holds. On PostgreSQL it took the audit chain's lock first, so write
-/// transactions queue in one order and cannot deadlock one another.
+/// transactions of every process queue in one order and cannot deadlock one another.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     /// Released after the transaction (fields drop in order).
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -142,21 +143,19 @@ impl Db {
     /// Begins a write transaction (see `WriteTx`). Never call it while holding another
     /// connection of the pool: the turn's holder may be waiting for that connection.
     pub async fn write(&self) -> sqlx::Result<WriteTx> {
-        match self.backend {
-            Backend::Sqlite => {
-                let turn = self.write_turn.clone().lock_owned().await;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx {
-                    tx,
-                    _turn: Some(turn),
-                })
-            }
+        // Writers of this process wait for their turn asleep and without a connection, so
+        // readers keep the pool; on PostgreSQL the audit lock then orders the writers of
+        // several processes.
+        let turn = self.write_turn.clone().lock_owned().await;
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
                 audit::take_turn(&mut tx).await?;
-                Ok(WriteTx { tx, _turn: None })
+                tx
             }
-        }
+        };
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
