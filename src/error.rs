@@ -32,6 +32,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
+        // A safety net behind the domain's text rules: PostgreSQL cannot store NUL in text.
+        if let sqlx::Error::Database(db) = &e
+            && db.code().as_deref() == Some("22021")
+        {
+            return Error::Invalid(Invalid::single(
+                "input",
+                "提交的内容含有数据库无法保存的控制字符（如 NUL），请删除后再提交",
+            ));
+        }
         Error::Internal(e.into())
     }
 }

@@ -1,7 +1,7 @@
 //! Spreadsheet files in and out (.xlsx only): the first sheet read as rows of text, and lists
 //! written as a sheet with a bold header. Format concerns stop here; rules live in `domain`.
 
-use calamine::{DataRef, Reader, ReaderRef, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Cursor;
 
@@ -69,6 +69,9 @@ fn cell_text(cell: &DataRef<'_>) -> String {
     }
 }
 
+/// Columns read from a sheet; cells further right are not part of any import.
+const MAX_COLUMNS: usize = 256;
+
 /// The first sheet as rows of text, blank rows left out, each with its 1-based row number in
 /// the sheet (so messages can say "第 12 行").
 pub fn read_rows(
@@ -87,26 +90,52 @@ pub fn read_rows(
     }
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Damaged(e.to_string()))?;
-    // Shared strings are borrowed, not copied into every cell first.
-    let range = match book.worksheet_range_at_ref(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => return Err(SheetError::Damaged(e.to_string())),
-        None => return Err(SheetError::Empty),
+    let Some(first) = book.sheet_names().first().cloned() else {
+        return Err(SheetError::Empty);
     };
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    // Cells are read as a stream, so a sheet with too many rows stops at the first row past the
+    // limit instead of being read whole; shared strings are borrowed, not copied per cell.
+    let mut cells = match book.worksheet_cells_reader(&first) {
+        Ok(reader) => reader,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Err(SheetError::Empty),
+        Err(e) => return Err(SheetError::Damaged(e.to_string())),
+    };
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut current: Option<(u32, Vec<String>)> = None;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| SheetError::Damaged(e.to_string()))?
+    {
+        let (row, column) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() || column as usize >= MAX_COLUMNS {
             continue;
         }
-        if rows.len() > max_rows {
-            return Err(SheetError::TooManyRows { limit: max_rows });
+        if current.as_ref().is_none_or(|(r, _)| *r != row) {
+            if rows.len() > max_rows {
+                return Err(SheetError::TooManyRows { limit: max_rows });
+            }
+            rows.extend(current.take().map(|(r, c)| (r as usize + 1, c)));
+            current = Some((row, Vec::new()));
         }
-        rows.push((first_row + i + 1, cells));
+        if let Some((_, values)) = current.as_mut() {
+            if values.len() <= column as usize {
+                values.resize(column as usize + 1, String::new());
+            }
+            values[column as usize] = text;
+        }
     }
+    if rows.len() > max_rows && current.is_some() {
+        return Err(SheetError::TooManyRows { limit: max_rows });
+    }
+    rows.extend(current.map(|(r, c)| (r as usize + 1, c)));
     if rows.is_empty() {
         return Err(SheetError::Empty);
+    }
+    // Every row as wide as the widest, as the sheet shows them.
+    let width = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    for (_, cells) in &mut rows {
+        cells.resize(width, String::new());
     }
     Ok(rows)
 }
@@ -214,5 +243,34 @@ mod tests {
             Err(SheetError::TooManyRows { limit: 1 })
         );
         assert_eq!(excel_date(43613.0).as_deref(), Some("2019-05-28"));
+    }
+
+    #[test]
+    fn rows_are_counted_as_they_are_read_and_far_columns_are_left_out() {
+        let rows: Vec<Vec<Cell>> = (0..50)
+            .map(|i| vec![Cell::from(format!("企业{i}")), Cell::Number(i as f64)])
+            .collect();
+        let bytes = write_sheet("名单", &["企业名称", "序号"], rows).unwrap();
+        assert_eq!(read_rows(&bytes, 1 << 20, 50).unwrap().len(), 51);
+        assert_eq!(
+            read_rows(&bytes, 1 << 20, 49),
+            Err(SheetError::TooManyRows { limit: 49 })
+        );
+        // A stray value far to the right neither widens every row nor fails the file.
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "企业名称").unwrap();
+        sheet.write_string(1, 0, "华鼎电路").unwrap();
+        sheet.write_string(1, 16_000, "x").unwrap();
+        sheet.write_string(3, 1, "右侧").unwrap();
+        let rows = read_rows(&book.save_to_buffer().unwrap(), 1 << 20, 10).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["企业名称".to_string(), String::new()]),
+                (2, vec!["华鼎电路".to_string(), String::new()]),
+                (4, vec![String::new(), "右侧".to_string()]),
+            ]
+        );
     }
 }

@@ -470,3 +470,76 @@ async fn an_import_that_now_collides_with_the_library_writes_nothing() {
         .json();
     assert_eq!(after["imported"], false);
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_by_row_and_by_field_never_a_server_fault() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let bytes = sheet(
+        &["企业名称", "企业性质", "备注"],
+        &[
+            &["宁波甬钢金属制品有限公司", "外资", "正常"],
+            &["杭州\u{0}华鼎电路有限公司", "外资", "名称里有 NUL"],
+            &["玉田椰林包装科技有限公司", "外资", "备注\u{1}有控制符"],
+        ],
+    );
+    let preview = upload(&t, &officer, "investors", bytes).await;
+    assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
+    let view = preview.json();
+    assert_eq!(view["rows_valid"], 1, "{view}");
+    let rejected = view["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 2, "{view}");
+    assert!(
+        rejected[0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("第 1 列含有不可见的控制字符"),
+        "{view}"
+    );
+    assert_eq!(rejected[0]["cells"][0], "杭州\u{FFFD}华鼎电路有限公司");
+    assert!(
+        rejected[1]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("第 3 列"),
+        "{view}"
+    );
+    // The rejected rows download as a sheet (stored on either database).
+    let id = view["id"].as_i64().unwrap();
+    let cookie = t.cookie("officer").await;
+    let sheet = t
+        .get_page(&format!("/imports/{id}/rejected.xlsx"), &cookie)
+        .await;
+    assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.text);
+    let rows = read_rows(&sheet.bytes, 1 << 24, 10).unwrap();
+    assert_eq!(rows[1].1[1], "杭州\u{FFFD}华鼎电路有限公司");
+
+    // Through the API the field is named; nothing reaches the database.
+    let investor = t
+        .post_json(
+            "/api/v1/investors",
+            Some(&officer),
+            &serde_json::json!({"name": "某\u{0}公司", "kind": "private"}),
+        )
+        .await;
+    assert_eq!(investor.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(investor.json()["errors"][0]["field"], "name");
+    let project = t.create_project(&officer, "某某项目", 500).await;
+    let note = t
+        .post_json(
+            &format!("/api/v1/projects/{}/notes", project["id"]),
+            Some(&officer),
+            &serde_json::json!({"body": "已对接\u{0}"}),
+        )
+        .await;
+    assert_eq!(
+        note.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        note.text
+    );
+    assert_eq!(note.json()["errors"][0]["field"], "body");
+    // A search for such text finds nothing rather than failing.
+    let search = t.get("/api/v1/investors?q=%00", Some(&officer)).await;
+    assert!(search.status.is_success() || search.status == StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -168,6 +168,33 @@ impl InvestorInput {
     /// Validates every field at once, so a form shows all its problems together.
     pub fn parse(&self) -> Result<InvestorFields, Invalid> {
         let mut errors = Invalid::default();
+        // Checked first and once for every text, so no other rule needs to think of them.
+        let texts = [
+            ("name", "客商名称", &self.name),
+            ("country", "国家或地区", &self.country),
+            ("origin_city", "来源城市", &self.origin_city),
+            ("website", "网址", &self.website),
+            ("notes", "备注", &self.notes),
+        ];
+        for (field, label, text) in texts {
+            if super::validation::has_control_chars(text) {
+                errors.add(
+                    field,
+                    format!("{label}含有不可见的控制字符，请删除后再提交"),
+                );
+            }
+        }
+        for (i, c) in self.contacts.iter().enumerate() {
+            if [&c.name, &c.title, &c.phone, &c.email, &c.wechat]
+                .iter()
+                .any(|t| super::validation::has_control_chars(t))
+            {
+                errors.add(
+                    &format!("contacts[{i}].name"),
+                    "联系人信息含有不可见的控制字符，请删除后再提交",
+                );
+            }
+        }
         let name = self.name.trim();
         if name.is_empty() {
             errors.add("name", "客商名称不能为空");

@@ -61,6 +61,14 @@ impl LeadStatus {
 /// The stages a lead may become a project in.
 pub const CONVERT_TO: [Stage; 2] = [Stage::Lead, Stage::Negotiating];
 
+/// Why a lead is given up: required, and free text within the notes' limit.
+pub fn give_up_reason(text: &str) -> Result<String, Invalid> {
+    if text.trim().is_empty() {
+        return Err(Invalid::single("reason", "放弃线索须说明原因"));
+    }
+    super::validation::written_alone("reason", "原因", text, NOTES_MAX)
+}
+
 /// A lead as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]

@@ -89,18 +89,7 @@ pub(super) fn text_field(
     required: bool,
     max: usize,
 ) -> Option<String> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        if required {
-            errors.add(field, format!("{}不能为空", field_label(field)));
-        }
-        return None;
-    }
-    if trimmed.chars().count() > max {
-        errors.add(field, format!("{}不能超过{max}个字", field_label(field)));
-        return None;
-    }
-    Some(trimmed.to_string())
+    super::validation::written(errors, field, field_label(field), value, required, max)
 }
 
 pub(super) fn id_field(errors: &mut Invalid, field: &str, value: &str) -> Option<i64> {

@@ -119,6 +119,8 @@ impl TransitionInput {
                     errors.add("reason", format!("转为“{}”须填写原因", to.label()));
                 } else if reason.chars().count() > REASON_MAX {
                     errors.add("reason", format!("原因不能超过{REASON_MAX}个字"));
+                } else if super::validation::has_control_chars(reason) {
+                    errors.add("reason", "原因含有不可见的控制字符，请删除后再提交");
                 }
                 Facts::Reason(reason.to_string())
             }

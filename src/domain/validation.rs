@@ -50,6 +50,56 @@ impl Invalid {
     }
 }
 
+/// Characters a person cannot have meant to type: controls other than tab and line breaks.
+/// NUL among them is also one PostgreSQL cannot store in text.
+pub fn has_control_chars(text: &str) -> bool {
+    text.chars().any(is_stray_control)
+}
+
+pub fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Free text as a person wrote it: trimmed; blank is `None` (a problem when `required`); more
+/// than `max` characters or control characters are problems named by `field` and `label`.
+pub fn written(
+    errors: &mut Invalid,
+    field: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> Option<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        if required {
+            errors.add(field, format!("{label}不能为空"));
+        }
+        return None;
+    }
+    if trimmed.chars().count() > max {
+        errors.add(field, format!("{label}不能超过{max}个字"));
+        return None;
+    }
+    if has_control_chars(trimmed) {
+        errors.add(
+            field,
+            format!("{label}含有不可见的控制字符，请删除后再提交"),
+        );
+        return None;
+    }
+    Some(trimmed.to_string())
+}
+
+/// The same rule for one text alone: the text, or the problems.
+pub fn written_alone(field: &str, label: &str, value: &str, max: usize) -> Result<String, Invalid> {
+    let mut errors = Invalid::default();
+    match written(&mut errors, field, label, value, true, max) {
+        Some(text) => Ok(text),
+        None => Err(errors),
+    }
+}
+
 /// The most pages a list may be asked to skip to.
 pub const PAGE_MAX: i64 = 1_000_000;
 
@@ -116,6 +166,39 @@ pub fn date_range(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_text_is_trimmed_bounded_and_free_of_controls() {
+        let cases: [(&str, bool, Result<Option<&str>, &str>); 7] = [
+            ("  已签约  ", false, Ok(Some("已签约"))),
+            ("   ", false, Ok(None)),
+            ("", true, Err("跟进结果不能为空")),
+            ("一二三四五六", false, Err("跟进结果不能超过5个字")),
+            ("第一行\n第二行", false, Err("跟进结果不能超过5个字")),
+            ("甲\t乙\n丙", false, Ok(Some("甲\t乙\n丙"))),
+            (
+                "甲\0乙",
+                false,
+                Err("跟进结果含有不可见的控制字符，请删除后再提交"),
+            ),
+        ];
+        for (text, required, expected) in cases {
+            let mut e = Invalid::default();
+            let got = written(&mut e, "outcome", "跟进结果", text, required, 5);
+            match expected {
+                Ok(value) => {
+                    assert!(e.is_empty(), "{text:?}: {e:?}");
+                    assert_eq!(got.as_deref(), value, "{text:?}");
+                }
+                Err(message) => {
+                    assert_eq!(got, None, "{text:?}");
+                    assert_eq!(e.message_for("outcome"), Some(message), "{text:?}");
+                }
+            }
+        }
+        assert!(has_control_chars("a\u{7}b"));
+        assert!(!has_control_chars("全角　空格"));
+    }
 
     #[test]
     fn paging_falls_back_and_names_the_field() {

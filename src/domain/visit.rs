@@ -67,6 +67,14 @@ pub struct VisitFields {
 /// How many days a follow-up may be set ahead (beyond that it is a plan, not a follow-up).
 pub const FOLLOW_UP_MAX_DAYS: i64 = 366;
 
+/// What came of a follow-up, written when it is closed: required, within the notes' limit.
+pub fn follow_up_outcome(text: &str) -> Result<String, Invalid> {
+    if text.trim().is_empty() {
+        return Err(Invalid::single("outcome", "请写明跟进结果"));
+    }
+    super::validation::written_alone("outcome", "跟进结果", text, NOTES_MAX)
+}
+
 impl VisitInput {
     pub fn parse(&self, today: Date) -> Result<VisitFields, Invalid> {
         let mut errors = Invalid::default();

@@ -8,6 +8,7 @@ use super::App;
 use crate::domain::import::{ColumnMap, ImportKind, investor_input, lead_input, map_headers};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Invalid;
+use crate::domain::validation::is_stray_control;
 use crate::error::{Error, Result};
 use crate::sheet::{self, Cell};
 use crate::store::imports::{self, ImportRecord, NewImport};
@@ -190,8 +191,18 @@ fn check_file(
     if rows.is_empty() {
         return Err(file_problem(sheet::SheetError::Empty.message()));
     }
-    let body = rows.split_off(1);
-    let (_, headers) = rows.remove(0);
+    // Control characters (NUL and the like) are shown as � and the row refused, so every row
+    // can be kept, shown and downloaded again whatever the database.
+    let body: Vec<(usize, Vec<String>, Option<String>)> = rows
+        .split_off(1)
+        .into_iter()
+        .map(|(row, mut cells)| {
+            let dirty = scrub_controls(&mut cells);
+            (row, cells, dirty)
+        })
+        .collect();
+    let (_, mut headers) = rows.remove(0);
+    scrub_controls(&mut headers);
     let map = map_headers(kind, &headers).map_err(file_problem)?;
     let mut rejected = Vec::new();
     let mut refuse = |row, cells, reasons| {
@@ -203,16 +214,17 @@ fn check_file(
     };
     let (valid_json, rows_valid) = match kind {
         ImportKind::Investors => {
-            let parsed = on_all_cores(body, |(row, cells)| {
+            let parsed = on_all_cores(body, |(row, cells, dirty)| {
                 let fields = investor_input(&map, &cells).parse();
-                (row, cells, fields)
+                (row, cells, dirty, fields)
             });
             let mut keys = InvestorKeys::of_library(library.unwrap_or_default());
             let mut valid = Vec::with_capacity(parsed.len());
-            for (row, cells, fields) in parsed {
-                let reasons = match fields {
-                    Ok(f) => keys.admit(row, &f),
-                    Err(e) => messages(&e),
+            for (row, cells, dirty, fields) in parsed {
+                let reasons = match (dirty, fields) {
+                    (Some(why), Ok(_)) => vec![why],
+                    (None, Ok(f)) => keys.admit(row, &f),
+                    (dirty, Err(e)) => dirty.into_iter().chain(messages(&e)).collect(),
                 };
                 if reasons.is_empty() {
                     valid.push(ValidRow { row, cells });
@@ -223,8 +235,11 @@ fn check_file(
             (to_json(&valid)?, valid.len())
         }
         ImportKind::Leads => {
-            let parsed = on_all_cores(body, |(row, cells)| {
-                let reasons = lead_problems(&map, &cells).err().unwrap_or_default();
+            let parsed = on_all_cores(body, |(row, cells, dirty)| {
+                let reasons = dirty
+                    .into_iter()
+                    .chain(lead_problems(&map, &cells).err().unwrap_or_default())
+                    .collect::<Vec<_>>();
                 (row, cells, reasons)
             });
             let mut valid = Vec::with_capacity(parsed.len());
@@ -243,6 +258,29 @@ fn check_file(
         valid_json,
         rows_valid,
         rejected,
+    })
+}
+
+/// Replaces control characters in the cells with �; names the columns that had any.
+fn scrub_controls(cells: &mut [String]) -> Option<String> {
+    let mut columns = Vec::new();
+    for (i, cell) in cells.iter_mut().enumerate() {
+        if cell.chars().any(is_stray_control) {
+            *cell = cell
+                .chars()
+                .map(|c| match is_stray_control(c) {
+                    true => char::REPLACEMENT_CHARACTER,
+                    false => c,
+                })
+                .collect();
+            columns.push(format!("第 {} 列", i + 1));
+        }
+    }
+    (!columns.is_empty()).then(|| {
+        format!(
+            "{}含有不可见的控制字符（已显示为 �），请在表格中删除后再导入",
+            columns.join("、")
+        )
     })
 }
 

@@ -376,15 +376,15 @@ impl App {
         let lead = self.lead_to_work(&mut tx, actor, id).await?;
         open(&lead)?;
         let mut errors = Invalid::default();
-        let body = body.trim();
-        if body.is_empty() {
-            errors.add("body", "跟进情况不能为空");
-        } else if body.chars().count() > crate::domain::project::NOTES_MAX {
-            errors.add(
-                "body",
-                format!("跟进情况不能超过{}个字", crate::domain::project::NOTES_MAX),
-            );
-        }
+        let body = crate::domain::validation::written(
+            &mut errors,
+            "body",
+            "跟进情况",
+            body,
+            true,
+            crate::domain::project::NOTES_MAX,
+        )
+        .unwrap_or_default();
         let date = match date.trim() {
             "" => Some(today),
             t => match parse_date(t) {
@@ -403,7 +403,7 @@ impl App {
             return Err(errors.into());
         };
         let now = now_text();
-        leads::add_note(&mut tx, id, body, &iso(date), actor.id, &now).await?;
+        leads::add_note(&mut tx, id, &body, &iso(date), actor.id, &now).await?;
         audit::append(
             &mut tx,
             Some(actor),
@@ -431,19 +431,13 @@ impl App {
         let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Invalid::single("reason", "放弃线索须说明原因").into());
-        }
-        if reason.chars().count() > crate::domain::project::NOTES_MAX {
-            return Err(Invalid::single("reason", "原因不能超过2000个字").into());
-        }
+        let reason = crate::domain::lead::give_up_reason(reason)?;
         let now = now_text();
         if !leads::change(
             &mut tx,
             id,
             version.unwrap_or(before.version),
-            Change::Drop { reason },
+            Change::Drop { reason: &reason },
             &now,
         )
         .await?

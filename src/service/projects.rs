@@ -725,15 +725,15 @@ impl App {
         let mut tx = self.db.write().await?;
         let project = self.in_scope(&mut tx, actor, id).await?;
         let mut errors = Invalid::default();
-        let body = body.trim();
-        if body.is_empty() {
-            errors.add("body", "进展情况不能为空");
-        } else if body.chars().count() > crate::domain::project::NOTES_MAX {
-            errors.add(
-                "body",
-                format!("进展情况不能超过{}个字", crate::domain::project::NOTES_MAX),
-            );
-        }
+        let body = crate::domain::validation::written(
+            &mut errors,
+            "body",
+            "进展情况",
+            body,
+            true,
+            crate::domain::project::NOTES_MAX,
+        )
+        .unwrap_or_default();
         let date = match date.trim() {
             "" => Some(today),
             t => match parse_date(t) {
@@ -768,7 +768,7 @@ impl App {
                 from_stage: None,
                 to_stage: None,
                 effective_date: date,
-                body: Some(body),
+                body: Some(&body),
                 facts: None,
                 actor_id: Some(actor.id),
             },

@@ -296,15 +296,9 @@ impl App {
         if before.follow_up_done_at.is_some() {
             return Err(Error::Conflict("跟进已经办结".into()));
         }
-        let outcome = outcome.trim();
-        if outcome.is_empty() {
-            return Err(Invalid::single("outcome", "请写明跟进结果").into());
-        }
-        if outcome.chars().count() > crate::domain::project::NOTES_MAX {
-            return Err(Invalid::single("outcome", "跟进结果不能超过2000个字").into());
-        }
+        let outcome = crate::domain::visit::follow_up_outcome(outcome)?;
         let now = now_text();
-        if !visits::follow_up_done(&mut tx, id, outcome, before.version, &now).await? {
+        if !visits::follow_up_done(&mut tx, id, &outcome, before.version, &now).await? {
             return Err(Error::Conflict(
                 "该拜访记录刚被他人修改，请刷新后再试".into(),
             ));
