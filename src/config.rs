@@ -30,6 +30,8 @@ pub struct Config {
     pub password_checks: usize,
     /// Days without progress after which a project is flagged quiet, then stalled.
     pub idle_thresholds: crate::domain::project::IdleThresholds,
+    /// The most rows one export (a list as a sheet, the audit trail as CSV) may hold.
+    pub export_max_rows: i64,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             referral_rule: Default::default(),
             password_checks: 2,
             idle_thresholds: Default::default(),
+            export_max_rows: 50_000,
         }
     }
 }
@@ -110,6 +113,10 @@ impl Config {
         if let Some(v) = var::<String>("ZHAOSHANG_IDLE_DAYS")? {
             c.idle_thresholds = crate::domain::project::IdleThresholds::parse(&v)
                 .map_err(|why| anyhow::anyhow!("ZHAOSHANG_IDLE_DAYS 无效：{why}"))?;
+        }
+        if let Some(v) = var::<i64>("ZHAOSHANG_EXPORT_MAX_ROWS")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_EXPORT_MAX_ROWS 须为正整数");
+            c.export_max_rows = v;
         }
         if let Some(v) = var::<usize>("ZHAOSHANG_PASSWORD_CHECKS")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_PASSWORD_CHECKS 须为正整数");

@@ -543,3 +543,60 @@ async fn control_characters_are_refused_by_row_and_by_field_never_a_server_fault
     let search = t.get("/api/v1/investors?q=%00", Some(&officer)).await;
     assert!(search.status.is_success() || search.status == StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_export_past_the_limit_is_refused_with_the_way_back_and_a_narrower_one_is_written() {
+    let t = common::spawn_app_with(zhaoshang::config::Config {
+        export_max_rows: 3,
+        ..Default::default()
+    })
+    .await;
+    let cookie = t.cookie("officer").await;
+    let refused = t.get_page("/projects.xlsx?sort=name", &cookie).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = refused.texts(".problem").join("");
+    assert!(problem.contains("超过一次导出的上限 3 条"), "{problem}");
+    assert!(problem.contains("缩小范围"), "{problem}");
+    assert!(
+        refused
+            .attrs("main a, section a", "href")
+            .contains(&"/projects?sort=name".to_string()),
+        "{}",
+        refused.text
+    );
+    let investors = t.get_page("/investors.xlsx", &cookie).await;
+    assert_eq!(investors.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(investors.attrs("a", "href").contains(&"/investors".to_string()));
+    // Narrowed to what fits, the sheet is written in full.
+    let token = t.token("officer").await;
+    let stage = "at_capacity";
+    let total = t
+        .get(&format!("/api/v1/projects?stage={stage}"), Some(&token))
+        .await
+        .json()["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!((1..=3).contains(&total), "{total}");
+    let narrow = t
+        .get_page(&format!("/projects.xlsx?stage={stage}"), &cookie)
+        .await;
+    assert_eq!(narrow.status, StatusCode::OK);
+    let rows = read_rows(&narrow.bytes, 1 << 24, 100).unwrap();
+    assert_eq!(rows.len(), total + 1);
+    // The audit trail's export is bounded the same way.
+    t.app
+        .add_user(
+            "auditor",
+            "审计员",
+            zhaoshang::domain::user::Role::Auditor,
+            "yutian_county",
+            common::PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+    let auditor = t.cookie("auditor").await;
+    let audit = t.get_page("/audit.csv", &auditor).await;
+    assert_eq!(audit.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(audit.attrs("a", "href").contains(&"/audit".to_string()));
+}

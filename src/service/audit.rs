@@ -22,11 +22,9 @@ pub struct AuditParams {
     pub per_page: String,
 }
 
-/// The most rows one export holds.
-pub const EXPORT_MAX: i64 = 100_000;
-
 impl App {
-    /// A page of entries (or, with `export`, all of them up to `EXPORT_MAX`), newest first.
+    /// A page of entries (or, with `export`, all of them: refused past the export limit),
+    /// newest first.
     pub async fn audit_entries(
         &self,
         actor: &Actor,
@@ -55,11 +53,18 @@ impl App {
             action: text(&params.action),
             from: from.map(utc_start_of_shanghai_day),
             until: to.map(|d| utc_start_of_shanghai_day(d + Duration::days(1))),
-            limit: if export { EXPORT_MAX } else { per_page },
+            limit: if export {
+                self.config.export_max_rows
+            } else {
+                per_page
+            },
             offset: if export { 0 } else { (page - 1) * per_page },
         };
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = audit::search(&mut conn, &search).await?;
+        if export {
+            super::exports::within_export_limit("日志", total, self.config.export_max_rows)?;
+        }
         Ok(Page {
             items,
             total,

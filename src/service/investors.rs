@@ -98,7 +98,7 @@ impl App {
         let mut errors = Invalid::default();
         let (page, per_page) = paging(&mut errors, &params.page, &params.per_page, 20, 100);
         let (page, per_page) = if all {
-            (1, i64::MAX / 2)
+            (1, self.config.export_max_rows)
         } else {
             (page, per_page)
         };

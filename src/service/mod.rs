@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod events;
+pub mod exports;
 pub mod imports;
 pub mod investors;
 pub mod leads;

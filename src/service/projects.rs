@@ -289,7 +289,7 @@ impl App {
             return Err(errors.into());
         }
         let (page, per_page) = if all {
-            (1, i64::from(u32::MAX))
+            (1, self.config.export_max_rows)
         } else {
             (page, per_page)
         };

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::service::audit::AuditParams;
 use crate::service::{App, Page};
 use crate::store::audit::LoggedEntry;
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -126,12 +126,17 @@ fn csv_of(entries: &[LoggedEntry]) -> String {
 async fn export_csv(
     State(app): State<App>,
     user: PageUser,
+    RawQuery(query): RawQuery,
     Query(params): Query<AuditParams>,
 ) -> Result<Response, PageError> {
+    let back = match query {
+        Some(q) if !q.is_empty() => format!("/audit?{q}"),
+        _ => "/audit".to_string(),
+    };
     let page = app
         .audit_entries(&user.actor, &params, true)
         .await
-        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+        .map_err(|e| PageError::Back(e, Layout::of(&user.actor), (back, "返回审计日志")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -91,6 +91,8 @@ pub enum PageError {
     /// Signed in with a one-time password: to the page that replaces it.
     ChangePassword,
     App(Error, Option<Layout>),
+    /// As `App`, with the way back (a link and its words) to where the request came from.
+    Back(Error, Layout, (String, &'static str)),
 }
 
 impl From<Error> for PageError {
@@ -108,11 +110,18 @@ impl IntoResponse for PageError {
             }
             PageError::App(Error::Unauthorized(_), _) => Redirect::to("/login").into_response(),
             PageError::App(e, layout) => {
+                let back = ("/projects".to_string(), "返回项目库");
+                PageError::Back(e, layout.unwrap_or_default(), back).into_response()
+            }
+            PageError::Back(Error::Unauthorized(_), ..) => Redirect::to("/login").into_response(),
+            PageError::Back(e, layout, (back_href, back_label)) => {
                 let status = status_of(&e);
                 let page = ErrorPage {
-                    layout: layout.unwrap_or_default(),
+                    layout,
                     title: title_of(&e),
                     detail: detail_of(&e),
+                    back_href,
+                    back_label,
                 };
                 match page.render() {
                     Ok(html) => (status, Html(html)).into_response(),

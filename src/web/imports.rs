@@ -1,4 +1,4 @@
-//! Excel: upload and preview, confirm, the rejected rows as a sheet; lists exported as sheets.
+//! Excel import: upload and preview, confirm, the rejected rows as a sheet.
 
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
@@ -9,7 +9,7 @@ use crate::service::App;
 use crate::service::imports::ImportView;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -40,39 +40,6 @@ pub fn routes() -> Router<App> {
         .route("/imports/{id}", get(detail_page))
         .route("/imports/{id}/confirm", post(confirm_page))
         .route("/imports/{id}/rejected.xlsx", get(rejected_sheet))
-        .route("/investors.xlsx", get(export_investors))
-        .route("/leads.xlsx", get(export_leads))
-        .route("/projects.xlsx", get(export_projects))
-}
-
-fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                // The ASCII name for old clients, the Chinese one (RFC 5987) for the rest.
-                format!(
-                    "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-                    percent(file_name)
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-fn percent(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 // ---- JSON API ----
@@ -251,41 +218,8 @@ async fn rejected_sheet(
         .rejected_sheet(&user.actor, id)
         .await
         .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(xlsx(&format!("未导入的行-{id}.xlsx"), bytes))
-}
-
-async fn export_investors(
-    State(app): State<App>,
-    user: PageUser,
-    Query(params): Query<crate::service::investors::InvestorParams>,
-) -> Result<Response, PageError> {
-    let bytes = app
-        .export_investors(&user.actor, &params)
-        .await
-        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(xlsx("客商库.xlsx", bytes))
-}
-
-async fn export_leads(
-    State(app): State<App>,
-    user: PageUser,
-    Query(params): Query<crate::service::leads::LeadParams>,
-) -> Result<Response, PageError> {
-    let bytes = app
-        .export_leads(&user.actor, &params)
-        .await
-        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(xlsx("招商线索.xlsx", bytes))
-}
-
-async fn export_projects(
-    State(app): State<App>,
-    user: PageUser,
-    Query(params): Query<crate::service::projects::ListParams>,
-) -> Result<Response, PageError> {
-    let bytes = app
-        .export_projects(&user.actor, &params)
-        .await
-        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(xlsx("招商项目.xlsx", bytes))
+    Ok(super::exports::xlsx(
+        &format!("未导入的行-{id}.xlsx"),
+        bytes,
+    ))
 }

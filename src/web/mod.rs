@@ -8,6 +8,7 @@ mod auth;
 mod csrf;
 mod error;
 mod events;
+mod exports;
 mod extract;
 mod imports;
 mod investors;
@@ -51,6 +52,7 @@ pub fn router(app: App) -> Router {
         .merge(events::routes())
         .merge(referrers::routes())
         .merge(imports::routes())
+        .merge(exports::routes())
         .nest(
             "/api/v1",
             api::routes()

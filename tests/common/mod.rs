@@ -116,6 +116,15 @@ impl Reply {
 
     /// The text a reader sees in each element of the page's body that matches `selector`
     /// (whitespace collapsed). What sits in the head — the title — is never matched.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let page = scraper::Html::parse_document(&self.text);
+        let wanted = scraper::Selector::parse(selector)
+            .unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+        page.select(&wanted)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
     pub fn texts(&self, selector: &str) -> Vec<String> {
         let page = scraper::Html::parse_document(&self.text);
         let body = scraper::Selector::parse("body").expect("body selector");

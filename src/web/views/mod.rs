@@ -192,6 +192,8 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub title: &'static str,
     pub detail: String,
+    pub back_href: String,
+    pub back_label: &'static str,
 }
 
 #[derive(Template, WebTemplate)]

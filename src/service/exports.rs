@@ -1,0 +1,190 @@
+//! Lists written as sheets: the same filters and scope as the list on screen, at most
+//! `Config::export_max_rows` rows (more is refused with a message saying how to narrow it).
+
+use super::App;
+use crate::domain::user::Actor;
+use crate::domain::validation::Invalid;
+use crate::error::Result;
+use crate::sheet::{self, Cell};
+
+/// Refuses an export of more rows than the configured maximum, saying how to narrow it.
+pub(crate) fn within_export_limit(what: &str, total: i64, max: i64) -> Result<()> {
+    if total > max {
+        return Err(Invalid::single(
+            "export",
+            format!(
+                "符合筛选条件的{what}有 {total} 条，超过一次导出的上限 {max} 条：请按单位、阶段或日期缩小范围后分批导出"
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Text of an optional value for a cell.
+fn text(v: &Option<String>) -> Cell {
+    Cell::from(v.clone().unwrap_or_default())
+}
+
+/// Money in 万 of its currency, as a number cell, and the currency's unit beside it.
+fn wan(m: Option<crate::domain::money::Money>) -> (Cell, Cell) {
+    match m {
+        Some(m) => (
+            Cell::Number(m.yuan as f64 / 10_000.0),
+            Cell::from(m.currency.wan_label()),
+        ),
+        None => (Cell::from(""), Cell::from("")),
+    }
+}
+
+impl App {
+    /// The filtered 客商库 as a sheet (same filters and scope as the list).
+    pub async fn export_investors(
+        &self,
+        actor: &Actor,
+        params: &super::investors::InvestorParams,
+    ) -> Result<Vec<u8>> {
+        let page = self.list_all_investors(actor, params).await?;
+        within_export_limit("客商", page.total, self.config.export_max_rows)?;
+        let headers = [
+            "编号",
+            "客商名称",
+            "统一社会信用代码",
+            "客商类型",
+            "国家或地区",
+            "来源城市",
+            "世界500强",
+            "中国500强",
+            "上市公司",
+            "所属行业",
+            "网址",
+            "登记单位",
+            "备注",
+        ];
+        let yes = |b: bool| Cell::from(if b { "是" } else { "" });
+        let rows = page.items.into_iter().map(|i| {
+            vec![
+                Cell::Number(i.id.0 as f64),
+                Cell::from(i.name),
+                text(&i.credit_code),
+                Cell::from(i.kind_label),
+                Cell::from(i.country),
+                text(&i.origin_city),
+                yes(i.fortune_global_500),
+                yes(i.fortune_china_500),
+                yes(i.listed),
+                text(&i.industry_code),
+                text(&i.website),
+                Cell::from(i.unit_name),
+                text(&i.notes),
+            ]
+        });
+        Ok(sheet::write_sheet("客商库", &headers, rows)?)
+    }
+
+    /// The filtered leads as a sheet.
+    pub async fn export_leads(
+        &self,
+        actor: &Actor,
+        params: &super::leads::LeadParams,
+    ) -> Result<Vec<u8>> {
+        let page = self.list_all_leads(actor, params).await?;
+        within_export_limit("线索", page.total, self.config.export_max_rows)?;
+        let headers = [
+            "编号",
+            "线索内容",
+            "投资方",
+            "所属行业",
+            "预计投资额",
+            "单位",
+            "信息渠道",
+            "信息来源",
+            "联系人及联系方式",
+            "状态",
+            "承办单位",
+            "承办人",
+            "提交人",
+            "备注",
+        ];
+        let rows = page.items.into_iter().map(|l| {
+            let (amount, unit) = wan(l.amount);
+            vec![
+                Cell::Number(l.id as f64),
+                Cell::from(l.title),
+                Cell::from(l.investor_name),
+                text(&l.industry_code),
+                amount,
+                unit,
+                Cell::from(l.channel.map(|c| c.label()).unwrap_or_default()),
+                text(&l.source),
+                text(&l.contact),
+                Cell::from(l.status_label),
+                Cell::from(l.unit_name),
+                text(&l.officer_name),
+                text(&l.created_by_name),
+                text(&l.notes),
+            ]
+        });
+        Ok(sheet::write_sheet("招商线索", &headers, rows)?)
+    }
+
+    /// The filtered project list as a sheet, in the list's order.
+    pub async fn export_projects(
+        &self,
+        actor: &Actor,
+        params: &super::projects::ListParams,
+    ) -> Result<Vec<u8>> {
+        let page = self.list_all_projects(actor, params).await?;
+        within_export_limit("项目", page.totals.count, self.config.export_max_rows)?;
+        let headers = [
+            "编号",
+            "项目名称",
+            "投资方",
+            "所属行业",
+            "招商方式",
+            "总投资",
+            "单位",
+            "阶段",
+            "合同金额",
+            "合同金额单位",
+            "责任单位",
+            "责任人",
+            "包联领导",
+            "引荐人",
+            "录入日期",
+            "签约日期",
+            "开工日期",
+            "投产日期",
+            "最近进展",
+        ];
+        let date = |d: Option<time::Date>| {
+            Cell::from(d.map(crate::domain::dates::iso).unwrap_or_default())
+        };
+        let rows = page.items.into_iter().map(|p| {
+            let (total, unit) = wan(Some(p.total_investment));
+            let (contract, contract_unit) = wan(p.contract_amount);
+            vec![
+                Cell::Number(p.id.0 as f64),
+                Cell::from(p.name),
+                Cell::from(p.investor_name),
+                Cell::from(p.industry_code),
+                Cell::from(p.channel.map(|c| c.label()).unwrap_or_default()),
+                total,
+                unit,
+                Cell::from(p.stage.label()),
+                contract,
+                contract_unit,
+                Cell::from(p.unit_name),
+                text(&p.officer_name),
+                text(&p.leader_name),
+                text(&p.referrer),
+                date(Some(p.lead_on)),
+                date(p.contracted_on),
+                date(p.construction_on),
+                date(p.production_on),
+                date(Some(p.last_progress_on)),
+            ]
+        });
+        Ok(sheet::write_sheet("招商项目", &headers, rows)?)
+    }
+}
