@@ -169,7 +169,8 @@ mod tests {
 
     #[test]
     fn written_text_is_trimmed_bounded_and_free_of_controls() {
-        let cases: [(&str, bool, Result<Option<&str>, &str>); 7] = [
+        type Expected = Result<Option<&'static str>, &'static str>;
+        let cases: [(&str, bool, Expected); 7] = [
             ("  已签约  ", false, Ok(Some("已签约"))),
             ("   ", false, Ok(None)),
             ("", true, Err("跟进结果不能为空")),
