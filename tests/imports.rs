@@ -566,7 +566,11 @@ async fn an_export_past_the_limit_is_refused_with_the_way_back_and_a_narrower_on
     );
     let investors = t.get_page("/investors.xlsx", &cookie).await;
     assert_eq!(investors.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(investors.attrs("a", "href").contains(&"/investors".to_string()));
+    assert!(
+        investors
+            .attrs("a", "href")
+            .contains(&"/investors".to_string())
+    );
     // Narrowed to what fits, the sheet is written in full.
     let token = t.token("officer").await;
     let stage = "at_capacity";

@@ -157,7 +157,7 @@ async fn investors_keep_to_scope_edits_check_the_version_and_merges_move_project
         .post_json(
             "/api/v1/leads",
             Some(&officer),
-            &json!({"title": "电路板扩产", "investor_name": "澜沧精密电路", "investor_id": id}),
+            &json!({"title": "电路板扩产", "investor_name": "澜沧精密电路", "investor_id": id, "investor_name": "杭州华鼎电路有限公司"}),
         )
         .await;
     assert_eq!(lead.status, StatusCode::CREATED, "{}", lead.text);
@@ -377,4 +377,47 @@ async fn the_investor_form_warns_of_a_probable_duplicate_and_keeps_what_was_type
         .await;
     assert!(page.text.contains("客商已登记。"));
     assert!(page.text.contains("王芳"));
+}
+
+#[tokio::test]
+async fn an_investor_page_says_when_it_lists_only_the_latest_of_its_leads() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let investor = create(
+        &t,
+        &officer,
+        json!({"name": "杭州华鼎电路有限公司", "kind": "foreign"}),
+    )
+    .await
+    .json();
+    let id = investor["id"].as_i64().unwrap();
+    let shown = zhaoshang::service::EXCERPT_ROWS as usize;
+    for n in 0..=shown {
+        let lead = t
+            .post_json(
+                "/api/v1/leads",
+                Some(&officer),
+                &json!({"title": format!("扩产线索 {n}"), "investor_id": id, "investor_name": "杭州华鼎电路有限公司"}),
+            )
+            .await;
+        assert_eq!(lead.status, StatusCode::CREATED, "{}", lead.text);
+    }
+    let page = t
+        .get_page(&format!("/investors/{id}"), &t.cookie("officer").await)
+        .await;
+    assert_eq!(page.texts("#investor-leads tbody tr").len(), shown);
+    assert!(
+        page.texts("h2")
+            .contains(&format!("招商线索（{}）", shown + 1)),
+        "{:?}",
+        page.texts("h2")
+    );
+    let cut = page.texts("#investor-leads-cut").join("");
+    assert!(cut.contains(&format!("共 {} 条线索", shown + 1)), "{cut}");
+    assert_eq!(
+        page.attrs("#investor-leads-cut a", "href"),
+        vec![format!("/leads?investor_id={id}")]
+    );
+    // The projects, with none cut, say nothing more.
+    assert!(page.texts("#investor-projects-cut").is_empty());
 }

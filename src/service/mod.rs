@@ -34,6 +34,26 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+/// The first rows of a longer list and how many there are in all, so that a page showing
+/// them can say when it shows only part.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Excerpt<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+impl<T> Excerpt<T> {
+    pub fn empty() -> Excerpt<T> {
+        Excerpt {
+            items: Vec::new(),
+            total: 0,
+        }
+    }
+}
+
+/// Rows a record's page shows of each related list (projects, visits, leads of an investor).
+pub const EXCERPT_ROWS: i64 = 100;
+
 #[derive(Clone)]
 pub struct App {
     pub db: Db,

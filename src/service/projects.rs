@@ -339,20 +339,23 @@ impl App {
         &self,
         actor: &Actor,
         investor: crate::domain::ids::InvestorId,
-    ) -> Result<Vec<Project>> {
+    ) -> Result<super::Excerpt<Project>> {
         let ids = self.investor_project_ids(actor, investor).await?;
-        self.projects_by_ids_in_scope(actor, ids).await
+        self.projects_by_ids_in_scope(actor, ids, super::EXCERPT_ROWS)
+            .await
     }
 
-    /// Of these projects, those the caller may see, newest change first.
+    /// Of these projects, those the caller may see, newest change first: the first `limit`
+    /// and how many in all.
     pub(crate) async fn projects_by_ids_in_scope(
         &self,
         actor: &Actor,
         mut ids: Vec<i64>,
-    ) -> Result<Vec<Project>> {
+        limit: i64,
+    ) -> Result<super::Excerpt<Project>> {
         ids.sort_unstable();
         if !actor.role.reads_projects() || ids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(super::Excerpt::empty());
         }
         let mut conn = self.db.pool.acquire().await?;
         // An enterprise sees all of its own; others what their subtree holds.
@@ -379,11 +382,14 @@ impl App {
             needle: None,
             sort: Sort::default(),
             page: 1,
-            per_page: crate::domain::validation::PAGE_MAX.min(1_000),
+            per_page: limit.max(1),
             usd_rate_e4: self.config.usd_rate_e4,
         };
-        let (_, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
-        Ok(items)
+        let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
+        Ok(super::Excerpt {
+            items,
+            total: totals.count,
+        })
     }
 
     /// Loads the in-memory list facts ahead of the first list request; returns how many.

@@ -171,7 +171,9 @@ impl App {
         let referrer = self.referrer_in_scope(&mut conn, actor, id).await?;
         let ids = referrers::project_ids(&mut conn, id).await?;
         drop(conn);
-        let projects = self.projects_by_ids_in_scope(actor, ids).await?;
+        // Every project counts towards the rewards, so none is left out.
+        let all = ids.len() as i64;
+        let projects = self.projects_by_ids_in_scope(actor, ids, all).await?.items;
         let rule = self.config.referral_rule.clone();
         Ok(ReferrerDetail {
             rewards: rewards_by_year(&projects, &rule, self.config.usd_rate_e4),

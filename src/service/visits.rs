@@ -200,9 +200,9 @@ impl App {
         &self,
         actor: &Actor,
         investor: InvestorId,
-    ) -> Result<Vec<Visit>> {
+    ) -> Result<super::Excerpt<Visit>> {
         if !actor.role.is_staff() {
-            return Ok(Vec::new());
+            return Ok(super::Excerpt::empty());
         }
         let search = Search {
             scope: actor.unit_path.clone(),
@@ -210,11 +210,12 @@ impl App {
             overdue_before: None,
             involving: None,
             investor: Some(investor),
-            limit: 1_000,
+            limit: super::EXCERPT_ROWS,
             offset: 0,
         };
         let mut conn = self.db.pool.acquire().await?;
-        Ok(visits::search(&mut conn, &search).await?.0)
+        let (items, total) = visits::search(&mut conn, &search).await?;
+        Ok(super::Excerpt { items, total })
     }
 
     /// Refuses (and records) an account that may not record visits.

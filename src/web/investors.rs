@@ -127,8 +127,10 @@ async fn detail_api(
     let investor = app.get_investor(&actor, id).await?;
     let projects = app.projects_of_investor(&actor, id).await?;
     let mut body = serde_json::to_value(&investor).map_err(|e| Error::Internal(e.into()))?;
+    body["projects_total"] = json!(projects.total);
     body["projects"] = json!(
         projects
+            .items
             .iter()
             .map(|p| json!({ "id": p.id, "name": p.name, "stage": p.stage, "total_investment": p.total_investment }))
             .collect::<Vec<_>>()
@@ -360,25 +362,18 @@ async fn render_detail(
     let visits = app
         .visits_of_investor(&user.actor, id)
         .await
-        .map_err(|e| PageError::App(e, layout()))?
-        .iter()
-        .map(|v| super::views::VisitRow::of(v, today))
-        .collect();
+        .map_err(|e| PageError::App(e, layout()))?;
     let leads = app
         .list_leads(
             &user.actor,
             &crate::service::leads::LeadParams {
                 investor_id: id.to_string(),
-                per_page: "100".into(),
+                per_page: crate::service::EXCERPT_ROWS.to_string(),
                 ..Default::default()
             },
         )
         .await
-        .map_err(|e| PageError::App(e, layout()))?
-        .items
-        .iter()
-        .map(super::views::LeadRow::of)
-        .collect();
+        .map_err(|e| PageError::App(e, layout()))?;
     let events = app
         .events_of_investor(&user.actor, id)
         .await
@@ -400,13 +395,21 @@ async fn render_detail(
         InvestorDetailPage {
             can_write: user.actor.role.writes_projects(),
             projects: projects
+                .items
                 .iter()
                 .map(|p| ProjectRow::of(p, today, &app.config))
                 .collect(),
+            projects_total: projects.total,
             merged_into_name,
-            visits,
+            visits: visits
+                .items
+                .iter()
+                .map(|v| super::views::VisitRow::of(v, today))
+                .collect(),
+            visits_total: visits.total,
             events,
-            leads,
+            leads: leads.items.iter().map(super::views::LeadRow::of).collect(),
+            leads_total: leads.total,
             flash,
             problem,
             layout: Layout::of(&user.actor),

@@ -135,11 +135,15 @@ impl InvestorFormPage {
 pub struct InvestorDetailPage {
     pub layout: Layout,
     pub i: crate::store::investors::Investor,
+    /// The first rows of each related list, and how many there are in all.
     pub projects: Vec<ProjectRow>,
+    pub projects_total: i64,
     pub merged_into_name: Option<String>,
     pub visits: Vec<VisitRow>,
+    pub visits_total: i64,
     pub events: Vec<crate::store::events::PromotionEvent>,
     pub leads: Vec<LeadRow>,
+    pub leads_total: i64,
     pub flash: Option<String>,
     pub problem: Option<String>,
     pub can_write: bool,
