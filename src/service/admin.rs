@@ -248,25 +248,16 @@ impl App {
             return Err(errors.into());
         }
         let password = generated_password()?;
-        let id = self
-            .add_user_as(Some(actor), login, name, role, unit_code, &password, true)
-            .await?;
-        if let Some(investor) = investor {
-            let mut tx = self.db.write().await?;
-            users::set_investor(&mut tx, id, Some(investor)).await?;
-            let target = users::by_id(&mut tx, id)
-                .await?
-                .ok_or_else(Error::account_not_found)?;
-            Self::record(
-                &mut tx,
-                actor,
-                "link_investor",
-                &target,
-                json!({ "investor_id": investor }),
-            )
-            .await?;
-            tx.commit().await?;
-        }
+        let account = super::setup::NewAccount {
+            login,
+            name,
+            role,
+            unit_code,
+            password: &password,
+            must_change: true,
+            investor,
+        };
+        let id = self.add_user_as(Some(actor), &account).await?;
         Ok((self.account(id).await?, password))
     }
 

@@ -64,6 +64,7 @@ impl App {
     }
 
     /// Creates an account. `must_change` marks a one-time password.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_user(
         &self,
         login: &str,
@@ -73,22 +74,34 @@ impl App {
         password: &str,
         must_change: bool,
     ) -> Result<UserId> {
-        self.add_user_as(None, login, name, role, unit_code, password, must_change)
-            .await
+        let account = NewAccount {
+            login,
+            name,
+            role,
+            unit_code,
+            password,
+            must_change,
+            investor: None,
+        };
+        self.add_user_as(None, &account).await
     }
 
-    /// `add_user` on behalf of an administrator (recorded as the actor).
-    #[allow(clippy::too_many_arguments)]
+    /// `add_user` on behalf of an administrator (recorded as the actor); an enterprise account
+    /// is linked to its investor in the same transaction.
     pub(crate) async fn add_user_as(
         &self,
         by: Option<&Actor>,
-        login: &str,
-        name: &str,
-        role: Role,
-        unit_code: &str,
-        password: &str,
-        must_change: bool,
+        account: &NewAccount<'_>,
     ) -> Result<UserId> {
+        let NewAccount {
+            login,
+            name,
+            role,
+            unit_code,
+            password,
+            must_change,
+            investor,
+        } = *account;
         let login = login.trim();
         let mut errors = Invalid::default();
         if login.is_empty()
@@ -137,6 +150,13 @@ impl App {
             &now,
         )
         .await?;
+        if investor.is_some() {
+            users::set_investor(&mut tx, id, investor).await?;
+        }
+        let mut after = json!({ "login": login, "role": role.key(), "unit": unit_code });
+        if let Some(investor) = investor {
+            after["investor_id"] = json!(investor);
+        }
         audit::append(
             &mut tx,
             by,
@@ -145,7 +165,7 @@ impl App {
                 entity: "user",
                 entity_id: Some(id.to_string()),
                 before: None,
-                after: Some(json!({ "login": login, "role": role.key(), "unit": unit_code })),
+                after: Some(after),
             },
             &now,
         )
@@ -185,6 +205,19 @@ impl App {
         .await?;
         Ok(Some(("sysadmin".into(), password)))
     }
+}
+
+/// An account to create: `must_change` marks a one-time password; an enterprise account names
+/// the investor it speaks for.
+#[derive(Clone, Copy)]
+pub(crate) struct NewAccount<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub unit_code: &'a str,
+    pub password: &'a str,
+    pub must_change: bool,
+    pub investor: Option<crate::domain::ids::InvestorId>,
 }
 
 /// A random password that satisfies the policy (upper, lower, digit, symbol).
