@@ -626,10 +626,15 @@ fn declared_routes() -> BTreeSet<(String, String)> {
     let mut found = BTreeSet::new();
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web"));
     for path in rust_files_under(dir) {
-        let file = path.file_name().unwrap().to_string_lossy().to_string();
         let source = std::fs::read_to_string(&path).unwrap();
         let mut rest = source.as_str();
         while let Some(at) = rest.find(".route(") {
+            // The router function it is declared in: `api_routes` are nested under /api/v1.
+            let seen = &source[..source.len() - rest.len() + at];
+            let api = seen
+                .rfind("fn ")
+                .and_then(|f| seen[f + 3..].split('(').next())
+                .is_some_and(|name| name.contains("api"));
             rest = &rest[at + ".route(".len()..];
             // The call's text up to its closing parenthesis.
             let mut depth = 1;
@@ -647,7 +652,6 @@ fn declared_routes() -> BTreeSet<(String, String)> {
                 .unwrap();
             let call = &rest[..end];
             let route = call.split('"').nth(1).unwrap().to_string();
-            let api = file == "api.rs" || file == "admin.rs" || call.contains("_api)");
             let full = if api {
                 format!("/api/v1{route}")
             } else {

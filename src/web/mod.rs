@@ -1,8 +1,6 @@
 //! HTTP: server-rendered pages and the JSON API. Thin: parse, call a service, render.
 
 mod admin;
-mod admin_pages;
-mod api;
 mod audit;
 mod auth;
 mod csrf;
@@ -12,9 +10,11 @@ mod exports;
 mod extract;
 mod imports;
 mod investors;
+mod json;
 mod leads;
-mod pages;
+mod projects;
 mod referrers;
+mod session;
 mod views;
 mod visits;
 
@@ -43,9 +43,10 @@ pub fn router(app: App) -> Router {
         .route("/", get(|| async { Redirect::to("/projects") }))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
-        .merge(pages::routes())
+        .merge(session::routes())
+        .merge(projects::routes())
         .merge(audit::page_routes())
-        .merge(admin_pages::routes())
+        .merge(admin::pages::routes())
         .merge(investors::routes())
         .merge(leads::routes())
         .merge(visits::routes())
@@ -55,7 +56,8 @@ pub fn router(app: App) -> Router {
         .merge(exports::routes())
         .nest(
             "/api/v1",
-            api::routes()
+            session::api_routes()
+                .merge(projects::api_routes())
                 .merge(audit::api_routes())
                 .merge(admin::api_routes())
                 .merge(investors::api_routes())
@@ -63,7 +65,8 @@ pub fn router(app: App) -> Router {
                 .merge(visits::api_routes())
                 .merge(events::api_routes())
                 .merge(referrers::api_routes())
-                .merge(imports::api_routes()),
+                .merge(imports::api_routes())
+                .fallback(json::unknown_endpoint),
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))

@@ -1,9 +1,11 @@
 //! Visits over the JSON API (`/api/v1/visits`) and as pages (`/visits`).
 
-use super::api::parse_body;
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiVisitId, PageVisitId};
+use super::json::parse_body;
 use super::views::{
     Layout, Listing, Saved, VisitDetailPage, VisitFormPage, VisitListPage, VisitRow,
 };
@@ -148,7 +150,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Visit>> {
     let body: VisitJson = parse_body(&body)?;
-    let version = super::api::required_version(body.version)?;
+    let version = super::json::required_version(body.version)?;
     let current = app.visit_for_update(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(app.update_visit(&actor, id, &input, version).await?))

@@ -1,6 +1,9 @@
 //! 客商库.
 
-use super::*;
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
 
 /// A row of the investor list.
 pub struct InvestorRow {

@@ -1,5 +1,7 @@
 //! Excel import: upload and preview, confirm, the rejected rows as a sheet.
 
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiImportId, PageImportId};

@@ -1,33 +1,33 @@
-//! The browser's pages: plain forms, no JavaScript needed.
+//! Projects: the list, the form, the record page with its stage changes and progress notes,
+//! and the same use cases as JSON (money as integer yuan with a currency).
 
-use super::auth::{ClientAddr, PageUser, SESSION_COOKIE, cookie_token};
-use super::error::PageError;
-use super::extract::PageProjectId;
-use super::views::{
-    Layout, LoginPage, PasswordPage, ProjectDetailPage, ProjectFormPage, ProjectListPage,
-};
+pub(super) mod views;
+
+use super::auth::{ApiUser, PageUser};
+use super::error::{ApiError, PageError};
+use super::extract::{ApiProjectId, PageProjectId};
+use super::json::{ApiResult, parse_body, required_version};
+use super::views::{Layout, ProjectDetailPage, ProjectFormPage, ProjectListPage};
 use crate::domain::ids::ProjectId;
+use crate::domain::listing::Totals;
+use crate::domain::money::{Currency, Money};
 use crate::domain::project::ProjectInput;
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
 use crate::service::projects::{ListParams, input_of};
-use axum::Router;
+use crate::store::projects::{Event, Project};
+use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route(
-            "/account/password",
-            get(password_form).post(change_password),
-        )
         .route("/projects", get(list).post(create))
         .route("/projects/new", get(new_form))
         .route("/projects/{id}", get(detail).post(update))
@@ -36,153 +36,13 @@ pub fn routes() -> Router<App> {
         .route("/projects/{id}/notes", post(add_note))
 }
 
-fn session_cookie(app: &App, token: &str, max_age: i64) -> String {
-    let secure = if app.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    )
-}
-
-async fn login_form(State(app): State<App>, headers: HeaderMap) -> Response {
-    // Already signed in: straight to work.
-    if let Some(token) = cookie_token(&headers)
-        && let Ok(Some(_)) = app.actor_for_token(&token).await
-    {
-        return Redirect::to("/projects").into_response();
-    }
-    LoginPage {
-        layout: Layout::default(),
-        login: String::new(),
-        error: None,
-    }
-    .into_response()
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    #[serde(default)]
-    login: String,
-    #[serde(default)]
-    password: String,
-}
-
-async fn login(
-    State(app): State<App>,
-    ClientAddr(client): ClientAddr,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let refuse = |message: String, status: StatusCode| {
-        (
-            status,
-            LoginPage {
-                layout: Layout::default(),
-                login: form.login.clone(),
-                error: Some(message),
-            },
-        )
-            .into_response()
-    };
-    if form.login.trim().is_empty() || form.password.is_empty() {
-        return refuse("请输入账号和密码".into(), StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    match app
-        .sign_in_from(&form.login, &form.password, client.as_deref())
-        .await
-    {
-        Ok((token, actor)) => {
-            let cookie = session_cookie(&app, &token.0, app.config.session_max_hours * 3600);
-            (
-                [(header::SET_COOKIE, cookie)],
-                Redirect::to(home_of(&actor)),
-            )
-                .into_response()
-        }
-        Err(Error::Unauthorized(m)) => refuse(m, StatusCode::UNAUTHORIZED),
-        Err(Error::Locked(m)) => refuse(m, StatusCode::LOCKED),
-        Err(Error::TooManyRequests(m)) => refuse(m, StatusCode::TOO_MANY_REQUESTS),
-        Err(e) => PageError::from(e).into_response(),
-    }
-}
-
-async fn password_form(user: PageUser) -> Response {
-    PasswordPage {
-        layout: Layout::of(&user.actor),
-        forced: user.actor.must_change_password,
-        errors: Invalid::default(),
-    }
-    .into_response()
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    new: String,
-    #[serde(default)]
-    confirm: String,
-}
-
-async fn change_password(
-    State(app): State<App>,
-    user: PageUser,
-    Form(form): Form<PasswordForm>,
-) -> Result<Response, PageError> {
-    match app
-        .change_password(
-            &user.actor,
-            &user.token,
-            &form.current,
-            &form.new,
-            &form.confirm,
-        )
-        .await
-    {
-        // On to where this role works (the password is no longer one-time).
-        Ok(()) => Ok(Redirect::to(home_of_role(user.actor.role)).into_response()),
-        Err(Error::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            PasswordPage {
-                layout: Layout::of(&user.actor),
-                forced: user.actor.must_change_password,
-                errors,
-            },
-        )
-            .into_response()),
-        Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
-    }
-}
-
-/// Where an account starts: the project list, or for the 三员 administrators their own page.
-fn home_of(actor: &crate::domain::user::Actor) -> &'static str {
-    if actor.must_change_password {
-        super::auth::CHANGE_PASSWORD_PAGE
-    } else {
-        home_of_role(actor.role)
-    }
-}
-
-fn home_of_role(role: crate::domain::user::Role) -> &'static str {
-    use crate::domain::user::Role;
-    match role {
-        r if r.reads_projects() => "/projects",
-        Role::Auditor => "/audit",
-        Role::Sysadmin | Role::Secadmin => "/admin",
-        _ => super::auth::CHANGE_PASSWORD_PAGE,
-    }
-}
-
-async fn logout(State(app): State<App>, user: PageUser) -> Result<Response, PageError> {
-    app.sign_out(&user.token, &user.actor).await?;
-    Ok((
-        [(header::SET_COOKIE, session_cookie(&app, "", 0))],
-        Redirect::to("/login"),
-    )
-        .into_response())
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/projects", get(list_api).post(create_api))
+        .route("/projects/{id}", get(show_api).patch(patch_api))
+        .route("/projects/{id}/transitions", post(transition_api))
+        .route("/projects/{id}/events", get(events_api))
+        .route("/projects/{id}/notes", post(note_api))
 }
 
 async fn list(
@@ -527,4 +387,264 @@ async fn add_note(
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(&user.actor)))),
     }
+}
+
+// ---- JSON API ----
+
+#[derive(Serialize)]
+struct ListBody {
+    items: Vec<Project>,
+    total: i64,
+    page: i64,
+    per_page: i64,
+    sums: Totals,
+}
+
+async fn list_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Json<ListBody>> {
+    let page = app.list_projects(&actor, &params).await?;
+    Ok(Json(ListBody {
+        total: page.totals.count,
+        page: page.page,
+        per_page: page.per_page,
+        sums: page.totals,
+        items: page.items,
+    }))
+}
+
+/// A money value as the API takes it.
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct MoneyJson {
+    yuan: i64,
+    currency: Currency,
+}
+
+/// Project fields in JSON; every one optional so PATCH can send only what changes.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct ProjectJson {
+    name: Option<String>,
+    investor_name: Option<String>,
+    industry_code: Option<String>,
+    channel: Option<Option<String>>,
+    total_investment: Option<MoneyJson>,
+    land_area_m2: Option<Option<i64>>,
+    building_area_m2: Option<Option<i64>>,
+    expected_output: Option<Option<MoneyJson>>,
+    expected_tax: Option<Option<MoneyJson>>,
+    jobs: Option<Option<i64>>,
+    unit_id: Option<i64>,
+    officer_id: Option<Option<i64>>,
+    leader_id: Option<Option<i64>>,
+    referrer: Option<Option<String>>,
+    notes: Option<Option<String>>,
+    investor_id: Option<Option<i64>>,
+    referrer_id: Option<Option<i64>>,
+    lead_on: Option<String>,
+    version: Option<i64>,
+}
+
+fn wan_of(m: MoneyJson) -> String {
+    Money::new(m.yuan, m.currency).wan_plain()
+}
+
+impl ProjectJson {
+    /// Overlays the given fields on `base` (empty for a create).
+    fn apply(&self, mut base: ProjectInput, errors: &mut Invalid) -> ProjectInput {
+        let text = |v: &Option<Option<String>>, slot: &mut String| {
+            if let Some(v) = v {
+                *slot = v.clone().unwrap_or_default();
+            }
+        };
+        let num = |v: &Option<Option<i64>>, slot: &mut String| {
+            if let Some(v) = v {
+                *slot = v.map(|n| n.to_string()).unwrap_or_default();
+            }
+        };
+        if let Some(v) = &self.name {
+            base.name = v.clone();
+        }
+        if let Some(v) = &self.investor_name {
+            base.investor_name = v.clone();
+        }
+        if let Some(v) = &self.industry_code {
+            base.industry_code = v.clone();
+        }
+        text(&self.channel, &mut base.channel);
+        if let Some(m) = self.total_investment {
+            base.total_investment = wan_of(m);
+            base.currency = m.currency.code().to_string();
+        }
+        if let Some(v) = self.land_area_m2 {
+            base.land_area_m2 = v.map(|n| n.to_string()).unwrap_or_default();
+            base.land_area.clear();
+        }
+        num(&self.building_area_m2, &mut base.building_area);
+        for (field, value, slot) in [
+            (
+                "expected_output",
+                self.expected_output,
+                &mut base.expected_output,
+            ),
+            ("expected_tax", self.expected_tax, &mut base.expected_tax),
+        ] {
+            if let Some(v) = value {
+                if let Some(m) = v.filter(|m| m.currency != Currency::Cny) {
+                    errors.add(
+                        field,
+                        format!(
+                            "{}须以人民币（CNY）计，收到 {}",
+                            crate::domain::glossary::field_label(field),
+                            m.currency.code()
+                        ),
+                    );
+                }
+                *slot = v.map(wan_of).unwrap_or_default();
+            }
+        }
+        num(&self.jobs, &mut base.jobs);
+        if let Some(v) = self.unit_id {
+            base.unit_id = v.to_string();
+        }
+        num(&self.officer_id, &mut base.officer_id);
+        num(&self.leader_id, &mut base.leader_id);
+        text(&self.referrer, &mut base.referrer);
+        text(&self.notes, &mut base.notes);
+        num(&self.investor_id, &mut base.investor_id);
+        num(&self.referrer_id, &mut base.referrer_id);
+        base
+    }
+}
+
+async fn create_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: ProjectJson = parse_body(&body)?;
+    let mut errors = Invalid::default();
+    let mut input = body.apply(ProjectInput::default(), &mut errors);
+    if input.unit_id.is_empty() {
+        input.unit_id = actor.unit_id.to_string();
+    }
+    if !errors.is_empty() {
+        return Err(ApiError(errors.into()));
+    }
+    let project = app
+        .create_project(&actor, &input, body.lead_on.as_deref().unwrap_or(""))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/projects/{}", project.id),
+        )],
+        Json(project),
+    )
+        .into_response())
+}
+
+async fn show_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiProjectId(id): ApiProjectId,
+) -> ApiResult<Json<Project>> {
+    Ok(Json(app.get_project(&actor, id).await?))
+}
+
+async fn patch_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiProjectId(id): ApiProjectId,
+    body: Bytes,
+) -> ApiResult<Json<Project>> {
+    let body: ProjectJson = parse_body(&body)?;
+    let version = required_version(body.version)?;
+    if body.lead_on.is_some() {
+        return Err(ApiError(
+            Invalid::single("lead_on", "录入日期创建后不能修改").into(),
+        ));
+    }
+    let current = app.project_for_update(&actor, id).await?;
+    let mut errors = Invalid::default();
+    let input = body.apply(input_of(&current), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError(errors.into()));
+    }
+    Ok(Json(app.update_project(&actor, id, &input, version).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionJson {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    date: String,
+    contract_amount: Option<MoneyJson>,
+    #[serde(default)]
+    credit_code: String,
+    #[serde(default)]
+    land_grant_date: String,
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+async fn transition_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiProjectId(id): ApiProjectId,
+    body: Bytes,
+) -> ApiResult<Json<Project>> {
+    let body: TransitionJson = parse_body(&body)?;
+    let input = TransitionInput {
+        to: body.to,
+        date: body.date,
+        contract_amount: body.contract_amount.map(wan_of).unwrap_or_default(),
+        contract_currency: body
+            .contract_amount
+            .map(|m| m.currency.code().to_string())
+            .unwrap_or_default(),
+        credit_code: body.credit_code,
+        land_grant_date: body.land_grant_date,
+        reason: body.reason,
+    };
+    Ok(Json(
+        app.transition_project(&actor, id, &input, body.version)
+            .await?,
+    ))
+}
+
+async fn events_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiProjectId(id): ApiProjectId,
+) -> ApiResult<Json<serde_json::Value>> {
+    let items: Vec<Event> = app.project_events(&actor, id).await?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteJson {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    date: String,
+}
+
+async fn note_api(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+    ApiProjectId(id): ApiProjectId,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body: NoteJson = parse_body(&body)?;
+    let event = app.add_note(&actor, id, &body.body, &body.date).await?;
+    Ok((StatusCode::CREATED, Json(event)).into_response())
 }

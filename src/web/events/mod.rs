@@ -1,9 +1,11 @@
 //! Promotion events over the JSON API (`/api/v1/events`) and as pages (`/events`).
 
-use super::api::parse_body;
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiEventId, EditForm, PageEventId};
+use super::json::parse_body;
 use super::views::{EventDetailPage, EventFormPage, EventListPage, Layout, Listing, Saved};
 use crate::domain::event::EventInput;
 use crate::domain::money::Money;
@@ -128,7 +130,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<EventDetail>> {
     let body: EventJson = parse_body(&body)?;
-    let version = super::api::required_version(body.version)?;
+    let version = super::json::required_version(body.version)?;
     let current = app.event_for_update(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(app.update_event(&actor, id, &input, version).await?))

@@ -1,10 +1,13 @@
 //! The administrators' JSON API: units and accounts (system administrator), roles, units and
 //! unlocking (security administrator).
 
-use super::api::parse_body;
+pub(super) mod pages;
+pub(super) mod views;
+
 use super::auth::ApiUser;
 use super::error::ApiError;
 use super::extract::{ApiUnitId, ApiUserId};
+use super::json::parse_body;
 use crate::service::App;
 use crate::service::admin::AccountView;
 use crate::store::units::Unit;

@@ -1,9 +1,11 @@
 //! Referrers over the JSON API (`/api/v1/referrers`) and as pages (`/referrers`).
 
-use super::api::parse_body;
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiReferrerId, EditForm, PageReferrerId};
+use super::json::parse_body;
 use super::views::{
     Layout, Listing, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage, Saved,
 };
@@ -123,7 +125,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Referrer>> {
     let body: ReferrerJson = parse_body(&body)?;
-    let version = super::api::required_version(body.version)?;
+    let version = super::json::required_version(body.version)?;
     let current = app.referrer_for_update(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(

@@ -3,12 +3,6 @@
 //! unlocking). The service decides who may do what; a refused form comes back with what was
 //! typed and the message beside its field.
 
-use super::auth::PageUser;
-use super::error::PageError;
-use super::extract::{PageUnitId, PageUserId};
-use super::views::{
-    AdminAccountRow, AdminForm, AdminPage, AdminUnitRow, Layout, OneTimePasswordPage, Opt, opts,
-};
 use crate::domain::glossary::unit_state_label;
 use crate::domain::user::Role;
 use crate::domain::validation::Invalid;
@@ -16,6 +10,12 @@ use crate::error::Error;
 use crate::service::App;
 use crate::service::admin::AccountView;
 use crate::store::units::Unit;
+use crate::web::auth::PageUser;
+use crate::web::error::PageError;
+use crate::web::extract::{PageUnitId, PageUserId};
+use crate::web::views::{
+    AdminAccountRow, AdminForm, AdminPage, AdminUnitRow, Layout, OneTimePasswordPage, Opt, opts,
+};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};

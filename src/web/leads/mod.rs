@@ -1,9 +1,11 @@
 //! Leads over the JSON API (`/api/v1/leads`) and as pages (`/leads`).
 
-use super::api::parse_body;
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiLeadId, EditForm, PageLeadId};
+use super::json::parse_body;
 use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow, Listing, Saved};
 use crate::domain::lead::LeadInput;
 use crate::domain::money::Money;
@@ -158,7 +160,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Lead>> {
     let body: LeadJson = parse_body(&body)?;
-    let version = super::api::required_version(body.version)?;
+    let version = super::json::required_version(body.version)?;
     let current = app.lead_for_work(&actor, id).await?;
     let input = body.apply(input_of(&current));
     Ok(Json(app.update_lead(&actor, id, &input, version).await?))

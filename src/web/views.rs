@@ -1,43 +1,21 @@
 //! Template data: one struct per page, plus the display strings the templates show.
 
-use crate::config::Config;
-use crate::domain::area::Area;
-use crate::domain::channel::Channel;
-use crate::domain::dates::{days_between, iso, shanghai_minute};
-use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, SYSTEM_ACTOR, audit_label};
 use crate::domain::industry::DIVISIONS;
-use crate::domain::listing::Sort;
-use crate::domain::money::{Currency, Money, format_big};
-use crate::domain::project::{Band, Batch, Idleness, ProjectInput};
-use crate::domain::stage::{Move, Stage};
-use crate::domain::transition::TransitionInput;
+use crate::domain::money::Currency;
 use crate::domain::user::Actor;
 use crate::domain::validation::Invalid;
-use crate::service::projects::{FormChoices, ListParams, ProjectPage};
-use crate::store::projects::{Event, EventKind, Project};
 use askama::Template;
 use askama_web::WebTemplate;
-use time::Date;
 
-mod admin;
-mod audit;
-mod events;
-mod imports;
-mod investors;
-mod leads;
-mod projects;
-mod referrers;
-mod visits;
-
-pub use admin::*;
-pub use audit::*;
-pub use events::*;
-pub use imports::*;
-pub use investors::*;
-pub use leads::*;
-pub use projects::*;
-pub use referrers::*;
-pub use visits::*;
+pub use super::admin::views::*;
+pub use super::audit::views::*;
+pub use super::events::views::*;
+pub use super::imports::views::*;
+pub use super::investors::views::*;
+pub use super::leads::views::*;
+pub use super::projects::views::*;
+pub use super::referrers::views::*;
+pub use super::visits::views::*;
 
 /// What every page's frame shows.
 #[derive(Debug, Clone, Default)]
@@ -220,7 +198,7 @@ impl PasswordPage {
     }
 }
 
-fn currency_opts(current: &str) -> Vec<Opt> {
+pub(super) fn currency_opts(current: &str) -> Vec<Opt> {
     opts(
         [Currency::Cny, Currency::Usd]
             .iter()

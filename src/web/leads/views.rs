@@ -1,6 +1,13 @@
 //! 招商线索.
 
-use super::*;
+use crate::domain::channel::Channel;
+use crate::domain::dates::{iso, shanghai_minute};
+use crate::domain::user::Actor;
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
+use time::Date;
 
 fn channel_opts(current: &str) -> Vec<Opt> {
     opts(

@@ -1,6 +1,9 @@
 //! Pages of the administrators: units and accounts.
 
-use super::*;
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
 
 pub struct AdminUnitRow {
     pub id: i64,

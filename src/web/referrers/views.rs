@@ -1,6 +1,13 @@
 //! 引荐人.
 
-use super::*;
+use crate::config::Config;
+use crate::domain::dates::iso;
+use crate::domain::money::{Currency, Money};
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
+use time::Date;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "referrers/list.html")]

@@ -1,6 +1,10 @@
 //! 招商活动.
 
-use super::*;
+use crate::domain::dates::iso;
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "events/list.html")]

@@ -1,5 +1,7 @@
 //! The auditor's screens and API over the audit trail: filter, page, export.
 
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::views::{AuditListPage, AuditRowView, Layout};

@@ -1,9 +1,11 @@
 //! The 客商库 over the JSON API (`/api/v1/investors`) and as pages (`/investors`).
 
-use super::api::parse_body;
+pub(super) mod views;
+
 use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiInvestorId, PageInvestorId};
+use super::json::parse_body;
 use super::views::{
     InvestorDetailPage, InvestorFormPage, InvestorListPage, InvestorRow, Layout, Listing,
     ProjectRow,
@@ -145,7 +147,7 @@ async fn update_api(
     body: Bytes,
 ) -> ApiResult<Json<Investor>> {
     let body: Value = parse_body(&body)?;
-    let version = super::api::required_version(body["version"].as_i64())?;
+    let version = super::json::required_version(body["version"].as_i64())?;
     let current = app.investor_for_update(&actor, id).await?;
     let input = overlay(&input_of(&current), &body)?;
     Ok(Json(

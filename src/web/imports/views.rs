@@ -1,6 +1,8 @@
 //! Excel 导入.
 
-use super::*;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/form.html")]

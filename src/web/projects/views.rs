@@ -1,6 +1,22 @@
 //! 项目库: the list, the form, the project page.
 
-use super::*;
+use crate::config::Config;
+use crate::domain::area::Area;
+use crate::domain::channel::Channel;
+use crate::domain::dates::{days_between, iso, shanghai_minute};
+use crate::domain::listing::Sort;
+use crate::domain::money::{Currency, Money, format_big};
+use crate::domain::project::{Band, Batch, Idleness, ProjectInput};
+use crate::domain::stage::{Move, Stage};
+use crate::domain::transition::TransitionInput;
+use crate::domain::user::Actor;
+use crate::domain::validation::Invalid;
+use crate::service::projects::{FormChoices, ListParams, ProjectPage};
+use crate::store::projects::{Event, EventKind, Project};
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
+use time::Date;
 
 /// A row of the project list.
 pub struct ProjectRow {

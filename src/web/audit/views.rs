@@ -1,6 +1,10 @@
 //! The auditor's trail.
 
-use super::*;
+use crate::domain::glossary::{AUDIT_ACTIONS, AUDIT_ENTITIES, SYSTEM_ACTOR, audit_label};
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
 
 fn audit_opts(table: &[(&'static str, &'static str)], current: &str) -> Vec<Opt> {
     let mut options = vec![Opt {

@@ -1,6 +1,11 @@
 //! 拜访.
 
-use super::*;
+use crate::domain::dates::iso;
+use crate::domain::validation::Invalid;
+use crate::web::views::*;
+use askama::Template;
+use askama_web::WebTemplate;
+use time::Date;
 
 pub struct VisitRow {
     pub id: i64,
