@@ -43,6 +43,29 @@ pub enum Facts {
     Reason(String),
 }
 
+/// What a stage change must be told besides its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// Signing: the contract amount.
+    ContractAmount,
+    /// Landing: the local company's credit code or the land grant date (at least one).
+    LocalCompanyOrLand,
+    /// Pausing or closing: why.
+    Reason,
+}
+
+impl Needs {
+    pub fn of(movement: Move, to: Stage) -> Needs {
+        match (movement, to) {
+            (Move::Pause | Move::Close, _) => Needs::Reason,
+            (Move::Advance, Stage::Contracted) => Needs::ContractAmount,
+            (Move::Advance, Stage::Landed) => Needs::LocalCompanyOrLand,
+            _ => Needs::Nothing,
+        }
+    }
+}
+
 /// A checked transition, ready to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transition {
@@ -112,8 +135,8 @@ impl TransitionInput {
             }
             Some(d) => Some(d),
         };
-        let facts = match (movement, to) {
-            (Move::Pause | Move::Close, _) => {
+        let facts = match Needs::of(movement, to) {
+            Needs::Reason => {
                 let reason = self.reason.trim();
                 if reason.is_empty() {
                     errors.add("reason", format!("转为“{}”须填写原因", to.label()));
@@ -124,7 +147,7 @@ impl TransitionInput {
                 }
                 Facts::Reason(reason.to_string())
             }
-            (Move::Advance, Stage::Contracted) => {
+            Needs::ContractAmount => {
                 let currency = if self.contract_currency.trim().is_empty() {
                     Some(Currency::Cny)
                 } else {
@@ -151,7 +174,7 @@ impl TransitionInput {
                     },
                 }
             }
-            (Move::Advance, Stage::Landed) => {
+            Needs::LocalCompanyOrLand => {
                 let credit_code = match self.credit_code.trim() {
                     "" => None,
                     text => match CreditCode::parse(text) {
@@ -187,7 +210,7 @@ impl TransitionInput {
                     land_grant_date,
                 }
             }
-            _ => Facts::None,
+            Needs::Nothing => Facts::None,
         };
         match date {
             Some(date) if errors.is_empty() => Ok(Transition {
@@ -205,6 +228,22 @@ impl TransitionInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_kind_of_change_asks_for_its_own_facts() {
+        let cases = [
+            (Move::Advance, Stage::Negotiating, Needs::Nothing),
+            (Move::Advance, Stage::Contracted, Needs::ContractAmount),
+            (Move::Advance, Stage::Landed, Needs::LocalCompanyOrLand),
+            (Move::Advance, Stage::Production, Needs::Nothing),
+            (Move::Pause, Stage::Paused, Needs::Reason),
+            (Move::Close, Stage::Terminated, Needs::Reason),
+            (Move::Resume, Stage::Contracted, Needs::Nothing),
+        ];
+        for (movement, to, needs) in cases {
+            assert_eq!(Needs::of(movement, to), needs, "{movement:?} → {to:?}");
+        }
+    }
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 23);

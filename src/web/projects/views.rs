@@ -8,7 +8,7 @@ use crate::domain::listing::Sort;
 use crate::domain::money::{Currency, Money, format_big};
 use crate::domain::project::{Band, Batch, Idleness, ProjectInput};
 use crate::domain::stage::{Move, Stage};
-use crate::domain::transition::TransitionInput;
+use crate::domain::transition::{Needs, TransitionInput};
 use crate::domain::user::Actor;
 use crate::domain::validation::Invalid;
 use crate::service::projects::{FormChoices, ListParams, ProjectPage};
@@ -517,6 +517,7 @@ impl ProjectDetailPage {
                 .into_iter()
                 .map(|to| {
                     let movement = project.stage.check_move(to, project.paused_from).ok();
+                    let needs = movement.map_or(Needs::Nothing, |m| Needs::of(m, to));
                     let (open, input, errors) = match &failed {
                         Some((input, errors)) if input.to == to.key() => {
                             (true, input.clone(), errors.clone())
@@ -546,9 +547,9 @@ impl ProjectDetailPage {
                             Some(Move::Pause) => "pause",
                             _ => "close",
                         },
-                        needs_amount: movement == Some(Move::Advance) && to == Stage::Contracted,
-                        needs_landing: movement == Some(Move::Advance) && to == Stage::Landed,
-                        needs_reason: matches!(movement, Some(Move::Pause | Move::Close)),
+                        needs_amount: needs == Needs::ContractAmount,
+                        needs_landing: needs == Needs::LocalCompanyOrLand,
+                        needs_reason: needs == Needs::Reason,
                         open,
                         currencies: opts(
                             [Currency::Cny, Currency::Usd]
