@@ -261,7 +261,7 @@ async fn business_accounts_are_refused_administration_and_the_refusal_is_audited
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
         assert_eq!(r.content_type, "application/problem+json");
     }
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let denied: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'permission_denied' AND actor_login = 'leader'",
     )

@@ -25,7 +25,7 @@ fn text(out: &Output) -> String {
 }
 
 async fn execute(t: &common::TestApp, sql: &str) {
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
         .execute(&mut *conn)
         .await
@@ -33,7 +33,7 @@ async fn execute(t: &common::TestApp, sql: &str) {
 }
 
 async fn entry_ids(t: &common::TestApp) -> Vec<i64> {
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     sqlx::query_scalar("SELECT id FROM audit_log ORDER BY id")
         .fetch_all(&mut *conn)
         .await

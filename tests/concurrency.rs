@@ -119,7 +119,7 @@ async fn sixty_four_refused_reads_at_once_leave_the_server_answering_and_are_all
         let reply = r.await.unwrap();
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text);
     }
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let recorded: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'permission_denied' \
          AND actor_login = 'officer_town1' AND entity = 'project'",

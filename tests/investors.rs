@@ -330,7 +330,7 @@ async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
     assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.text);
     // Account and link are one change: one audit entry names both.
     let user_id = linked.json()["user"]["id"].as_i64().unwrap();
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let (investor_id, entries): (Option<i64>, i64) = sqlx::query_as(
         "SELECT u.investor_id, (SELECT COUNT(*) FROM audit_log a
                  WHERE a.entity = 'user' AND a.entity_id = $1)

@@ -573,7 +573,7 @@ async fn every_write_lands_in_the_audit_log_with_before_and_after() {
     )
     .await;
 
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let rows = zhaoshang::store::audit::for_entity(&mut conn, "project", &id.to_string())
         .await
         .unwrap();
@@ -769,7 +769,7 @@ async fn list_answers_equal_a_recount_of_every_project() {
         t.get("/api/v1/projects", Some(&leader)).await.json()["total"]
     );
 
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let park_units: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE code = 'park') || '%'",
     )

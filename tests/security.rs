@@ -13,7 +13,7 @@ async fn api_sign_in(t: &common::TestApp, password: &str) -> common::Reply {
 }
 
 async fn audit_actions(t: &common::TestApp) -> Vec<String> {
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action LIKE 'sign_in%' OR action = 'lock' ORDER BY id",
     )
@@ -53,7 +53,7 @@ async fn five_wrong_passwords_lock_the_account_until_the_lock_runs_out() {
 
     // The lock runs out (moved into the past here): the right password works and the count
     // starts afresh — one more wrong password is an ordinary refusal.
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     sqlx::query("UPDATE users SET locked_until = 1 WHERE login = 'officer'")
         .execute(&mut *conn)
         .await
@@ -201,7 +201,7 @@ async fn sign_in_floods_from_one_address_are_refused_and_addresses_are_audited()
     let other = t.send(from_addr("10.9.9.9", "leader", PASSWORD)).await;
     assert_eq!(other.status, StatusCode::OK, "{}", other.text);
 
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT action, client_addr FROM audit_log WHERE action LIKE 'sign_in%' ORDER BY id",
     )
@@ -367,7 +367,7 @@ async fn refusals_of_business_data_are_audited() {
     let town = t.token("officer_town1").await;
     let r = t.get(&format!("/api/v1/projects/{id}"), Some(&town)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
     let rows: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT actor_login, entity_id FROM audit_log WHERE action = 'permission_denied' ORDER BY id",
     )

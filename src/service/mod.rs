@@ -56,7 +56,7 @@ pub const EXCERPT_ROWS: i64 = 100;
 
 #[derive(Clone)]
 pub struct App {
-    pub db: Db,
+    db: Db,
     pub config: Arc<Config>,
     /// Recent sign-in attempts per client address (this process only).
     sign_in_attempts: Arc<Mutex<HashMap<String, AttemptWindow>>>,
@@ -72,6 +72,17 @@ impl App {
             config: Arc::new(config),
             sign_in_attempts: Default::default(),
         }
+    }
+
+    /// Whether the database answers (for the health check).
+    pub async fn database_answers(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.db.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the database connections (when a command or benchmark is done).
+    pub async fn close(&self) {
+        self.db.pool.close().await;
     }
 
     /// Runs a password hash or check off the request workers, at most

@@ -99,10 +99,10 @@ async fn refusals_recorded(
 }
 
 async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&app.db.pool).await {
-        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+    match app.database_answers().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok"),
         Err(e) => {
-            tracing::error!(error = %e, "health check failed");
+            tracing::error!(error = %e.one_line(), "health check failed");
             (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "database unavailable",

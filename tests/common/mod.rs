@@ -20,6 +20,8 @@ pub struct TestApp {
     pub router: Router,
     pub backend: &'static str,
     pub url: String,
+    /// The test's own connections to the application's database, for what no API shows.
+    pub db: Db,
     sqlite_dir: Option<PathBuf>,
 }
 
@@ -80,6 +82,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         router: zhaoshang::web::router(app.clone()),
         app,
         backend,
+        db: Db::connect(&url).await.expect("connect"),
         url,
         sqlite_dir,
     }
@@ -94,6 +97,7 @@ impl TestApp {
             router: zhaoshang::web::router(app.clone()),
             app,
             backend: self.backend,
+            db: Db::connect(&self.url).await.expect("connect"),
             url: self.url.clone(),
             sqlite_dir: None,
         }
@@ -202,7 +206,7 @@ impl TestApp {
 
     /// Checks the audit trail's hash chain end to end.
     pub async fn assert_audit_intact(&self) {
-        let mut conn = self.app.db.pool.acquire().await.unwrap();
+        let mut conn = self.db.pool.acquire().await.unwrap();
         let check = zhaoshang::store::audit::verify(&mut conn).await.unwrap();
         assert!(
             matches!(check, zhaoshang::store::audit::ChainCheck::Intact { .. }),
