@@ -4,7 +4,6 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
-pub mod demo;
 pub mod events;
 pub mod exports;
 pub mod imports;
@@ -56,7 +55,8 @@ pub const EXCERPT_ROWS: i64 = 100;
 
 #[derive(Clone)]
 pub struct App {
-    db: Db,
+    /// Only the use cases (and the demo loader) touch the database; web and cli go through them.
+    pub(crate) db: Db,
     pub config: Arc<Config>,
     /// Recent sign-in attempts per client address (this process only).
     sign_in_attempts: Arc<Mutex<HashMap<String, AttemptWindow>>>,
