@@ -271,11 +271,17 @@ async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
         StatusCode::NOT_FOUND
     );
     // Its own: stages, not the officers' notes.
+    let history = t
+        .get(&format!("/api/v1/projects/{own_id}/history"), Some(&firm))
+        .await
+        .json();
+    // The first name of the same list still answers.
     let events = t
         .get(&format!("/api/v1/projects/{own_id}/events"), Some(&firm))
         .await
         .json();
-    let kinds: Vec<&str> = events["items"]
+    assert_eq!(history, events);
+    let kinds: Vec<&str> = history["items"]
         .as_array()
         .unwrap()
         .iter()

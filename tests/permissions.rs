@@ -194,7 +194,9 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             JSON_EMPTY,
         ),
-        ("GET", "/api/v1/projects/{id}") | ("GET", "/api/v1/projects/{id}/events") => (
+        ("GET", "/api/v1/projects/{id}")
+        | ("GET", "/api/v1/projects/{id}/history")
+        | ("GET", "/api/v1/projects/{id}/events") => (
             Read {
                 scoped: true,
                 ok: &[200],

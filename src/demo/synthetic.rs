@@ -63,7 +63,7 @@ impl App {
             let t0 = std::time::Instant::now();
             bulk::insert_projects(&mut tx, &projects, change).await?;
             let t1 = std::time::Instant::now();
-            bulk::insert_events(&mut tx, &events, &now).await?;
+            bulk::insert_history(&mut tx, &events, &now).await?;
             tracing::debug!(
                 projects_ms = (t1 - t0).as_millis(),
                 events_ms = t1.elapsed().as_millis(),
@@ -159,7 +159,7 @@ fn synthetic(
     author: i64,
     today: Date,
     now: &str,
-) -> (bulk::BulkProject, Vec<bulk::BulkEvent>) {
+) -> (bulk::BulkProject, Vec<bulk::BulkHistoryEntry>) {
     let (industry, products) = rng.pick(&PRODUCTS);
     let product = rng.pick(products);
     let region = rng.pick(&REGIONS);
@@ -186,7 +186,7 @@ fn synthetic(
     let lead_on = Date::from_calendar_date(2023, time::Month::January, 1).unwrap_or(today)
         + Duration::days(rng.below(1400) as i64);
     let lead_on = lead_on.min(today);
-    let mut events = vec![bulk::BulkEvent {
+    let mut events = vec![bulk::BulkHistoryEntry {
         project_id: id,
         kind: "created",
         from_stage: None,
@@ -209,7 +209,7 @@ fn synthetic(
         if let Some(rank) = next.rank().filter(|r| *r >= 2) {
             entries[rank - 2] = Some(iso(date));
         }
-        events.push(bulk::BulkEvent {
+        events.push(bulk::BulkHistoryEntry {
             project_id: id,
             kind: "transition",
             from_stage: Some(stage.key()),
@@ -236,7 +236,7 @@ fn synthetic(
     };
     if let Some((to, reason)) = off_path {
         let date = (since + Duration::days(5 + rng.below(60) as i64)).min(today);
-        events.push(bulk::BulkEvent {
+        events.push(bulk::BulkHistoryEntry {
             project_id: id,
             kind: "transition",
             from_stage: Some(stage.key()),
@@ -255,7 +255,7 @@ fn synthetic(
     for _ in 0..rng.below(3) {
         let date = (since + Duration::days(rng.below(90) as i64)).min(today);
         last_progress = last_progress.max(date);
-        events.push(bulk::BulkEvent {
+        events.push(bulk::BulkHistoryEntry {
             project_id: id,
             kind: "note",
             from_stage: None,

@@ -22,5 +22,5 @@ macro_rules! id_type {
 id_type!(UnitId);
 id_type!(UserId);
 id_type!(ProjectId);
-id_type!(EventId);
+id_type!(HistoryEntryId);
 id_type!(InvestorId);

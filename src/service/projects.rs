@@ -13,7 +13,7 @@ use crate::domain::transition::{Facts, TransitionInput};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, date_range, paging};
 use crate::error::{Error, Result};
-use crate::store::projects::{self as store_projects, EventKind, NewEvent, Project};
+use crate::store::projects::{self as store_projects, HistoryKind, NewHistoryEntry, Project};
 use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
 
@@ -404,28 +404,29 @@ impl App {
         self.in_scope(&mut conn, actor, id).await
     }
 
-    pub async fn project_events(
+    pub async fn project_history(
         &self,
         actor: &Actor,
         id: ProjectId,
-    ) -> Result<Vec<store_projects::Event>> {
+    ) -> Result<Vec<store_projects::HistoryEntry>> {
         self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         self.in_scope(&mut conn, actor, id).await?;
-        let events = store_projects::events(&mut conn, id).await?;
+        let history = store_projects::history(&mut conn, id).await?;
         // Progress notes are the officers' working record; an enterprise sees its stages.
         Ok(if actor.role == Role::Enterprise {
-            events
+            history
                 .into_iter()
                 .filter(|e| {
                     matches!(
                         e.kind,
-                        store_projects::EventKind::Created | store_projects::EventKind::Transition
+                        store_projects::HistoryKind::Created
+                            | store_projects::HistoryKind::Transition
                     )
                 })
                 .collect()
         } else {
-            events
+            history
         })
     }
 
@@ -489,11 +490,11 @@ impl App {
         let now = now_text();
         let id =
             store_projects::insert(tx, &fields, unit_id, lead_on, Some(actor.id), &now).await?;
-        store_projects::insert_event(
+        store_projects::insert_history_entry(
             tx,
-            &NewEvent {
+            &NewHistoryEntry {
                 project_id: id,
-                kind: EventKind::Created,
+                kind: HistoryKind::Created,
                 from_stage: None,
                 to_stage: Some(Stage::Lead),
                 effective_date: lead_on,
@@ -570,11 +571,11 @@ impl App {
             .ok_or_else(Error::project_not_found)?;
         let changed = changed_fields(&before, &after);
         if !changed.is_empty() {
-            store_projects::insert_event(
+            store_projects::insert_history_entry(
                 &mut tx,
-                &NewEvent {
+                &NewHistoryEntry {
                     project_id: id,
-                    kind: EventKind::Edited,
+                    kind: HistoryKind::Edited,
                     from_stage: None,
                     to_stage: None,
                     effective_date: self.today(),
@@ -673,11 +674,11 @@ impl App {
             ),
             Facts::Reason(r) => (None, Some(r.as_str())),
         };
-        store_projects::insert_event(
+        store_projects::insert_history_entry(
             tx,
-            &NewEvent {
+            &NewHistoryEntry {
                 project_id: id,
-                kind: EventKind::Transition,
+                kind: HistoryKind::Transition,
                 from_stage: Some(t.from),
                 to_stage: Some(t.to),
                 effective_date: t.date,
@@ -714,7 +715,7 @@ impl App {
         id: ProjectId,
         body: &str,
         date: &str,
-    ) -> Result<store_projects::Event> {
+    ) -> Result<store_projects::HistoryEntry> {
         self.retrying("add note", || self.add_note_once(actor, id, body, date))
             .await
     }
@@ -725,7 +726,7 @@ impl App {
         id: ProjectId,
         body: &str,
         date: &str,
-    ) -> Result<store_projects::Event> {
+    ) -> Result<store_projects::HistoryEntry> {
         self.may_write(actor).await?;
         let today = self.today();
         let mut tx = self.db.write().await?;
@@ -766,11 +767,11 @@ impl App {
             _ => return Err(errors.into()),
         };
         let now = now_text();
-        let event_id = store_projects::insert_event(
+        let event_id = store_projects::insert_history_entry(
             &mut tx,
-            &NewEvent {
+            &NewHistoryEntry {
                 project_id: id,
-                kind: EventKind::Note,
+                kind: HistoryKind::Note,
                 from_stage: None,
                 to_stage: None,
                 effective_date: date,
@@ -797,8 +798,8 @@ impl App {
         .await?;
         tx.commit().await?;
         let mut conn = self.db.pool.acquire().await?;
-        let events = store_projects::events(&mut conn, id).await?;
-        events
+        let history = store_projects::history(&mut conn, id).await?;
+        history
             .into_iter()
             .find(|e| e.id == event_id)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("note {event_id} vanished")))

@@ -31,7 +31,7 @@ pub struct BulkProject {
     pub now: String,
 }
 
-pub struct BulkEvent {
+pub struct BulkHistoryEntry {
     pub project_id: i64,
     pub kind: &'static str,
     pub from_stage: Option<&'static str>,
@@ -134,9 +134,13 @@ pub async fn insert_projects(
     Ok(())
 }
 
-pub async fn insert_events(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sqlx::Result<()> {
+pub async fn insert_history(
+    conn: &mut Conn,
+    rows: &[BulkHistoryEntry],
+    now: &str,
+) -> sqlx::Result<()> {
     if !SqlBuilder::new(conn).is_sqlite() {
-        return insert_events_as_json(conn, rows, now).await;
+        return insert_history_as_json(conn, rows, now).await;
     }
     for chunk in rows.chunks(150) {
         let Some(first) = chunk.first() else { continue };
@@ -240,7 +244,11 @@ async fn insert_projects_as_json(
     Ok(())
 }
 
-async fn insert_events_as_json(conn: &mut Conn, rows: &[BulkEvent], now: &str) -> sqlx::Result<()> {
+async fn insert_history_as_json(
+    conn: &mut Conn,
+    rows: &[BulkHistoryEntry],
+    now: &str,
+) -> sqlx::Result<()> {
     for chunk in rows.chunks(JSON_CHUNK) {
         let doc: Vec<serde_json::Value> = chunk
             .iter()

@@ -1,11 +1,11 @@
-//! Projects, their append-only events and their search grams.
+//! Projects, their append-only history (stage changes, notes, edits) and their search grams.
 
 use super::list_index::{self, ListIndex};
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::area::Area;
 use crate::domain::channel::Channel;
 use crate::domain::dates::{iso, parse_date};
-use crate::domain::ids::{EventId, InvestorId, ProjectId, UnitId, UserId};
+use crate::domain::ids::{HistoryEntryId, InvestorId, ProjectId, UnitId, UserId};
 use crate::domain::industry::IndustryCode;
 use crate::domain::listing::{self, Criteria, Totals};
 use crate::domain::money::{Currency, Money};
@@ -442,45 +442,45 @@ pub async fn touch_progress(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum EventKind {
+pub enum HistoryKind {
     Created,
     Transition,
     Note,
     Edited,
 }
 
-impl EventKind {
+impl HistoryKind {
     pub fn key(self) -> &'static str {
         match self {
-            EventKind::Created => "created",
-            EventKind::Transition => "transition",
-            EventKind::Note => "note",
-            EventKind::Edited => "edited",
+            HistoryKind::Created => "created",
+            HistoryKind::Transition => "transition",
+            HistoryKind::Note => "note",
+            HistoryKind::Edited => "edited",
         }
     }
-    fn parse(key: &str) -> Option<EventKind> {
+    fn parse(key: &str) -> Option<HistoryKind> {
         [
-            EventKind::Created,
-            EventKind::Transition,
-            EventKind::Note,
-            EventKind::Edited,
+            HistoryKind::Created,
+            HistoryKind::Transition,
+            HistoryKind::Note,
+            HistoryKind::Edited,
         ]
         .into_iter()
         .find(|k| k.key() == key)
     }
     pub fn label(self) -> &'static str {
         match self {
-            EventKind::Created => "录入项目",
-            EventKind::Transition => "阶段变更",
-            EventKind::Note => "进展情况",
-            EventKind::Edited => "修改信息",
+            HistoryKind::Created => "录入项目",
+            HistoryKind::Transition => "阶段变更",
+            HistoryKind::Note => "进展情况",
+            HistoryKind::Edited => "修改信息",
         }
     }
 }
 
-pub struct NewEvent<'a> {
+pub struct NewHistoryEntry<'a> {
     pub project_id: ProjectId,
-    pub kind: EventKind,
+    pub kind: HistoryKind,
     pub from_stage: Option<Stage>,
     pub to_stage: Option<Stage>,
     pub effective_date: Date,
@@ -489,7 +489,11 @@ pub struct NewEvent<'a> {
     pub actor_id: Option<UserId>,
 }
 
-pub async fn insert_event(conn: &mut Conn, e: &NewEvent<'_>, now: &str) -> sqlx::Result<EventId> {
+pub async fn insert_history_entry(
+    conn: &mut Conn,
+    e: &NewHistoryEntry<'_>,
+    now: &str,
+) -> sqlx::Result<HistoryEntryId> {
     let id: i64 = sqlx::query(
         "INSERT INTO project_events (project_id, kind, from_stage, to_stage, effective_date, body, facts, actor_id, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -506,13 +510,13 @@ pub async fn insert_event(conn: &mut Conn, e: &NewEvent<'_>, now: &str) -> sqlx:
     .fetch_one(conn)
     .await?
     .try_get("id")?;
-    Ok(EventId(id))
+    Ok(HistoryEntryId(id))
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    pub id: EventId,
-    pub kind: EventKind,
+pub struct HistoryEntry {
+    pub id: HistoryEntryId,
+    pub kind: HistoryKind,
     pub from_stage: Option<Stage>,
     pub to_stage: Option<Stage>,
     #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
@@ -524,7 +528,7 @@ pub struct Event {
 }
 
 /// The project's history in the order things happened.
-pub async fn events(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Vec<Event>> {
+pub async fn history(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Vec<HistoryEntry>> {
     sqlx::query(
         "SELECT e.id, e.kind, e.from_stage, e.to_stage, e.effective_date, e.body, e.facts, \
          a.name AS actor_name, e.recorded_at FROM project_events e \
@@ -537,9 +541,9 @@ pub async fn events(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Vec<Event>> 
     .iter()
     .map(|r| {
         let kind: String = r.try_get("kind")?;
-        Ok(Event {
-            id: EventId(r.try_get("id")?),
-            kind: EventKind::parse(&kind).ok_or_else(|| decode_err("kind", &kind))?,
+        Ok(HistoryEntry {
+            id: HistoryEntryId(r.try_get("id")?),
+            kind: HistoryKind::parse(&kind).ok_or_else(|| decode_err("kind", &kind))?,
             from_stage: stage_col(r, "from_stage")?,
             to_stage: stage_col(r, "to_stage")?,
             effective_date: date_col(r, "effective_date")?,

@@ -17,7 +17,7 @@ use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
 use crate::service::projects::{ListParams, input_of};
-use crate::store::projects::{Event, Project};
+use crate::store::projects::{HistoryEntry, Project};
 use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -41,7 +41,9 @@ pub fn api_routes() -> Router<App> {
         .route("/projects", get(list_api).post(create_api))
         .route("/projects/{id}", get(show_api).patch(patch_api))
         .route("/projects/{id}/transitions", post(transition_api))
-        .route("/projects/{id}/events", get(events_api))
+        .route("/projects/{id}/history", get(history_api))
+        // The name the history had first, kept for clients written against it.
+        .route("/projects/{id}/events", get(history_api))
         .route("/projects/{id}/notes", post(note_api))
 }
 
@@ -194,8 +196,8 @@ async fn render_detail(
         .get_project(actor, id)
         .await
         .map_err(|e| PageError::App(e, layout()))?;
-    let events = app
-        .project_events(actor, id)
+    let history = app
+        .project_history(actor, id)
         .await
         .map_err(|e| PageError::App(e, layout()))?;
     let from_lead = app
@@ -205,7 +207,7 @@ async fn render_detail(
     let mut page = ProjectDetailPage::build(
         actor,
         &project,
-        &events,
+        &history,
         app.today(),
         &app.config,
         failed,
@@ -620,12 +622,12 @@ async fn transition_api(
     ))
 }
 
-async fn events_api(
+async fn history_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiProjectId(id): ApiProjectId,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let items: Vec<Event> = app.project_events(&actor, id).await?;
+    let items: Vec<HistoryEntry> = app.project_history(&actor, id).await?;
     Ok(Json(serde_json::json!({ "items": items })))
 }
 

@@ -12,7 +12,7 @@ use crate::domain::transition::{Needs, TransitionInput};
 use crate::domain::user::Actor;
 use crate::domain::validation::Invalid;
 use crate::service::projects::{FormChoices, ListParams, ProjectPage};
-use crate::store::projects::{Event, EventKind, Project};
+use crate::store::projects::{HistoryEntry, HistoryKind, Project};
 use crate::web::views::*;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -413,7 +413,7 @@ impl ProjectView {
     }
 }
 
-pub struct EventView {
+pub struct HistoryEntryView {
     pub date: String,
     pub kind_key: &'static str,
     pub title: String,
@@ -423,10 +423,10 @@ pub struct EventView {
     pub recorded_at: String,
 }
 
-impl EventView {
-    pub fn of(e: &Event) -> EventView {
+impl HistoryEntryView {
+    pub fn of(e: &HistoryEntry) -> HistoryEntryView {
         let title = match (e.kind, e.from_stage, e.to_stage) {
-            (EventKind::Transition, Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
+            (HistoryKind::Transition, Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
             (kind, _, _) => kind.label().to_string(),
         };
         let mut facts = Vec::new();
@@ -444,7 +444,7 @@ impl EventView {
                 facts.push(format!("供地日期 {d}"));
             }
         }
-        EventView {
+        HistoryEntryView {
             date: iso(e.effective_date),
             kind_key: e.kind.key(),
             title,
@@ -482,7 +482,7 @@ impl MoveForm {
 pub struct ProjectDetailPage {
     pub layout: Layout,
     pub p: ProjectView,
-    pub timeline: Vec<EventView>,
+    pub timeline: Vec<HistoryEntryView>,
     pub moves: Vec<MoveForm>,
     pub can_write: bool,
     pub note_body: String,
@@ -501,7 +501,7 @@ impl ProjectDetailPage {
     pub fn build(
         actor: &Actor,
         project: &Project,
-        events: &[Event],
+        history: &[HistoryEntry],
         today: Date,
         config: &Config,
         failed: Option<(TransitionInput, Invalid)>,
@@ -567,7 +567,8 @@ impl ProjectDetailPage {
         };
         let (note_body, note_date, note_errors) =
             note.unwrap_or_else(|| (String::new(), iso(today), Invalid::default()));
-        let mut timeline: Vec<EventView> = events.iter().map(EventView::of).collect();
+        let mut timeline: Vec<HistoryEntryView> =
+            history.iter().map(HistoryEntryView::of).collect();
         timeline.reverse();
         ProjectDetailPage {
             from_lead: None,
