@@ -107,7 +107,7 @@ impl App {
         let leader = self.actor_by_login(&mut conn, "leader").await?;
         let mut investor_ids: std::collections::HashMap<String, crate::domain::ids::InvestorId> =
             std::collections::HashMap::new();
-        let mut referrer_ids: std::collections::HashMap<String, i64> =
+        let mut referrer_ids: std::collections::HashMap<String, crate::domain::ids::ReferrerId> =
             std::collections::HashMap::new();
         let mut user_ids = std::collections::HashMap::new();
         for u in &seed.users {

@@ -24,3 +24,9 @@ id_type!(UserId);
 id_type!(ProjectId);
 id_type!(HistoryEntryId);
 id_type!(InvestorId);
+id_type!(LeadId);
+id_type!(VisitId);
+// A promotion event (推介会, 洽谈会 …), not an entry of a project's history.
+id_type!(EventId);
+id_type!(ReferrerId);
+id_type!(ImportId);

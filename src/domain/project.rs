@@ -55,7 +55,7 @@ pub struct ProjectFields {
     pub referrer: Option<String>,
     pub notes: Option<String>,
     pub investor_id: Option<InvestorId>,
-    pub referrer_id: Option<i64>,
+    pub referrer_id: Option<super::ids::ReferrerId>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -212,7 +212,8 @@ impl ProjectInput {
         let referrer = text_field(&mut errors, "referrer", &self.referrer, false, NAME_MAX);
         let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
         let investor_id = id_field(&mut errors, "investor_id", &self.investor_id).map(InvestorId);
-        let referrer_id = id_field(&mut errors, "referrer_id", &self.referrer_id);
+        let referrer_id =
+            id_field(&mut errors, "referrer_id", &self.referrer_id).map(super::ids::ReferrerId);
 
         match (name, investor_name, industry, total_investment) {
             (Some(name), Some(investor_name), Some(industry), Some(total_investment))

@@ -4,6 +4,7 @@
 
 use super::{App, Page};
 use crate::domain::event::{EventInput, EventKind, signed_amount};
+use crate::domain::ids::EventId;
 use crate::domain::ids::{InvestorId, ProjectId};
 use crate::domain::money::{Currency, format_big};
 use crate::domain::user::{Actor, Role};
@@ -72,7 +73,7 @@ async fn event_audit(
     tx: &mut Conn,
     actor: &Actor,
     action: &'static str,
-    id: i64,
+    id: EventId,
     before: Option<serde_json::Value>,
     after: serde_json::Value,
     now: &str,
@@ -107,7 +108,7 @@ impl App {
         &self,
         conn: &mut Conn,
         actor: &Actor,
-        id: i64,
+        id: EventId,
     ) -> Result<PromotionEvent> {
         let found = match events::by_id(conn, id).await? {
             Some(e) if actor.unit_path.contains(&e.unit_path) => Ok(e),
@@ -161,7 +162,7 @@ impl App {
         })
     }
 
-    pub async fn get_event(&self, actor: &Actor, id: i64) -> Result<EventDetail> {
+    pub async fn get_event(&self, actor: &Actor, id: EventId) -> Result<EventDetail> {
         self.event_role(actor, Role::is_staff, "查看招商活动")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -215,7 +216,7 @@ impl App {
     }
 
     /// The event as it stands, for a caller about to change it.
-    pub async fn event_for_update(&self, actor: &Actor, id: i64) -> Result<PromotionEvent> {
+    pub async fn event_for_update(&self, actor: &Actor, id: EventId) -> Result<PromotionEvent> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -225,7 +226,7 @@ impl App {
     pub async fn update_event(
         &self,
         actor: &Actor,
-        id: i64,
+        id: EventId,
         input: &EventInput,
         version: i64,
     ) -> Result<EventDetail> {
@@ -260,7 +261,12 @@ impl App {
     }
 
     /// Records an investor met at the event (a 客商库 record the caller may see).
-    pub async fn event_met(&self, actor: &Actor, id: i64, investor: &str) -> Result<EventDetail> {
+    pub async fn event_met(
+        &self,
+        actor: &Actor,
+        id: EventId,
+        investor: &str,
+    ) -> Result<EventDetail> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
         let mut tx = self.db.write().await?;
@@ -304,7 +310,7 @@ impl App {
     pub async fn event_signed(
         &self,
         actor: &Actor,
-        id: i64,
+        id: EventId,
         project: &str,
         amount: &str,
         currency: &str,

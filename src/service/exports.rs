@@ -109,7 +109,7 @@ impl App {
         let rows = page.items.into_iter().map(|l| {
             let (amount, unit) = wan(l.amount);
             vec![
-                Cell::Number(l.id as f64),
+                Cell::Number(l.id.0 as f64),
                 Cell::from(l.title),
                 Cell::from(l.investor_name),
                 text(&l.industry_code),

@@ -5,6 +5,7 @@
 //! when its owner confirms. Rejected rows come back as a sheet with the reason beside each.
 
 use super::App;
+use crate::domain::ids::ImportId;
 use crate::domain::import::{ColumnMap, ImportKind, investor_input, lead_input, map_headers};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Invalid;
@@ -40,7 +41,7 @@ struct ValidRow {
 /// What the preview shows, and the import's state.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportView {
-    pub id: i64,
+    pub id: ImportId,
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub file_name: String,
@@ -443,7 +444,7 @@ impl App {
     }
 
     /// An import of the caller's own (others' answer "not found").
-    async fn own_import(&self, actor: &Actor, id: i64) -> Result<ImportRecord> {
+    async fn own_import(&self, actor: &Actor, id: ImportId) -> Result<ImportRecord> {
         self.import_role(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         match imports::by_id(&mut conn, id).await? {
@@ -452,12 +453,12 @@ impl App {
         }
     }
 
-    pub async fn get_import(&self, actor: &Actor, id: i64) -> Result<ImportView> {
+    pub async fn get_import(&self, actor: &Actor, id: ImportId) -> Result<ImportView> {
         view(&self.own_import(actor, id).await?)
     }
 
     /// Writes every valid row of a previewed file in one transaction, or none.
-    pub async fn confirm_import(&self, actor: &Actor, id: i64) -> Result<ImportView> {
+    pub async fn confirm_import(&self, actor: &Actor, id: ImportId) -> Result<ImportView> {
         let record = self.own_import(actor, id).await?;
         let kind = ImportKind::parse(&record.kind)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("unknown import kind")))?;
@@ -585,7 +586,7 @@ impl App {
     }
 
     /// The rejected rows as a sheet: the row number, the cells as they were, and why.
-    pub async fn rejected_sheet(&self, actor: &Actor, id: i64) -> Result<Vec<u8>> {
+    pub async fn rejected_sheet(&self, actor: &Actor, id: ImportId) -> Result<Vec<u8>> {
         let record = self.own_import(actor, id).await?;
         let headers: Vec<String> =
             serde_json::from_str(&record.headers_json).map_err(|e| Error::Internal(e.into()))?;

@@ -8,6 +8,7 @@
 
 use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
+use crate::domain::ids::LeadId;
 use crate::domain::ids::{ProjectId, UnitId, UserId};
 use crate::domain::lead::{CONVERT_TO, LeadInput, LeadStatus};
 use crate::domain::project::ProjectInput;
@@ -92,7 +93,7 @@ impl App {
         self.role_allows(actor, allowed, "lead", what).await
     }
 
-    async fn lead_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Lead> {
+    async fn lead_in_scope(&self, conn: &mut Conn, actor: &Actor, id: LeadId) -> Result<Lead> {
         let found = match leads::by_id(conn, id).await? {
             Some(l) if visible(actor, &l) => Ok(l),
             _ => Err(lead_not_found()),
@@ -102,7 +103,7 @@ impl App {
 
     /// A lead the caller works (officer or leader) and may see: submitters who do not work
     /// leads read them but change nothing.
-    async fn lead_to_work(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Lead> {
+    async fn lead_to_work(&self, conn: &mut Conn, actor: &Actor, id: LeadId) -> Result<Lead> {
         self.lead_role(actor, Role::does_casework, "办理招商线索")
             .await?;
         let lead = self.lead_in_scope(conn, actor, id).await?;
@@ -213,12 +214,12 @@ impl App {
     }
 
     /// The lead as it stands, for a caller about to work it (partial updates).
-    pub async fn lead_for_work(&self, actor: &Actor, id: i64) -> Result<Lead> {
+    pub async fn lead_for_work(&self, actor: &Actor, id: LeadId) -> Result<Lead> {
         let mut conn = self.db.pool.acquire().await?;
         self.lead_to_work(&mut conn, actor, id).await
     }
 
-    pub async fn get_lead(&self, actor: &Actor, id: i64) -> Result<(Lead, Vec<LeadNote>)> {
+    pub async fn get_lead(&self, actor: &Actor, id: LeadId) -> Result<(Lead, Vec<LeadNote>)> {
         self.lead_role(actor, Role::is_business, "查看招商线索")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -268,7 +269,7 @@ impl App {
     pub async fn update_lead(
         &self,
         actor: &Actor,
-        id: i64,
+        id: LeadId,
         input: &LeadInput,
         version: i64,
     ) -> Result<Lead> {
@@ -294,7 +295,7 @@ impl App {
     pub async fn assign_lead(
         &self,
         actor: &Actor,
-        id: i64,
+        id: LeadId,
         unit: &str,
         officer: &str,
         version: Option<i64>,
@@ -370,7 +371,13 @@ impl App {
     }
 
     /// A follow-up (跟进情况), dated `date` (default today).
-    pub async fn note_lead(&self, actor: &Actor, id: i64, body: &str, date: &str) -> Result<Lead> {
+    pub async fn note_lead(
+        &self,
+        actor: &Actor,
+        id: LeadId,
+        body: &str,
+        date: &str,
+    ) -> Result<Lead> {
         let today = self.today();
         let mut tx = self.db.write().await?;
         let lead = self.lead_to_work(&mut tx, actor, id).await?;
@@ -424,7 +431,7 @@ impl App {
     pub async fn drop_lead(
         &self,
         actor: &Actor,
-        id: i64,
+        id: LeadId,
         reason: &str,
         version: Option<i64>,
     ) -> Result<Lead> {
@@ -458,7 +465,7 @@ impl App {
     pub async fn convert_lead(
         &self,
         actor: &Actor,
-        id: i64,
+        id: LeadId,
         input: &ConvertInput,
         version: Option<i64>,
     ) -> Result<(Lead, Project)> {
@@ -537,7 +544,11 @@ impl App {
     }
 
     /// The lead a project came from, when the caller may see it.
-    pub async fn lead_of_project(&self, actor: &Actor, project: ProjectId) -> Result<Option<i64>> {
+    pub async fn lead_of_project(
+        &self,
+        actor: &Actor,
+        project: ProjectId,
+    ) -> Result<Option<LeadId>> {
         let mut conn = self.db.pool.acquire().await?;
         let Some(id) = leads::of_project(&mut conn, project).await? else {
             return Ok(None);

@@ -3,6 +3,7 @@
 //! with the rule and the project facts it came from.
 
 use super::{App, Page};
+use crate::domain::ids::ReferrerId;
 use crate::domain::ids::UnitId;
 use crate::domain::money::Money;
 use crate::domain::referrer::ReferrerInput;
@@ -120,7 +121,12 @@ impl App {
         self.role_allows(actor, allowed, "referrer", what).await
     }
 
-    async fn referrer_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Referrer> {
+    async fn referrer_in_scope(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: ReferrerId,
+    ) -> Result<Referrer> {
         let found = match referrers::by_id(conn, id).await? {
             Some(r) if actor.unit_path.contains(&r.unit_path) => Ok(r),
             _ => Err(referrer_not_found()),
@@ -164,7 +170,7 @@ impl App {
         })
     }
 
-    pub async fn get_referrer(&self, actor: &Actor, id: i64) -> Result<ReferrerDetail> {
+    pub async fn get_referrer(&self, actor: &Actor, id: ReferrerId) -> Result<ReferrerDetail> {
         self.referrer_role(actor, Role::is_staff, "查看引荐人")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -228,7 +234,7 @@ impl App {
     }
 
     /// The record as it stands, for a caller about to change it.
-    pub async fn referrer_for_update(&self, actor: &Actor, id: i64) -> Result<Referrer> {
+    pub async fn referrer_for_update(&self, actor: &Actor, id: ReferrerId) -> Result<Referrer> {
         self.referrer_role(actor, Role::does_casework, "修改引荐人")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -238,7 +244,7 @@ impl App {
     pub async fn update_referrer(
         &self,
         actor: &Actor,
-        id: i64,
+        id: ReferrerId,
         input: &ReferrerInput,
         version: i64,
     ) -> Result<Referrer> {
@@ -276,7 +282,12 @@ impl App {
 
     /// Names this referrer on a project of the caller's scope (an ordinary, audited project
     /// edit, checked against the project's current version).
-    pub async fn credit_referrer(&self, actor: &Actor, id: i64, project: &str) -> Result<Project> {
+    pub async fn credit_referrer(
+        &self,
+        actor: &Actor,
+        id: ReferrerId,
+        project: &str,
+    ) -> Result<Project> {
         self.referrer_role(actor, Role::does_casework, "登记引荐项目")
             .await?;
         let mut conn = self.db.pool.acquire().await?;

@@ -3,6 +3,7 @@
 
 use super::{App, Page};
 use crate::domain::ids::InvestorId;
+use crate::domain::ids::VisitId;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, paging};
 use crate::domain::visit::{Direction, VisitFields, VisitInput};
@@ -49,7 +50,7 @@ impl App {
         self.role_allows(actor, allowed, "visit", what).await
     }
 
-    async fn visit_in_scope(&self, conn: &mut Conn, actor: &Actor, id: i64) -> Result<Visit> {
+    async fn visit_in_scope(&self, conn: &mut Conn, actor: &Actor, id: VisitId) -> Result<Visit> {
         let found = match visits::by_id(conn, id).await? {
             Some(v) if actor.unit_path.contains(&v.unit_path) => Ok(v),
             _ => Err(visit_not_found()),
@@ -224,7 +225,7 @@ impl App {
             .await
     }
 
-    pub async fn get_visit(&self, actor: &Actor, id: i64) -> Result<Visit> {
+    pub async fn get_visit(&self, actor: &Actor, id: VisitId) -> Result<Visit> {
         self.visit_role(actor, Role::is_staff, "查看拜访记录")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -249,7 +250,7 @@ impl App {
     }
 
     /// The visit as it stands, for a caller about to change it.
-    pub async fn visit_for_update(&self, actor: &Actor, id: i64) -> Result<Visit> {
+    pub async fn visit_for_update(&self, actor: &Actor, id: VisitId) -> Result<Visit> {
         self.visit_role(actor, Role::does_casework, "修改拜访记录")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
@@ -259,7 +260,7 @@ impl App {
     pub async fn update_visit(
         &self,
         actor: &Actor,
-        id: i64,
+        id: VisitId,
         input: &VisitInput,
         version: i64,
     ) -> Result<Visit> {
@@ -286,7 +287,12 @@ impl App {
     }
 
     /// Closes the follow-up with what came of it.
-    pub async fn close_follow_up(&self, actor: &Actor, id: i64, outcome: &str) -> Result<Visit> {
+    pub async fn close_follow_up(
+        &self,
+        actor: &Actor,
+        id: VisitId,
+        outcome: &str,
+    ) -> Result<Visit> {
         self.visit_role(actor, Role::does_casework, "办结跟进")
             .await?;
         let mut tx = self.db.write().await?;

@@ -3,6 +3,7 @@
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::event::{EventFields, EventKind};
+use crate::domain::ids::EventId;
 use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::domain::money::{Currency, Money};
 use crate::domain::user::UnitPath;
@@ -12,7 +13,7 @@ use time::Date;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PromotionEvent {
-    pub id: i64,
+    pub id: EventId,
     pub kind: EventKind,
     pub kind_label: &'static str,
     pub title: String,
@@ -60,7 +61,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<PromotionEvent> {
     let kind = EventKind::parse(&kind).ok_or_else(|| bad("event kind", &kind))?;
     let held: String = r.try_get("held_on")?;
     Ok(PromotionEvent {
-        id: r.try_get("id")?,
+        id: EventId(r.try_get("id")?),
         kind,
         kind_label: kind.label(),
         title: r.try_get("title")?,
@@ -77,10 +78,10 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<PromotionEvent> {
     })
 }
 
-pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<PromotionEvent>> {
+pub async fn by_id(conn: &mut Conn, id: EventId) -> sqlx::Result<Option<PromotionEvent>> {
     let sql = format!("{SELECT} WHERE e.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(conn)
         .await?
         .map(|r| from_row(&r))
@@ -93,7 +94,7 @@ pub async fn insert(
     unit: UnitId,
     by: UserId,
     now: &str,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<EventId> {
     sqlx::query(
         "INSERT INTO promotion_events (kind, title, held_on, city, organiser, delegation, notes, \
          unit_id, version, created_by, created_at, updated_at) \
@@ -112,11 +113,12 @@ pub async fn insert(
     .fetch_one(conn)
     .await?
     .try_get("id")
+    .map(EventId)
 }
 
 pub async fn update(
     conn: &mut Conn,
-    id: i64,
+    id: EventId,
     f: &EventFields,
     version: i64,
     now: &str,
@@ -133,7 +135,7 @@ pub async fn update(
     .bind(&f.delegation)
     .bind(&f.notes)
     .bind(now)
-    .bind(id)
+    .bind(id.0)
     .bind(version)
     .execute(conn)
     .await?
@@ -142,12 +144,16 @@ pub async fn update(
 }
 
 /// Records that an investor was met (once per event); false when it already was.
-pub async fn add_investor(conn: &mut Conn, event: i64, investor: InvestorId) -> sqlx::Result<bool> {
+pub async fn add_investor(
+    conn: &mut Conn,
+    event: EventId,
+    investor: InvestorId,
+) -> sqlx::Result<bool> {
     // The key refuses a second row; two requests at once both get an answer, not an error.
     Ok(sqlx::query(
         "INSERT INTO event_investors (event_id, investor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
-    .bind(event)
+    .bind(event.0)
     .bind(investor.0)
     .execute(conn)
     .await?
@@ -158,7 +164,7 @@ pub async fn add_investor(conn: &mut Conn, event: i64, investor: InvestorId) -> 
 /// Records a signing (once per project and event); false when it already was.
 pub async fn add_signing(
     conn: &mut Conn,
-    event: i64,
+    event: EventId,
     project: ProjectId,
     amount: Money,
 ) -> sqlx::Result<bool> {
@@ -166,7 +172,7 @@ pub async fn add_signing(
         "INSERT INTO event_signings (event_id, project_id, amount_yuan, currency) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
-    .bind(event)
+    .bind(event.0)
     .bind(project.0)
     .bind(amount.yuan)
     .bind(amount.currency.code())
@@ -176,12 +182,12 @@ pub async fn add_signing(
         == 1)
 }
 
-pub async fn investors_met(conn: &mut Conn, event: i64) -> sqlx::Result<Vec<MetInvestor>> {
+pub async fn investors_met(conn: &mut Conn, event: EventId) -> sqlx::Result<Vec<MetInvestor>> {
     sqlx::query(
         "SELECT i.id, i.name FROM event_investors ei JOIN investors i ON i.id = ei.investor_id \
          WHERE ei.event_id = $1 ORDER BY i.name",
     )
-    .bind(event)
+    .bind(event.0)
     .fetch_all(conn)
     .await?
     .iter()
@@ -194,13 +200,13 @@ pub async fn investors_met(conn: &mut Conn, event: i64) -> sqlx::Result<Vec<MetI
     .collect()
 }
 
-pub async fn signings(conn: &mut Conn, event: i64) -> sqlx::Result<Vec<Signing>> {
+pub async fn signings(conn: &mut Conn, event: EventId) -> sqlx::Result<Vec<Signing>> {
     sqlx::query(
         "SELECT s.project_id, p.name, p.investor_name, un.path, s.amount_yuan, s.currency \
          FROM event_signings s JOIN projects p ON p.id = s.project_id JOIN units un ON un.id = p.unit_id \
          WHERE s.event_id = $1 ORDER BY s.amount_yuan DESC, s.project_id",
     )
-    .bind(event)
+    .bind(event.0)
     .fetch_all(conn)
     .await?
     .iter()

@@ -1,6 +1,7 @@
 //! Imports: the previewed file kept until it is imported, and the rows written in bulk.
 
 use super::{Backend, Conn};
+use crate::domain::ids::ImportId;
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::import::ImportKind;
 use crate::domain::investor::InvestorFields;
@@ -9,7 +10,7 @@ use sqlx::Row;
 
 #[derive(Debug, Clone)]
 pub struct ImportRecord {
-    pub id: i64,
+    pub id: ImportId,
     pub kind: String,
     pub file_name: String,
     pub unit_id: UnitId,
@@ -38,7 +39,7 @@ pub struct NewImport<'a> {
 }
 
 /// Stores a preview: the import and, beside it, its valid rows.
-pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Result<i64> {
+pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Result<ImportId> {
     let id: i64 = sqlx::query(
         "INSERT INTO imports (kind, file_name, unit_id, created_by, created_at, headers_json, \
          rejected_json, rows_valid, rows_rejected, status) \
@@ -61,22 +62,22 @@ pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Resu
         .bind(i.valid_json)
         .execute(&mut *conn)
         .await?;
-    Ok(id)
+    Ok(ImportId(id))
 }
 
 /// The import, without its valid rows (which can be tens of megabytes).
-pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord>> {
+pub async fn by_id(conn: &mut Conn, id: ImportId) -> sqlx::Result<Option<ImportRecord>> {
     sqlx::query(
         "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, \
          rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id \
          FROM imports WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.0)
     .fetch_optional(conn)
     .await?
     .map(|r| {
         Ok(ImportRecord {
-            id: r.try_get("id")?,
+            id: ImportId(r.try_get("id")?),
             kind: r.try_get("kind")?,
             file_name: r.try_get("file_name")?,
             unit_id: UnitId(r.try_get("unit_id")?),
@@ -96,9 +97,9 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<ImportRecord
 }
 
 /// The valid rows of an import, as JSON.
-pub async fn valid_rows(conn: &mut Conn, id: i64) -> sqlx::Result<String> {
+pub async fn valid_rows(conn: &mut Conn, id: ImportId) -> sqlx::Result<String> {
     sqlx::query("SELECT valid_json FROM import_payloads WHERE import_id = $1")
-        .bind(id)
+        .bind(id.0)
         .fetch_one(conn)
         .await?
         .try_get("valid_json")
@@ -106,23 +107,23 @@ pub async fn valid_rows(conn: &mut Conn, id: i64) -> sqlx::Result<String> {
 
 /// Claims a previewed import for writing: false if it was already imported. Being a write,
 /// it also takes SQLite's write lock first, so ids reserved after it are not raced.
-pub async fn claim(conn: &mut Conn, id: i64, now: &str) -> sqlx::Result<bool> {
+pub async fn claim(conn: &mut Conn, id: ImportId, now: &str) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "UPDATE imports SET status = 'imported', imported_at = $1 WHERE id = $2 AND status = 'previewed'",
     )
     .bind(now)
-    .bind(id)
+    .bind(id.0)
     .execute(conn)
     .await?
     .rows_affected()
         == 1)
 }
 
-pub async fn record_ids(conn: &mut Conn, id: i64, first: i64, last: i64) -> sqlx::Result<()> {
+pub async fn record_ids(conn: &mut Conn, id: ImportId, first: i64, last: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE imports SET first_id = $1, last_id = $2 WHERE id = $3")
         .bind(first)
         .bind(last)
-        .bind(id)
+        .bind(id.0)
         .execute(conn)
         .await?;
     Ok(())

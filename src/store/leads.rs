@@ -2,6 +2,7 @@
 
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::channel::Channel;
+use crate::domain::ids::LeadId;
 use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::domain::lead::{LeadFields, LeadStatus};
 use crate::domain::money::{Currency, Money};
@@ -11,7 +12,7 @@ use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Lead {
-    pub id: i64,
+    pub id: LeadId,
     pub title: String,
     pub investor_name: String,
     pub investor_id: Option<InvestorId>,
@@ -75,7 +76,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Lead> {
         None => None,
     };
     Ok(Lead {
-        id: r.try_get("id")?,
+        id: LeadId(r.try_get("id")?),
         title: r.try_get("title")?,
         investor_name: r.try_get("investor_name")?,
         investor_id: r.try_get::<Option<i64>, _>("investor_id")?.map(InvestorId),
@@ -102,10 +103,10 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Lead> {
     })
 }
 
-pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<Lead>> {
+pub async fn by_id(conn: &mut Conn, id: LeadId) -> sqlx::Result<Option<Lead>> {
     let sql = format!("{SELECT} WHERE l.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(conn)
         .await?
         .map(|r| from_row(&r))
@@ -118,7 +119,7 @@ pub async fn insert(
     unit_id: UnitId,
     created_by: UserId,
     now: &str,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<LeadId> {
     sqlx::query(
         "INSERT INTO leads (title, investor_name, investor_id, industry_code, amount_yuan, \
          currency, channel, source, contact, notes, unit_id, status, version, created_by, \
@@ -141,6 +142,7 @@ pub async fn insert(
     .fetch_one(conn)
     .await?
     .try_get("id")
+        .map(LeadId)
 }
 
 /// One change of a lead, applied only if it is still at `version`; false when it was not.
@@ -160,7 +162,7 @@ pub enum Change<'a> {
 
 pub async fn change(
     conn: &mut Conn,
-    id: i64,
+    id: LeadId,
     version: i64,
     change: Change<'_>,
     now: &str,
@@ -212,7 +214,7 @@ pub async fn change(
         }
     }
     b.push(" WHERE id = ")
-        .bind(Bind::Int(id))
+        .bind(Bind::Int(id.0))
         .push(" AND version = ")
         .bind(Bind::Int(version));
     Ok(b.query().execute(conn).await?.rows_affected() == 1)
@@ -220,7 +222,7 @@ pub async fn change(
 
 pub async fn add_note(
     conn: &mut Conn,
-    lead: i64,
+    lead: LeadId,
     body: &str,
     noted_on: &str,
     actor: UserId,
@@ -229,7 +231,7 @@ pub async fn add_note(
     sqlx::query(
         "INSERT INTO lead_notes (lead_id, body, noted_on, actor_id, recorded_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(lead)
+    .bind(lead.0)
     .bind(body)
     .bind(noted_on)
     .bind(actor.0)
@@ -238,18 +240,18 @@ pub async fn add_note(
     .await?;
     sqlx::query("UPDATE leads SET updated_at = $1 WHERE id = $2")
         .bind(now)
-        .bind(lead)
+        .bind(lead.0)
         .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn notes(conn: &mut Conn, lead: i64) -> sqlx::Result<Vec<LeadNote>> {
+pub async fn notes(conn: &mut Conn, lead: LeadId) -> sqlx::Result<Vec<LeadNote>> {
     sqlx::query(
         "SELECT n.body, n.noted_on, u.name AS actor_name, n.recorded_at FROM lead_notes n \
          LEFT JOIN users u ON u.id = n.actor_id WHERE n.lead_id = $1 ORDER BY n.noted_on DESC, n.id DESC",
     )
-    .bind(lead)
+    .bind(lead.0)
     .fetch_all(conn)
     .await?
     .iter()
@@ -265,12 +267,12 @@ pub async fn notes(conn: &mut Conn, lead: i64) -> sqlx::Result<Vec<LeadNote>> {
 }
 
 /// The lead a project came from, if any.
-pub async fn of_project(conn: &mut Conn, project: ProjectId) -> sqlx::Result<Option<i64>> {
+pub async fn of_project(conn: &mut Conn, project: ProjectId) -> sqlx::Result<Option<LeadId>> {
     sqlx::query("SELECT id FROM leads WHERE project_id = $1")
         .bind(project.0)
         .fetch_optional(conn)
         .await?
-        .map(|r| r.try_get("id"))
+        .map(|r| r.try_get("id").map(LeadId))
         .transpose()
 }
 

@@ -42,7 +42,7 @@ pub struct Project {
     pub leader_name: Option<String>,
     pub referrer: Option<String>,
     pub investor_id: Option<InvestorId>,
-    pub referrer_id: Option<i64>,
+    pub referrer_id: Option<crate::domain::ids::ReferrerId>,
     pub notes: Option<String>,
     pub stage: Stage,
     pub paused_from: Option<Stage>,
@@ -178,7 +178,9 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
         investor_id: row
             .try_get::<Option<i64>, _>("investor_id")?
             .map(InvestorId),
-        referrer_id: row.try_get("referrer_id")?,
+        referrer_id: row
+            .try_get::<Option<i64>, _>("referrer_id")?
+            .map(crate::domain::ids::ReferrerId),
         notes: row.try_get("notes")?,
         stage: stage_col(row, "stage")?.ok_or_else(|| decode_err("stage", ""))?,
         paused_from: stage_col(row, "paused_from")?,
@@ -289,7 +291,7 @@ pub async fn insert(
     .bind(now)
     .bind(change)
     .bind(fields.investor_id.map(|i| i.0))
-    .bind(fields.referrer_id)
+    .bind(fields.referrer_id.map(|r| r.0))
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -336,7 +338,7 @@ pub async fn update_fields(
     .bind(expected_version)
     .bind(change)
     .bind(fields.investor_id.map(|i| i.0))
-    .bind(fields.referrer_id)
+    .bind(fields.referrer_id.map(|r| r.0))
     .execute(&mut *conn)
     .await?
     .rows_affected();

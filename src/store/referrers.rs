@@ -1,6 +1,7 @@
 //! Referrers and the projects they brought.
 
 use super::{Bind, Conn, SqlBuilder};
+use crate::domain::ids::ReferrerId;
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::referrer::{ReferrerFields, ReferrerKind};
 use crate::domain::user::UnitPath;
@@ -9,7 +10,7 @@ use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Referrer {
-    pub id: i64,
+    pub id: ReferrerId,
     pub kind: ReferrerKind,
     pub kind_label: &'static str,
     pub name: String,
@@ -33,7 +34,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Referrer> {
     let kind = ReferrerKind::parse(&kind)
         .ok_or_else(|| sqlx::Error::Decode(format!("bad referrer kind {kind}").into()))?;
     Ok(Referrer {
-        id: r.try_get("id")?,
+        id: ReferrerId(r.try_get("id")?),
         kind,
         kind_label: kind.label(),
         name: r.try_get("name")?,
@@ -48,10 +49,10 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Referrer> {
     })
 }
 
-pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<Referrer>> {
+pub async fn by_id(conn: &mut Conn, id: ReferrerId) -> sqlx::Result<Option<Referrer>> {
     let sql = format!("{SELECT} WHERE r.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(conn)
         .await?
         .map(|r| from_row(&r))
@@ -64,7 +65,7 @@ pub async fn insert(
     unit: UnitId,
     by: UserId,
     now: &str,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<ReferrerId> {
     sqlx::query(
         "INSERT INTO referrers (kind, name, affiliation, contact, notes, unit_id, version, \
          created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) RETURNING id",
@@ -80,11 +81,12 @@ pub async fn insert(
     .fetch_one(conn)
     .await?
     .try_get("id")
+        .map(ReferrerId)
 }
 
 pub async fn update(
     conn: &mut Conn,
-    id: i64,
+    id: ReferrerId,
     f: &ReferrerFields,
     version: i64,
     now: &str,
@@ -99,7 +101,7 @@ pub async fn update(
     .bind(&f.contact)
     .bind(&f.notes)
     .bind(now)
-    .bind(id)
+    .bind(id.0)
     .bind(version)
     .execute(conn)
     .await?
@@ -153,9 +155,9 @@ pub async fn search(
 }
 
 /// Ids of the projects naming this referrer.
-pub async fn project_ids(conn: &mut Conn, id: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn project_ids(conn: &mut Conn, id: ReferrerId) -> sqlx::Result<Vec<i64>> {
     sqlx::query("SELECT id FROM projects WHERE referrer_id = $1 ORDER BY id")
-        .bind(id)
+        .bind(id.0)
         .fetch_all(conn)
         .await?
         .iter()

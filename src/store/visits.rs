@@ -2,6 +2,7 @@
 
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::dates::{iso, parse_date};
+use crate::domain::ids::VisitId;
 use crate::domain::ids::{InvestorId, UnitId, UserId};
 use crate::domain::user::UnitPath;
 use crate::domain::visit::{Direction, VisitFields};
@@ -17,7 +18,7 @@ pub struct Participant {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Visit {
-    pub id: i64,
+    pub id: VisitId,
     pub direction: Direction,
     pub direction_label: &'static str,
     #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
@@ -60,7 +61,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Visit> {
     let direction = Direction::parse(&direction).ok_or_else(|| bad("direction", &direction))?;
     let date = |text: String| parse_date(&text).ok_or_else(|| bad("date", &text));
     Ok(Visit {
-        id: r.try_get("id")?,
+        id: VisitId(r.try_get("id")?),
         direction,
         direction_label: direction.label(),
         visit_date: date(r.try_get("visit_date")?)?,
@@ -101,12 +102,12 @@ async fn with_participants(conn: &mut Conn, mut visits: Vec<Visit>) -> sqlx::Res
         if i > 0 {
             b.push(", ");
         }
-        b.bind(Bind::Int(v.id));
+        b.bind(Bind::Int(v.id.0));
     }
     b.push(") ORDER BY u.id");
     for r in b.query().fetch_all(conn).await? {
         let visit: i64 = r.try_get("visit_id")?;
-        if let Some(v) = visits.iter_mut().find(|v| v.id == visit) {
+        if let Some(v) = visits.iter_mut().find(|v| v.id.0 == visit) {
             v.participants.push(Participant {
                 id: UserId(r.try_get("id")?),
                 name: r.try_get("name")?,
@@ -116,10 +117,10 @@ async fn with_participants(conn: &mut Conn, mut visits: Vec<Visit>) -> sqlx::Res
     Ok(visits)
 }
 
-pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<Visit>> {
+pub async fn by_id(conn: &mut Conn, id: VisitId) -> sqlx::Result<Option<Visit>> {
     let sql = format!("{SELECT} WHERE v.id = $1");
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
     else {
@@ -128,14 +129,14 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> sqlx::Result<Option<Visit>> {
     Ok(with_participants(conn, vec![from_row(&row)?]).await?.pop())
 }
 
-async fn write_participants(conn: &mut Conn, id: i64, people: &[UserId]) -> sqlx::Result<()> {
+async fn write_participants(conn: &mut Conn, id: VisitId, people: &[UserId]) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM visit_participants WHERE visit_id = $1")
-        .bind(id)
+        .bind(id.0)
         .execute(&mut *conn)
         .await?;
     for p in people {
         sqlx::query("INSERT INTO visit_participants (visit_id, user_id) VALUES ($1, $2)")
-            .bind(id)
+            .bind(id.0)
             .bind(p.0)
             .execute(&mut *conn)
             .await?;
@@ -149,7 +150,7 @@ pub async fn insert(
     unit_id: UnitId,
     created_by: UserId,
     now: &str,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<VisitId> {
     let id: i64 = sqlx::query(
         "INSERT INTO visits (direction, visit_date, place, investor_id, investor_side, leader_id, \
          purpose, outcome, next_step, follow_up_on, unit_id, version, created_by, created_at, updated_at) \
@@ -171,13 +172,13 @@ pub async fn insert(
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
-    write_participants(conn, id, &f.participants).await?;
-    Ok(id)
+    write_participants(conn, VisitId(id), &f.participants).await?;
+    Ok(VisitId(id))
 }
 
 pub async fn update(
     conn: &mut Conn,
-    id: i64,
+    id: VisitId,
     f: &VisitFields,
     version: i64,
     now: &str,
@@ -198,7 +199,7 @@ pub async fn update(
     .bind(&f.next_step)
     .bind(f.follow_up_on.map(iso))
     .bind(now)
-    .bind(id)
+    .bind(id.0)
     .bind(version)
     .execute(&mut *conn)
     .await?
@@ -213,7 +214,7 @@ pub async fn update(
 /// Marks the follow-up done, recording what came of it.
 pub async fn follow_up_done(
     conn: &mut Conn,
-    id: i64,
+    id: VisitId,
     outcome: &str,
     version: i64,
     now: &str,
@@ -225,7 +226,7 @@ pub async fn follow_up_done(
     )
     .bind(now)
     .bind(outcome)
-    .bind(id)
+    .bind(id.0)
     .bind(version)
     .execute(conn)
     .await?

@@ -2,7 +2,9 @@
 //! (404 in the caller's format), never with the framework's plain-text rejection.
 
 use super::error::{ApiError, PageError};
-use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
+use crate::domain::ids::{
+    EventId, ImportId, InvestorId, LeadId, ProjectId, ReferrerId, UnitId, UserId, VisitId,
+};
 use crate::error::Error;
 use crate::service::events::event_not_found;
 use crate::service::imports::import_not_found;
@@ -61,11 +63,6 @@ macro_rules! id_extractors {
     };
 }
 
-/// Leaves a plain `i64` id as it is.
-fn plain(id: i64) -> i64 {
-    id
-}
-
 id_extractors!(/// `{id}` of a project.
     ApiProjectId, PageProjectId, ProjectId, ProjectId, Error::project_not_found());
 id_extractors!(/// `{id}` of an account.
@@ -75,15 +72,15 @@ id_extractors!(/// `{id}` of a unit.
 id_extractors!(/// `{id}` of a 客商库 record.
     ApiInvestorId, PageInvestorId, InvestorId, InvestorId, investor_not_found());
 id_extractors!(/// `{id}` of a lead.
-    ApiLeadId, PageLeadId, i64, plain, lead_not_found());
+    ApiLeadId, PageLeadId, LeadId, LeadId, lead_not_found());
 id_extractors!(/// `{id}` of a visit.
-    ApiVisitId, PageVisitId, i64, plain, visit_not_found());
+    ApiVisitId, PageVisitId, VisitId, VisitId, visit_not_found());
 id_extractors!(/// `{id}` of a promotion event.
-    ApiEventId, PageEventId, i64, plain, event_not_found());
+    ApiEventId, PageEventId, EventId, EventId, event_not_found());
 id_extractors!(/// `{id}` of a referrer.
-    ApiReferrerId, PageReferrerId, i64, plain, referrer_not_found());
+    ApiReferrerId, PageReferrerId, ReferrerId, ReferrerId, referrer_not_found());
 id_extractors!(/// `{id}` of an import.
-    ApiImportId, PageImportId, i64, plain, import_not_found());
+    ApiImportId, PageImportId, ImportId, ImportId, import_not_found());
 
 /// A page form that changes a record: its fields, and the version the record had when the form
 /// was shown (a missing or garbled version is 0, which no record has, so the save is refused as

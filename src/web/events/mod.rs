@@ -259,7 +259,7 @@ struct DetailQuery {
 async fn render_detail(
     app: &App,
     user: &PageUser,
-    id: i64,
+    id: crate::domain::ids::EventId,
     flash: Option<&str>,
     refused: Option<Refusal>,
     status: StatusCode,
@@ -305,7 +305,7 @@ async fn detail_page(
 async fn after(
     app: &App,
     user: &PageUser,
-    id: i64,
+    id: crate::domain::ids::EventId,
     form: &'static str,
     typed: HashMap<String, String>,
     outcome: crate::error::Result<EventDetail>,

@@ -52,9 +52,14 @@ impl EventFormPage {
         }
     }
     /// The form for changing record `id`, read at `version`.
-    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> EventFormPage {
+    pub fn editing(
+        mut self,
+        id: crate::domain::ids::EventId,
+        version: i64,
+        conflict: Option<String>,
+    ) -> EventFormPage {
         self.editing = Some(Editing {
-            id,
+            id: id.0,
             version,
             conflict,
         });

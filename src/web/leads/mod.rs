@@ -359,7 +359,7 @@ pub struct Refused {
 async fn render_detail(
     app: &App,
     user: &PageUser,
-    id: i64,
+    id: crate::domain::ids::LeadId,
     msg: Option<&str>,
     refused: Option<Refused>,
     status: StatusCode,
@@ -412,7 +412,7 @@ async fn detail_page(
 async fn after_action<T>(
     app: &App,
     user: &PageUser,
-    id: i64,
+    id: crate::domain::ids::LeadId,
     action: &'static str,
     typed: HashMap<String, String>,
     outcome: crate::error::Result<T>,

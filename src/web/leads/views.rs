@@ -20,7 +20,7 @@ fn channel_opts(current: &str) -> Vec<Opt> {
 
 /// A row of the lead list.
 pub struct LeadRow {
-    pub id: i64,
+    pub id: crate::domain::ids::LeadId,
     pub title: String,
     pub investor_name: String,
     pub amount: String,
@@ -111,9 +111,14 @@ impl LeadFormPage {
     }
 
     /// The form for changing record `id`, read at `version`.
-    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> LeadFormPage {
+    pub fn editing(
+        mut self,
+        id: crate::domain::ids::LeadId,
+        version: i64,
+        conflict: Option<String>,
+    ) -> LeadFormPage {
         self.editing = Some(Editing {
-            id,
+            id: id.0,
             version,
             conflict,
         });

@@ -215,7 +215,7 @@ async fn render_detail(
         flash,
         problem,
     );
-    page.from_lead = from_lead;
+    page.from_lead = from_lead.map(|l| l.0);
     Ok(page)
 }
 

@@ -371,7 +371,7 @@ impl ProjectView {
             name: p.name.clone(),
             investor_name: p.investor_name.clone(),
             investor_id: p.investor_id.map(|i| i.0),
-            referrer_id: p.referrer_id,
+            referrer_id: p.referrer_id.map(|r| r.0),
             industry: p
                 .industry()
                 .map(|i| format!("{} {}", i.code(), i.name()))

@@ -216,7 +216,7 @@ struct DetailQuery {
 async fn render_detail(
     app: &App,
     user: &PageUser,
-    id: i64,
+    id: crate::domain::ids::ReferrerId,
     flash: Option<&str>,
     refused: Option<(String, Invalid, Option<String>)>,
     status: StatusCode,

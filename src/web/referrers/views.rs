@@ -49,9 +49,14 @@ impl ReferrerFormPage {
         }
     }
     /// The form for changing record `id`, read at `version`.
-    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> ReferrerFormPage {
+    pub fn editing(
+        mut self,
+        id: crate::domain::ids::ReferrerId,
+        version: i64,
+        conflict: Option<String>,
+    ) -> ReferrerFormPage {
         self.editing = Some(Editing {
-            id,
+            id: id.0,
             version,
             conflict,
         });

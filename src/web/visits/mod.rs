@@ -317,7 +317,7 @@ struct DetailQuery {
 async fn render_detail(
     app: &App,
     user: &PageUser,
-    id: i64,
+    id: crate::domain::ids::VisitId,
     flash: Option<&str>,
     refused: Option<(String, Invalid, Option<String>)>,
     status: StatusCode,

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use time::Date;
 
 pub struct VisitRow {
-    pub id: i64,
+    pub id: crate::domain::ids::VisitId,
     pub direction: &'static str,
     pub date: String,
     pub place: String,
@@ -136,9 +136,14 @@ impl VisitFormPage {
         }
     }
     /// The form for changing record `id`, read at `version`.
-    pub fn editing(mut self, id: i64, version: i64, conflict: Option<String>) -> VisitFormPage {
+    pub fn editing(
+        mut self,
+        id: crate::domain::ids::VisitId,
+        version: i64,
+        conflict: Option<String>,
+    ) -> VisitFormPage {
         self.editing = Some(Editing {
-            id,
+            id: id.0,
             version,
             conflict,
         });
