@@ -134,8 +134,8 @@ impl App {
         actor: &Actor,
         params: &super::projects::ListParams,
     ) -> Result<Vec<u8>> {
-        let page = self.list_all_projects(actor, params).await?;
-        within_export_limit("项目", page.totals.count, self.config.export_max_rows)?;
+        let (page, _) = self.list_all_projects(actor, params).await?;
+        within_export_limit("项目", page.total, self.config.export_max_rows)?;
         let headers = [
             "编号",
             "项目名称",

@@ -33,6 +33,13 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+impl<T> Page<T> {
+    /// How many pages the whole list fills (at least one).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
 /// The first rows of a longer list and how many there are in all, so that a page showing
 /// them can say when it shows only part.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -1,6 +1,6 @@
 //! The project pipeline's use cases.
 
-use super::App;
+use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
@@ -34,46 +34,14 @@ pub struct ListParams {
     pub per_page: String,
 }
 
-pub struct ProjectPage {
-    pub items: Vec<Project>,
-    pub totals: Totals,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl ProjectPage {
-    pub fn pages(&self) -> i64 {
-        ((self.totals.count + self.per_page - 1) / self.per_page).max(1)
-    }
-}
+/// A page of the project list and the sums over every project the filters select.
+pub type ProjectPage = (Page<Project>, Totals);
 
 /// What the project forms offer to choose from, within the caller's reach.
 pub struct FormChoices {
     pub units: Vec<units::Unit>,
     pub officers: Vec<users::UserRecord>,
     pub leaders: Vec<users::UserRecord>,
-}
-
-fn forbid_read(actor: &Actor) -> Result<()> {
-    if actor.role.reads_projects() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(format!(
-            "“{}”角色不能查看招商项目",
-            actor.role.label()
-        )))
-    }
-}
-
-fn forbid_write(actor: &Actor) -> Result<()> {
-    if actor.role.writes_projects() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(format!(
-            "“{}”角色不能录入或修改招商项目",
-            actor.role.label()
-        )))
-    }
 }
 
 /// Loads a project the caller may see; anything outside scope is "not found".
@@ -179,33 +147,31 @@ async fn check_references(
 impl App {
     /// Refuses (and audits) an account whose role does not read projects.
     async fn may_read(&self, actor: &Actor) -> Result<()> {
-        self.audited(actor, "read_projects", None, forbid_read(actor))
+        self.role_allows(actor, Role::reads_projects, "project", "查看招商项目")
             .await
     }
 
     /// Refuses (and audits) an account whose role does not write projects.
     async fn may_write(&self, actor: &Actor) -> Result<()> {
-        self.audited(actor, "write_projects", None, forbid_write(actor))
-            .await
+        self.role_allows(
+            actor,
+            Role::writes_projects,
+            "project",
+            "录入或修改招商项目",
+        )
+        .await
     }
 
     /// The project, if it is inside the caller's scope; otherwise "not found", audited.
     async fn in_scope(&self, conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
         let found = load_in_scope(conn, actor, id).await;
-        self.audited(actor, "project", Some(id), found).await
-    }
-
-    /// Passes `result` through; a refusal (forbidden, or not found — which is what a project
-    /// outside the caller's scope answers) is first recorded in the audit trail.
-    async fn audited<T>(
-        &self,
-        actor: &Actor,
-        what: &'static str,
-        project: Option<ProjectId>,
-        result: Result<T>,
-    ) -> Result<T> {
-        let id = project.map(|id| id.to_string());
-        self.refusal_recorded(actor, "project", what, id, result)
+        self.refusal_recorded(
+            actor,
+            "project",
+            "查看招商项目",
+            Some(id.to_string()),
+            found,
+        )
     }
 
     pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {
@@ -326,12 +292,13 @@ impl App {
             usd_rate_e4: self.config.usd_rate_e4,
         };
         let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
-        Ok(ProjectPage {
+        let page = Page {
             items,
-            totals,
+            total: totals.count,
             page,
             per_page,
-        })
+        };
+        Ok((page, totals))
     }
 
     /// The projects naming an investor that the caller may see, newest change first.

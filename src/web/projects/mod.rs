@@ -407,12 +407,12 @@ async fn list_api(
     ApiUser(actor): ApiUser,
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<ListBody>> {
-    let page = app.list_projects(&actor, &params).await?;
+    let (page, sums) = app.list_projects(&actor, &params).await?;
     Ok(Json(ListBody {
-        total: page.totals.count,
+        total: page.total,
         page: page.page,
         per_page: page.per_page,
-        sums: page.totals,
+        sums,
         items: page.items,
     }))
 }

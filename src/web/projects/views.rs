@@ -130,14 +130,14 @@ impl ProjectListPage {
         config: &Config,
     ) -> ProjectListPage {
         let (rows, count, cny, usd, current, pages) = match &page {
-            Some(p) => (
+            Some((p, totals)) => (
                 p.items
                     .iter()
                     .map(|x| ProjectRow::of(x, today, config))
                     .collect(),
-                p.totals.count,
-                p.totals.cny_yuan,
-                p.totals.usd_yuan,
+                totals.count,
+                totals.cny_yuan,
+                totals.usd_yuan,
                 p.page,
                 p.pages(),
             ),
