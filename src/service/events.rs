@@ -2,6 +2,7 @@
 //! subtree; its totals count only the signings the reader may see (a project outside one's
 //! scope is never in one's figures).
 
+use super::snapshot;
 use super::{App, Page};
 use crate::domain::event::{EventInput, EventKind, signed_amount};
 use crate::domain::ids::EventId;
@@ -200,16 +201,7 @@ impl App {
         let event = events::by_id(&mut tx, id)
             .await?
             .ok_or_else(event_not_found)?;
-        event_audit(
-            &mut tx,
-            actor,
-            "create",
-            id,
-            None,
-            serde_json::to_value(&event).unwrap_or_default(),
-            &now,
-        )
-        .await?;
+        event_audit(&mut tx, actor, "create", id, None, snapshot(&event)?, &now).await?;
         let detail = self.event_detail(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok(detail)
@@ -250,8 +242,8 @@ impl App {
             actor,
             "update",
             id,
-            Some(serde_json::to_value(&before).unwrap_or_default()),
-            serde_json::to_value(&after).unwrap_or_default(),
+            Some(snapshot(&before)?),
+            snapshot(&after)?,
             &now,
         )
         .await?;

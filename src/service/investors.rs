@@ -5,6 +5,7 @@
 //! its own record. Duplicate checks look across the whole tree (two towns must not chase one
 //! company as two records), naming the other record and its unit but revealing nothing more.
 
+use super::snapshot;
 use super::{App, Page};
 use crate::domain::ids::{InvestorId, UnitId};
 use crate::domain::investor::{InvestorInput, InvestorKind, name_key};
@@ -252,7 +253,7 @@ impl App {
                 entity: "investor",
                 entity_id: Some(id.to_string()),
                 before: None,
-                after: Some(serde_json::to_value(&created).unwrap_or_default()),
+                after: Some(snapshot(&created)?),
             },
             &now,
         )
@@ -325,8 +326,8 @@ impl App {
                 action: "update",
                 entity: "investor",
                 entity_id: Some(id.to_string()),
-                before: Some(serde_json::to_value(&before).unwrap_or_default()),
-                after: Some(serde_json::to_value(&after).unwrap_or_default()),
+                before: Some(snapshot(&before)?),
+                after: Some(snapshot(&after)?),
             },
             &now,
         )
@@ -390,7 +391,7 @@ impl App {
                 action: "merge",
                 entity: "investor",
                 entity_id: Some(from.to_string()),
-                before: Some(serde_json::to_value(&source).unwrap_or_default()),
+                before: Some(snapshot(&source)?),
                 after: Some(json!({ "merged_into": into, "into": merged })),
             },
             &now,

@@ -6,6 +6,7 @@
 //! it (an enterprise sees only the leads it submitted). Officers and leaders work it; only a
 //! leader assigns it.
 
+use super::snapshot;
 use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::LeadId;
@@ -132,8 +133,8 @@ impl App {
                 action,
                 entity: "lead",
                 entity_id: Some(after.id.to_string()),
-                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
-                after: Some(serde_json::to_value(after).unwrap_or_default()),
+                before: before.map(snapshot).transpose()?,
+                after: Some(snapshot(after)?),
             },
             now,
         )

@@ -33,6 +33,18 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+/// A record as the audit trail keeps it: its fields as a JSON object. Failing to build one is
+/// an error, so the hash-chained trail never holds a null where a record should be.
+pub(crate) fn snapshot<T: serde::Serialize>(record: &T) -> Result<serde_json::Value> {
+    match serde_json::to_value(record) {
+        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
+        Ok(other) => Err(Error::Internal(anyhow::anyhow!(
+            "audit snapshot is not an object: {other}"
+        ))),
+        Err(e) => Err(Error::Internal(e.into())),
+    }
+}
+
 impl<T> Page<T> {
     /// How many pages the whole list fills (at least one).
     pub fn pages(&self) -> i64 {
@@ -186,5 +198,30 @@ impl App {
             )))
         };
         self.refusal_recorded(actor, entity, what, None, outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audit_snapshot_is_an_object_or_an_error_never_null() {
+        #[derive(serde::Serialize)]
+        struct Record {
+            name: &'static str,
+        }
+        assert_eq!(
+            snapshot(&Record {
+                name: "华鼎电路"
+            })
+            .unwrap(),
+            serde_json::json!({"name": "华鼎电路"})
+        );
+        assert!(snapshot(&Option::<Record>::None).is_err());
+        assert!(snapshot(&42).is_err());
+        // A map with keys JSON cannot hold fails to serialise: an error, not null.
+        let odd: std::collections::HashMap<(i32, i32), i32> = [((1, 2), 3)].into();
+        assert!(snapshot(&odd).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! The project pipeline's use cases.
 
-use super::{App, Page};
+use super::{App, Page, snapshot};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
@@ -60,10 +60,6 @@ async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<
     store_projects::by_id(conn, id)
         .await?
         .ok_or_else(Error::project_not_found)
-}
-
-fn audit_json(p: &Project) -> serde_json::Value {
-    serde_json::to_value(p).unwrap_or(serde_json::Value::Null)
 }
 
 fn stale(current: i64) -> Error {
@@ -483,7 +479,7 @@ impl App {
                 entity: "project",
                 entity_id: Some(id.to_string()),
                 before: None,
-                after: Some(audit_json(&project)),
+                after: Some(snapshot(&project)?),
             },
             &now,
         )
@@ -561,8 +557,8 @@ impl App {
                 action: "update",
                 entity: "project",
                 entity_id: Some(id.to_string()),
-                before: Some(audit_json(&before)),
-                after: Some(audit_json(&after)),
+                before: Some(snapshot(&before)?),
+                after: Some(snapshot(&after)?),
             },
             &now,
         )
@@ -666,8 +662,8 @@ impl App {
                 action: "transition",
                 entity: "project",
                 entity_id: Some(id.to_string()),
-                before: Some(audit_json(&before)),
-                after: Some(audit_json(&after)),
+                before: Some(snapshot(&before)?),
+                after: Some(snapshot(&after)?),
             },
             &now,
         )

@@ -2,6 +2,7 @@
 //! is seen in that unit's subtree. Rewards are computed, never stored: every figure is shown
 //! with the rule and the project facts it came from.
 
+use super::snapshot;
 use super::{App, Page};
 use crate::domain::ids::ReferrerId;
 use crate::domain::ids::UnitId;
@@ -224,7 +225,7 @@ impl App {
                 entity: "referrer",
                 entity_id: Some(id.to_string()),
                 before: None,
-                after: Some(serde_json::to_value(&created).unwrap_or_default()),
+                after: Some(snapshot(&created)?),
             },
             &now,
         )
@@ -270,8 +271,8 @@ impl App {
                 action: "update",
                 entity: "referrer",
                 entity_id: Some(id.to_string()),
-                before: Some(serde_json::to_value(&before).unwrap_or_default()),
-                after: Some(serde_json::to_value(&after).unwrap_or_default()),
+                before: Some(snapshot(&before)?),
+                after: Some(snapshot(&after)?),
             },
             &now,
         )

@@ -1,6 +1,7 @@
 //! Visits out and in. A visit belongs to the unit of the officer who records it and is seen in
 //! that unit's subtree; officers and leaders record and update visits and close follow-ups.
 
+use super::snapshot;
 use super::{App, Page};
 use crate::domain::ids::InvestorId;
 use crate::domain::ids::VisitId;
@@ -116,8 +117,8 @@ impl App {
                 action,
                 entity: "visit",
                 entity_id: Some(after.id.to_string()),
-                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
-                after: Some(serde_json::to_value(after).unwrap_or_default()),
+                before: before.map(snapshot).transpose()?,
+                after: Some(snapshot(after)?),
             },
             now,
         )
