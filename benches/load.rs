@@ -51,8 +51,10 @@ impl Op {
         !matches!(self, Op::List | Op::Search)
     }
     /// Weights out of 100: about two writes in three.
-    fn pick(r: u32) -> Op {
-        match r % 100 {
+    /// An operation in the mix's proportions; `writes_only` keeps the writes' proportions and
+    /// leaves out the reads.
+    fn pick(r: u32, writes_only: bool) -> Op {
+        match r % if writes_only { 66 } else { 100 } {
             0..20 => Op::Create,
             20..38 => Op::Patch,
             38..48 => Op::Transition,
@@ -142,14 +144,20 @@ impl Rng {
     }
 }
 
-async fn client_loop(server: Arc<Server>, round: usize, client: usize, until: Instant) -> Tally {
+async fn client_loop(
+    server: Arc<Server>,
+    round: usize,
+    client: usize,
+    until: Instant,
+    writes_only: bool,
+) -> Tally {
     let mut t = Tally::default();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (((round as u64) << 32) | (client as u64 + 1)));
     let date = today();
     let mut n = 0u64;
     while Instant::now() < until {
         n += 1;
-        let mut op = Op::pick(rng.next());
+        let mut op = Op::pick(rng.next(), writes_only);
         if matches!(op, Op::Patch | Op::Transition | Op::Note) && t.own.is_empty() {
             op = Op::Create;
         }
@@ -401,6 +409,20 @@ async fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let pid = env("ZHAOSHANG_LOAD_PID");
+    // `mixed` (default): two thirds writes, a third list and search reads; `writes`: writes only.
+    let writes_only = match env("ZHAOSHANG_LOAD_MIX").as_deref() {
+        None | Some("mixed") => false,
+        Some("writes") => true,
+        Some(other) => panic!("ZHAOSHANG_LOAD_MIX: mixed or writes, not {other}"),
+    };
+    println!(
+        "traffic: {}",
+        if writes_only {
+            "writes only"
+        } else {
+            "mixed (2/3 writes, 1/3 reads)"
+        }
+    );
 
     let http: Http = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(256)
@@ -437,7 +459,15 @@ async fn main() {
         let until = Instant::now() + Duration::from_secs(seconds);
         let started = Instant::now();
         let tasks: Vec<_> = (0..c)
-            .map(|client| tokio::spawn(client_loop(server.clone(), round, client, until)))
+            .map(|client| {
+                tokio::spawn(client_loop(
+                    server.clone(),
+                    round,
+                    client,
+                    until,
+                    writes_only,
+                ))
+            })
             .collect();
         let mut all = Tally::default();
         for task in tasks {
