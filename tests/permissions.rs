@@ -178,6 +178,8 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
         }
 
         ("POST", "/api/v1/session") => (Open(&[401]), JSON_EMPTY),
+        // The API's description holds no data: anyone may read it.
+        ("GET", "/api/v1/openapi.json") => (Open(&[200]), JSON_EMPTY),
         ("DELETE", "/api/v1/session") => (SignedIn(&[204]), JSON_EMPTY),
         ("POST", "/api/v1/session/password") => (SignedIn(&[422]), JSON_EMPTY),
         ("GET", "/api/v1/projects") => (
@@ -876,5 +878,51 @@ fn the_scanner_sees_every_route_file() {
             routes.contains(&(expected.0.to_string(), expected.1.to_string())),
             "{expected:?} in {routes:?}"
         );
+    }
+}
+
+/// Every JSON route is in the OpenAPI document with its method, and the document names nothing
+/// the router does not serve.
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let t = spawn_app().await;
+    let reply = t.get("/api/v1/openapi.json", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let doc = reply.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let served: BTreeSet<(String, String)> = declared_routes()
+        .into_iter()
+        .filter(|(_, path)| path.starts_with("/api/v1/"))
+        // The document itself, and the history's first name (documented at /history).
+        .filter(|(_, path)| {
+            path != "/api/v1/openapi.json" && path != "/api/v1/projects/{id}/events"
+        })
+        .collect();
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    let phantom: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from the document: {undocumented:?}"
+    );
+    assert!(phantom.is_empty(), "documented but not served: {phantom:?}");
+    // Errors are described as problem details, and the bearer scheme is declared.
+    let show = &doc["paths"]["/api/v1/projects/{id}"]["get"]["responses"];
+    assert!(
+        show["404"]["content"]["application/problem+json"].is_object(),
+        "{show}"
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let project = &doc["components"]["schemas"]["Project"]["properties"];
+    for field in ["id", "name", "stage", "total_investment", "version"] {
+        assert!(project[field].is_object(), "Project.{field} in {project}");
     }
 }

@@ -11,7 +11,7 @@ use super::stage::Stage;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LeadStatus {
     /// Waiting for a leader to assign it.
@@ -166,7 +166,7 @@ impl LeadInput {
 }
 
 /// Who a lead is assigned to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Assignment {
     pub unit_id: UnitId,
     pub officer_id: Option<UserId>,

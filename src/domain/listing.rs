@@ -132,7 +132,7 @@ impl FromIterator<i64> for UnitSet {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     pub count: i64,
     pub cny_yuan: i64,

@@ -4,7 +4,7 @@ use super::project::{NAME_MAX, NOTES_MAX, text_field};
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferrerKind {
     Person,

@@ -11,7 +11,7 @@ use super::money::{Currency, Money};
 use super::stage::Stage;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Tier {
     /// The tier starts at this contracted amount, in yuan.
     pub from_yuan: i64,
@@ -19,7 +19,7 @@ pub struct Tier {
     pub per_mille: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RewardRule {
     /// A project counts once it has reached this stage (its date decides the year).
     pub stage: Stage,
@@ -30,7 +30,7 @@ pub struct RewardRule {
 }
 
 /// One project's reward and what it was computed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Reward {
     /// The contracted amount in yuan (USD converted at the configured rate).
     pub base_yuan: i64,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 
 /// An account as the administrators see it (never its password hash).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccountView {
     pub id: UserId,
     pub login: String,

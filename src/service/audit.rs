@@ -10,8 +10,9 @@ use serde::Deserialize;
 use time::Duration;
 
 /// The auditor's filters as typed (query string or form).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     pub actor: String,
     pub entity: String,

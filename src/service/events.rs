@@ -20,8 +20,9 @@ pub fn event_not_found() -> Error {
     Error::NotFound("招商活动不存在，或不在您的管辖范围内".into())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct EventParams {
     pub kind: String,
     pub page: String,
@@ -29,7 +30,7 @@ pub struct EventParams {
 }
 
 /// An event with what happened there, and its totals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventDetail {
     #[serde(flatten)]
     pub event: PromotionEvent,
@@ -38,7 +39,7 @@ pub struct EventDetail {
     pub totals: EventTotals,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct EventTotals {
     pub investors_met: usize,
     pub projects_signed: usize,

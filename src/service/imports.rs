@@ -23,7 +23,7 @@ pub fn import_not_found() -> Error {
 }
 
 /// A row the rules refused, with the cells as they were and why.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RejectedRow {
     pub row: usize,
     pub cells: Vec<String>,
@@ -39,7 +39,7 @@ struct ValidRow {
 }
 
 /// What the preview shows, and the import's state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportView {
     pub id: ImportId,
     pub kind: &'static str,

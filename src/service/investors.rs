@@ -22,8 +22,9 @@ pub fn investor_not_found() -> Error {
 }
 
 /// List filters as they arrive (query string).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct InvestorParams {
     pub q: String,
     pub kind: String,

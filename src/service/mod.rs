@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use time::Date;
 
 /// One page of a filtered list: its rows, how many match in all, and which page this is.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

@@ -18,8 +18,9 @@ use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
 
 /// List parameters as they arrive (query string or API), unparsed.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     pub stage: String,
     pub q: String,

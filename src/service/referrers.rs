@@ -23,8 +23,9 @@ pub fn referrer_not_found() -> Error {
     Error::NotFound("引荐人不存在，或不在您的管辖范围内".into())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ReferrerParams {
     pub q: String,
     pub page: String,
@@ -32,7 +33,7 @@ pub struct ReferrerParams {
 }
 
 /// One project's part in a year's reward.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RewardLine {
     pub project_id: i64,
     pub project_name: String,
@@ -43,14 +44,14 @@ pub struct RewardLine {
     pub reward: Option<Reward>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct YearRewards {
     pub year: i32,
     pub total_yuan: i64,
     pub lines: Vec<RewardLine>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReferrerDetail {
     #[serde(flatten)]
     pub referrer: Referrer,

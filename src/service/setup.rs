@@ -209,7 +209,7 @@ impl App {
 
 /// An account to create: `must_change` marks a one-time password; an enterprise account names
 /// the investor it speaks for.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, utoipa::ToSchema)]
 pub(crate) struct NewAccount<'a> {
     pub login: &'a str,
     pub name: &'a str,

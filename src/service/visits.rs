@@ -17,8 +17,9 @@ pub fn visit_not_found() -> Error {
     Error::NotFound("拜访记录不存在，或不在您的管辖范围内".into())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct VisitParams {
     pub direction: String,
     /// `1`/`true`: only follow-ups past their date and not done.

@@ -345,7 +345,7 @@ pub struct Search {
     pub offset: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct LoggedEntry {
     pub id: i64,
     pub at: String,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PromotionEvent {
     pub id: EventId,
     pub kind: EventKind,
@@ -31,13 +31,13 @@ pub struct PromotionEvent {
     pub created_by: Option<UserId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MetInvestor {
     pub id: InvestorId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Signing {
     pub project_id: ProjectId,
     pub project_name: String,

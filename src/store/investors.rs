@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// An investor as stored, with its contacts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Investor {
     pub id: InvestorId,
     pub name: String,

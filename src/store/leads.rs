@@ -10,7 +10,7 @@ use crate::domain::user::UnitPath;
 use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Lead {
     pub id: LeadId,
     pub title: String,
@@ -39,7 +39,7 @@ pub struct Lead {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeadNote {
     pub body: String,
     pub noted_on: String,

@@ -19,7 +19,7 @@ use sqlx::Row;
 use time::Date;
 
 /// A project as read back, with the names of its unit and people.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Project {
     pub id: ProjectId,
     pub name: String,
@@ -27,9 +27,13 @@ pub struct Project {
     pub industry_code: String,
     pub channel: Option<Channel>,
     pub total_investment: Money,
+    /// In whole ㎡.
     #[serde(serialize_with = "ser_area", rename = "land_area_m2")]
+    #[schema(value_type = Option<i64>)]
     pub land_area: Option<Area>,
+    /// In whole ㎡.
     #[serde(serialize_with = "ser_area", rename = "building_area_m2")]
+    #[schema(value_type = Option<i64>)]
     pub building_area: Option<Area>,
     pub expected_output: Option<Money>,
     pub expected_tax: Option<Money>,
@@ -442,7 +446,7 @@ pub async fn touch_progress(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HistoryKind {
     Created,
@@ -515,7 +519,7 @@ pub async fn insert_history_entry(
     Ok(HistoryEntryId(id))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub id: HistoryEntryId,
     pub kind: HistoryKind,

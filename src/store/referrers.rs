@@ -8,7 +8,7 @@ use crate::domain::user::UnitPath;
 use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Referrer {
     pub id: ReferrerId,
     pub kind: ReferrerKind,

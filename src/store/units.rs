@@ -3,7 +3,7 @@ use crate::domain::ids::UnitId;
 use crate::domain::user::UnitPath;
 use sqlx::Row;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Unit {
     pub id: UnitId,
     pub code: String,

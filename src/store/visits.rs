@@ -10,13 +10,13 @@ use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Participant {
     pub id: UserId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Visit {
     pub id: VisitId,
     pub direction: Direction,

@@ -5,7 +5,7 @@ use crate::error::Error;
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde_json::json;
+use serde::Serialize;
 
 fn status_of(e: &Error) -> StatusCode {
     match e {
@@ -61,25 +61,48 @@ impl ApiError {
     }
 }
 
+/// An error as the JSON API answers it (RFC 9457 problem details).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status and title say what happened.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    /// What went wrong, in words a user can act on.
+    pub detail: String,
+    /// For 422: each field and the rule it broke.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<crate::domain::validation::FieldError>>,
+    /// For a probable duplicate (409): the records it may duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Vec<serde_json::Value>>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status_of(&self.0);
-        let mut body = json!({
-            "type": "about:blank",
-            "title": title_of(&self.0),
-            "status": status.as_u16(),
-            "detail": detail_of(&self.0),
+        let problem = Problem {
+            kind: "about:blank",
+            title: title_of(&self.0),
+            status: status.as_u16(),
+            detail: detail_of(&self.0),
+            errors: match &self.0 {
+                Error::Invalid(inv) => Some(inv.0.clone()),
+                _ => None,
+            },
+            candidates: match &self.0 {
+                Error::Duplicate(_, candidates) => Some(candidates.clone()),
+                _ => None,
+            },
+        };
+        let body = serde_json::to_string(&problem).unwrap_or_else(|_| {
+            format!(r#"{{"type":"about:blank","status":{}}}"#, status.as_u16())
         });
-        if let Error::Invalid(inv) = &self.0 {
-            body["errors"] = serde_json::to_value(&inv.0).unwrap_or_default();
-        }
-        if let Error::Duplicate(_, candidates) = &self.0 {
-            body["candidates"] = serde_json::Value::Array(candidates.clone());
-        }
         (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
+            body,
         )
             .into_response()
     }

@@ -12,6 +12,7 @@ mod imports;
 mod investors;
 mod json;
 mod leads;
+mod openapi;
 mod projects;
 mod referrers;
 mod session;
@@ -57,6 +58,7 @@ pub fn router(app: App) -> Router {
         .nest(
             "/api/v1",
             session::api_routes()
+                .merge(openapi::api_routes())
                 .merge(projects::api_routes())
                 .merge(audit::api_routes())
                 .merge(admin::api_routes())

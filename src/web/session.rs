@@ -2,6 +2,7 @@
 
 use super::auth::{ApiUser, ClientAddr, PageUser, SESSION_COOKIE, bearer_token, cookie_token};
 use super::error::PageError;
+use super::error::Problem;
 use super::json::{ApiResult, parse_body};
 use super::views::{Layout, LoginPage, PasswordPage};
 use crate::domain::validation::Invalid;
@@ -13,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -182,7 +183,7 @@ async fn logout(State(app): State<App>, user: PageUser) -> Result<Response, Page
 
 // ---- JSON API ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SignIn {
     #[serde(default)]
     login: String,
@@ -190,6 +191,20 @@ struct SignIn {
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    tag = "session",
+    operation_id = "session_sign_in",
+    summary = "Sign in: a bearer token for the API",
+    request_body = SignIn,
+    responses(
+        (status = 200, description = "会话令牌与账号", body = SessionStarted),
+        (status = 401, description = "账号或密码错误", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "账号已锁定", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "尝试过于频繁", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 async fn sign_in_api(
     State(app): State<App>,
     ClientAddr(client): ClientAddr,
@@ -199,15 +214,38 @@ async fn sign_in_api(
     let (token, actor) = app
         .sign_in_from(&body.login, &body.password, client.as_deref())
         .await?;
-    Ok(Json(serde_json::json!({
-        "token": token.0,
-        "user": { "id": actor.id, "login": actor.login, "name": actor.name, "role": actor.role, "unit_id": actor.unit_id },
-        "expires_in": app.config.session_max_hours * 3600,
-    }))
+    Ok(Json(SessionStarted {
+        token: token.0,
+        user: SessionUser {
+            id: actor.id,
+            login: actor.login,
+            name: actor.name,
+            role: actor.role,
+            unit_id: actor.unit_id,
+        },
+        expires_in: app.config.session_max_hours * 3600,
+    })
     .into_response())
 }
 
-#[derive(Deserialize)]
+/// A new session: the bearer token, who it speaks for, and its longest life in seconds.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SessionStarted {
+    token: String,
+    user: SessionUser,
+    expires_in: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SessionUser {
+    id: crate::domain::ids::UserId,
+    login: String,
+    name: String,
+    role: crate::domain::user::Role,
+    unit_id: crate::domain::ids::UnitId,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
 struct PasswordChange {
     #[serde(default)]
     current: String,
@@ -217,6 +255,21 @@ struct PasswordChange {
     confirm: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/session/password",
+    tag = "session",
+    operation_id = "session_change_password",
+    summary = "Change one's own password",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "已修改"),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn change_password_api(
     State(app): State<App>,
     headers: HeaderMap,
@@ -236,6 +289,19 @@ async fn change_password_api(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    tag = "session",
+    operation_id = "session_sign_out",
+    summary = "Sign out: the token stops working",
+    responses(
+        (status = 204, description = "已退出"),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn sign_out_api(
     State(app): State<App>,
     headers: HeaderMap,

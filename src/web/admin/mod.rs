@@ -6,8 +6,10 @@ pub(super) mod views;
 
 use super::auth::ApiUser;
 use super::error::ApiError;
+use super::error::Problem;
 use super::extract::{ApiUnitId, ApiUserId};
 use super::json::parse_body;
+use super::openapi::Items;
 use crate::service::App;
 use crate::service::admin::AccountView;
 use crate::store::units::Unit;
@@ -17,7 +19,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -34,12 +35,27 @@ pub fn api_routes() -> Router<App> {
         .route("/users/{id}/unlock", post(unlock))
 }
 
-async fn list_units(State(app): State<App>, ApiUser(actor): ApiUser) -> ApiResult<Json<Value>> {
-    let items = app.admin_units(&actor).await?;
-    Ok(Json(json!({ "items": items, "total": items.len() })))
+#[utoipa::path(
+    get,
+    path = "/api/v1/units",
+    tag = "admin",
+    operation_id = "admin_list_units",
+    summary = "Units (administrators)",
+    responses(
+        (status = 200, description = "单位", body = Items<Unit>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+async fn list_units(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+) -> ApiResult<Json<Items<Unit>>> {
+    Ok(Json(Items::of(app.admin_units(&actor).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct NewUnit {
     #[serde(default)]
     code: String,
@@ -48,6 +64,22 @@ struct NewUnit {
     parent: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/units",
+    tag = "admin",
+    operation_id = "admin_create_unit",
+    summary = "Create a unit",
+    request_body = NewUnit,
+    responses(
+        (status = 201, description = "新单位", body = Unit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -60,12 +92,30 @@ async fn create_unit(
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct UnitChange {
     name: Option<String>,
     parent: Option<String>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/units/{id}",
+    tag = "admin",
+    operation_id = "admin_change_unit",
+    summary = "Rename or move a unit",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = UnitChange,
+    responses(
+        (status = 200, description = "修改后的单位", body = Unit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn change_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -79,6 +129,22 @@ async fn change_unit(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/units/{id}/retire",
+    tag = "admin",
+    operation_id = "admin_retire_unit",
+    summary = "Retire a unit",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "已撤销的单位", body = Unit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn retire_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -87,12 +153,27 @@ async fn retire_unit(
     Ok(Json(app.admin_retire_unit(&actor, id).await?))
 }
 
-async fn list_accounts(State(app): State<App>, ApiUser(actor): ApiUser) -> ApiResult<Json<Value>> {
-    let items = app.admin_accounts(&actor).await?;
-    Ok(Json(json!({ "items": items, "total": items.len() })))
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "admin",
+    operation_id = "admin_list_accounts",
+    summary = "Accounts (administrators)",
+    responses(
+        (status = 200, description = "账号", body = Items<AccountView>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+async fn list_accounts(
+    State(app): State<App>,
+    ApiUser(actor): ApiUser,
+) -> ApiResult<Json<Items<AccountView>>> {
+    Ok(Json(Items::of(app.admin_accounts(&actor).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct NewAccount {
     #[serde(default)]
     login: String,
@@ -107,11 +188,27 @@ struct NewAccount {
     enterprise_credit_code: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "admin",
+    operation_id = "admin_create_account",
+    summary = "Create an account with a one-time password",
+    request_body = NewAccount,
+    responses(
+        (status = 201, description = "新账号及一次性密码", body = OneTimePassword),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create_account(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<OneTimePassword>)> {
     let body: NewAccount = parse_body(&body)?;
     let (account, password) = app
         .admin_create_account(
@@ -125,11 +222,14 @@ async fn create_account(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "user": account, "one_time_password": password })),
+        Json(OneTimePassword {
+            user: account,
+            one_time_password: password,
+        }),
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct Assignment {
     #[serde(default)]
     role: String,
@@ -139,6 +239,24 @@ struct Assignment {
     enterprise_credit_code: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{id}",
+    tag = "admin",
+    operation_id = "admin_assign",
+    summary = "Assign an account's role and unit (security administrator)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = Assignment,
+    responses(
+        (status = 200, description = "账号", body = AccountView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn assign(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -158,6 +276,22 @@ async fn assign(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/disable",
+    tag = "admin",
+    operation_id = "admin_disable",
+    summary = "Disable an account",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "账号", body = AccountView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn disable(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -166,6 +300,22 @@ async fn disable(
     Ok(Json(app.admin_set_active(&actor, id, false).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/enable",
+    tag = "admin",
+    operation_id = "admin_enable",
+    summary = "Enable an account",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "账号", body = AccountView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn enable(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -174,17 +324,57 @@ async fn enable(
     Ok(Json(app.admin_set_active(&actor, id, true).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/reset-password",
+    tag = "admin",
+    operation_id = "admin_reset_password",
+    summary = "Reset an account's password to a one-time password",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "账号及一次性密码", body = OneTimePassword),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn reset_password(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiUserId(id): ApiUserId,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<OneTimePassword>> {
     let (account, password) = app.admin_reset_password(&actor, id).await?;
-    Ok(Json(
-        json!({ "user": account, "one_time_password": password }),
-    ))
+    Ok(Json(OneTimePassword {
+        user: account,
+        one_time_password: password,
+    }))
 }
 
+/// An account and its one-time password, shown this once.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct OneTimePassword {
+    user: AccountView,
+    one_time_password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/unlock",
+    tag = "admin",
+    operation_id = "admin_unlock",
+    summary = "Unlock an account locked by failed sign-ins",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "账号", body = AccountView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn unlock(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::views::{AuditListPage, AuditRowView, Layout};
 use crate::domain::dates::shanghai_minute;
@@ -152,6 +153,21 @@ async fn export_csv(
         .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    operation_id = "audit_list",
+    summary = "The audit trail (auditors only), filtered and paged",
+    params(crate::service::audit::AuditParams),
+    responses(
+        (status = 200, description = "一页审计日志", body = Page<LoggedEntry>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiEventId, EditForm, PageEventId};
 use super::json::parse_body;
@@ -57,7 +58,7 @@ fn input_of(e: &PromotionEvent) -> EventInput {
 
 // ---- JSON API ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EventJson {
     kind: Option<String>,
@@ -95,6 +96,21 @@ impl EventJson {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "events",
+    operation_id = "events_list",
+    summary = "Promotion events, filtered and paged",
+    params(crate::service::events::EventParams),
+    responses(
+        (status = 200, description = "一页招商活动", body = Page<PromotionEvent>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -103,6 +119,21 @@ async fn list_api(
     Ok(Json(app.list_events(&actor, &params).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/events",
+    tag = "events",
+    operation_id = "events_record",
+    summary = "Record a promotion event",
+    request_body = EventJson,
+    responses(
+        (status = 201, description = "新招商活动", body = EventDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn record_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -115,6 +146,21 @@ async fn record_api(
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}",
+    tag = "events",
+    operation_id = "events_detail",
+    summary = "One event with the investors met and the signings",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "招商活动", body = EventDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -123,6 +169,24 @@ async fn detail_api(
     Ok(Json(app.get_event(&actor, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/events/{id}",
+    tag = "events",
+    operation_id = "events_update",
+    summary = "Change an event (with the version read)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = EventJson,
+    responses(
+        (status = 200, description = "修改后的活动", body = EventDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn update_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -136,12 +200,30 @@ async fn update_api(
     Ok(Json(app.update_event(&actor, id, &input, version).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MetJson {
     investor_id: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/investors",
+    tag = "events",
+    operation_id = "events_met",
+    summary = "Record an investor met at the event",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = MetJson,
+    responses(
+        (status = 201, description = "活动", body = EventDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn met_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -154,20 +236,38 @@ async fn met_api(
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
-#[derive(Deserialize, Clone, Copy)]
+#[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MoneyJson {
     yuan: i64,
     currency: crate::domain::money::Currency,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignedJson {
     project_id: Option<i64>,
     amount: Option<MoneyJson>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/signings",
+    tag = "events",
+    operation_id = "events_signed",
+    summary = "Record a project signed at the event",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = SignedJson,
+    responses(
+        (status = 201, description = "活动", body = EventDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn signed_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiImportId, PageImportId};
 use super::views::{ImportFormPage, ImportPage, Layout};
@@ -46,8 +47,9 @@ pub fn routes() -> Router<App> {
 
 // ---- JSON API ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 struct UploadQuery {
     kind: String,
     file_name: String,
@@ -55,6 +57,22 @@ struct UploadQuery {
 
 /// The file is the request body (`Content-Type` of an .xlsx); `kind` and `file_name` are in
 /// the query string.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports",
+    tag = "imports",
+    operation_id = "imports_preview",
+    summary = "Upload an .xlsx ledger: every row checked, nothing written yet",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the .xlsx file; ?kind=investors|leads&file_name=…"),
+    params(UploadQuery),
+    responses(
+        (status = 201, description = "预览：可导入的行数与未通过的行及原因", body = ImportView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn preview_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -70,6 +88,21 @@ async fn preview_api(
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/{id}",
+    tag = "imports",
+    operation_id = "imports_detail",
+    summary = "One import preview",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "导入预览", body = ImportView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -78,6 +111,22 @@ async fn detail_api(
     Ok(Json(app.get_import(&actor, id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/{id}/confirm",
+    tag = "imports",
+    operation_id = "imports_confirm",
+    summary = "Import the previewed valid rows in one transaction",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "导入结果", body = ImportView),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn confirm_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiInvestorId, PageInvestorId};
 use super::json::parse_body;
@@ -23,8 +24,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -74,6 +75,21 @@ pub fn input_of(i: &Investor) -> InvestorInput {
 
 // ---- JSON API ----
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/investors",
+    tag = "investors",
+    operation_id = "investors_list",
+    summary = "The 客商库, filtered and paged",
+    params(crate::service::investors::InvestorParams),
+    responses(
+        (status = 200, description = "一页客商", body = Page<Investor>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -108,6 +124,22 @@ fn overlay(base: &InvestorInput, body: &Value) -> ApiResult<InvestorInput> {
     serde_json::from_value(merged).map_err(|e| ApiError::bad_request(format!("字段类型不对：{e}")))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/investors",
+    tag = "investors",
+    operation_id = "investors_create",
+    summary = "Register an investor (duplicates by credit code or similar name are caught)",
+    request_body(content = Object, description = "客商字段（同表单）；PATCH 只需所改字段与 version"),
+    responses(
+        (status = 201, description = "新客商", body = Investor),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "可能重复：candidates 列出已有记录", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -121,25 +153,79 @@ async fn create_api(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/investors/{id}",
+    tag = "investors",
+    operation_id = "investors_detail",
+    summary = "One investor with the latest of its projects",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "客商及其项目", body = InvestorDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiInvestorId(id): ApiInvestorId,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<InvestorDetail>> {
     let investor = app.get_investor(&actor, id).await?;
     let projects = app.projects_of_investor(&actor, id).await?;
-    let mut body = serde_json::to_value(&investor).map_err(|e| Error::Internal(e.into()))?;
-    body["projects_total"] = json!(projects.total);
-    body["projects"] = json!(
-        projects
+    Ok(Json(InvestorDetail {
+        investor,
+        projects_total: projects.total,
+        projects: projects
             .items
-            .iter()
-            .map(|p| json!({ "id": p.id, "name": p.name, "stage": p.stage, "total_investment": p.total_investment }))
-            .collect::<Vec<_>>()
-    );
-    Ok(Json(body))
+            .into_iter()
+            .map(|p| ProjectSummary {
+                id: p.id,
+                name: p.name,
+                stage: p.stage,
+                total_investment: p.total_investment,
+            })
+            .collect(),
+    }))
 }
 
+/// An investor, with how many projects name it and the latest of them.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct InvestorDetail {
+    #[serde(flatten)]
+    investor: Investor,
+    projects_total: i64,
+    projects: Vec<ProjectSummary>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ProjectSummary {
+    id: crate::domain::ids::ProjectId,
+    name: String,
+    stage: crate::domain::stage::Stage,
+    total_investment: crate::domain::money::Money,
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/investors/{id}",
+    tag = "investors",
+    operation_id = "investors_update",
+    summary = "Change an investor (with the version read)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body(content = Object, description = "客商字段（同表单）；PATCH 只需所改字段与 version"),
+    responses(
+        (status = 200, description = "修改后的客商", body = Investor),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn update_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -155,11 +241,29 @@ async fn update_api(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct MergeJson {
     into: i64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/investors/{id}/merge",
+    tag = "investors",
+    operation_id = "investors_merge",
+    summary = "Merge a duplicate record into this one",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = MergeJson,
+    responses(
+        (status = 200, description = "合并后的客商", body = Investor),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn merge_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiLeadId, EditForm, PageLeadId};
 use super::json::parse_body;
@@ -20,8 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -69,7 +69,7 @@ pub fn input_of(l: &Lead) -> LeadInput {
 // ---- JSON API ----
 
 /// Lead fields in JSON (money as `{"yuan","currency"}`); every one optional for PATCH.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LeadJson {
     title: Option<String>,
@@ -84,7 +84,7 @@ struct LeadJson {
     version: Option<i64>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
+#[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MoneyJson {
     yuan: i64,
@@ -122,6 +122,21 @@ impl LeadJson {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/leads",
+    tag = "leads",
+    operation_id = "leads_list",
+    summary = "Leads the caller may see, filtered and paged",
+    params(crate::service::leads::LeadParams),
+    responses(
+        (status = 200, description = "一页线索", body = Page<Lead>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -130,6 +145,21 @@ async fn list_api(
     Ok(Json(app.list_leads(&actor, &params).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/leads",
+    tag = "leads",
+    operation_id = "leads_submit",
+    summary = "Submit a lead",
+    request_body = LeadJson,
+    responses(
+        (status = 201, description = "新线索", body = Lead),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn submit_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -142,17 +172,56 @@ async fn submit_api(
     Ok((StatusCode::CREATED, Json(lead)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/leads/{id}",
+    tag = "leads",
+    operation_id = "leads_detail",
+    summary = "One lead with its follow-ups",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "线索及跟进记录", body = LeadDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiLeadId(id): ApiLeadId,
-) -> ApiResult<Json<Value>> {
-    let (lead, notes) = app.get_lead(&actor, id).await?;
-    let mut body = serde_json::to_value(&lead).map_err(|e| Error::Internal(e.into()))?;
-    body["follow_ups"] = json!(notes);
-    Ok(Json(body))
+) -> ApiResult<Json<LeadDetail>> {
+    let (lead, follow_ups) = app.get_lead(&actor, id).await?;
+    Ok(Json(LeadDetail { lead, follow_ups }))
 }
 
+/// A lead and its follow-ups.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct LeadDetail {
+    #[serde(flatten)]
+    lead: Lead,
+    follow_ups: Vec<crate::store::leads::LeadNote>,
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/leads/{id}",
+    tag = "leads",
+    operation_id = "leads_update",
+    summary = "Change a lead (with the version read)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = LeadJson,
+    responses(
+        (status = 200, description = "修改后的线索", body = Lead),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn update_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -166,7 +235,7 @@ async fn update_api(
     Ok(Json(app.update_lead(&actor, id, &input, version).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AssignJson {
     unit_id: Option<i64>,
@@ -174,6 +243,24 @@ struct AssignJson {
     version: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/leads/{id}/assign",
+    tag = "leads",
+    operation_id = "leads_assign",
+    summary = "Assign a lead to a unit and officer",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = AssignJson,
+    responses(
+        (status = 200, description = "分派后的线索", body = Lead),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn assign_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -189,13 +276,31 @@ async fn assign_api(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 struct NoteJson {
     body: String,
     date: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/leads/{id}/notes",
+    tag = "leads",
+    operation_id = "leads_note",
+    summary = "Add a follow-up to a lead",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = NoteJson,
+    responses(
+        (status = 201, description = "线索", body = Lead),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn note_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -207,7 +312,7 @@ async fn note_api(
     Ok((StatusCode::CREATED, Json(lead)).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DropJson {
     #[serde(default)]
@@ -215,6 +320,24 @@ struct DropJson {
     version: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/leads/{id}/drop",
+    tag = "leads",
+    operation_id = "leads_drop",
+    summary = "Give up a lead, saying why",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = DropJson,
+    responses(
+        (status = 200, description = "已放弃的线索", body = Lead),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn drop_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -228,7 +351,7 @@ async fn drop_api(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ConvertJson {
     #[serde(default)]
@@ -241,6 +364,24 @@ struct ConvertJson {
     version: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/leads/{id}/convert",
+    tag = "leads",
+    operation_id = "leads_convert",
+    summary = "Turn a lead into a project",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = ConvertJson,
+    responses(
+        (status = 201, description = "新项目", body = crate::store::projects::Project),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn convert_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

@@ -4,6 +4,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiProjectId, PageProjectId};
 use super::json::{ApiResult, parse_body, required_version};
@@ -393,8 +394,9 @@ async fn add_note(
 
 // ---- JSON API ----
 
-#[derive(Serialize)]
-struct ListBody {
+/// A page of projects and the sums over every project the filters select.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ProjectList {
     items: Vec<Project>,
     total: i64,
     page: i64,
@@ -402,13 +404,28 @@ struct ListBody {
     sums: Totals,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects",
+    tag = "projects",
+    operation_id = "projects_list",
+    summary = "Projects the caller may see, filtered and paged, with sums",
+    params(crate::service::projects::ListParams),
+    responses(
+        (status = 200, description = "一页项目与合计", body = ProjectList),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<ListParams>,
-) -> ApiResult<Json<ListBody>> {
+) -> ApiResult<Json<ProjectList>> {
     let (page, sums) = app.list_projects(&actor, &params).await?;
-    Ok(Json(ListBody {
+    Ok(Json(ProjectList {
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -418,7 +435,7 @@ async fn list_api(
 }
 
 /// A money value as the API takes it.
-#[derive(Deserialize, Debug, Clone, Copy)]
+#[derive(Deserialize, Debug, Clone, Copy, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MoneyJson {
     yuan: i64,
@@ -426,7 +443,7 @@ struct MoneyJson {
 }
 
 /// Project fields in JSON; every one optional so PATCH can send only what changes.
-#[derive(Deserialize, Debug, Default)]
+#[derive(Deserialize, Debug, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ProjectJson {
     name: Option<String>,
@@ -522,6 +539,22 @@ impl ProjectJson {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects",
+    tag = "projects",
+    operation_id = "projects_create",
+    summary = "Record a project (stage 线索)",
+    request_body = ProjectJson,
+    responses(
+        (status = 201, description = "新项目", body = Project),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "可能与已有项目重复：candidates 列出；确认后以 confirm_duplicate 重提", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -550,6 +583,21 @@ async fn create_api(
         .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}",
+    tag = "projects",
+    operation_id = "projects_show",
+    summary = "One project",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "项目", body = Project),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn show_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -558,6 +606,24 @@ async fn show_api(
     Ok(Json(app.get_project(&actor, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/projects/{id}",
+    tag = "projects",
+    operation_id = "projects_patch",
+    summary = "Change a project's facts (with the version read)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = ProjectJson,
+    responses(
+        (status = 200, description = "修改后的项目", body = Project),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn patch_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -580,7 +646,7 @@ async fn patch_api(
     Ok(Json(app.update_project(&actor, id, &input, version).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TransitionJson {
     #[serde(default)]
@@ -597,6 +663,24 @@ struct TransitionJson {
     version: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/transitions",
+    tag = "projects",
+    operation_id = "projects_transition",
+    summary = "Move a project to another stage",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = TransitionJson,
+    responses(
+        (status = 200, description = "变更后的项目", body = Project),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn transition_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -622,16 +706,37 @@ async fn transition_api(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/history",
+    tag = "projects",
+    operation_id = "projects_history",
+    summary = "A project's history: stage changes, notes, edits (also at /events)",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "项目历程", body = History),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn history_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiProjectId(id): ApiProjectId,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<History>> {
     let items: Vec<HistoryEntry> = app.project_history(&actor, id).await?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(History { items }))
 }
 
-#[derive(Deserialize)]
+/// A project's history, oldest first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct History {
+    items: Vec<HistoryEntry>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NoteJson {
     #[serde(default)]
@@ -640,6 +745,23 @@ struct NoteJson {
     date: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/notes",
+    tag = "projects",
+    operation_id = "projects_note",
+    summary = "Add a progress note",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = NoteJson,
+    responses(
+        (status = 201, description = "新的进展记录", body = HistoryEntry),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn note_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,

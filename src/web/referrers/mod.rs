@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiReferrerId, EditForm, PageReferrerId};
 use super::json::parse_body;
@@ -22,8 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -53,7 +53,7 @@ fn input_of(r: &Referrer) -> ReferrerInput {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReferrerJson {
     kind: Option<String>,
@@ -86,6 +86,21 @@ impl ReferrerJson {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/referrers",
+    tag = "referrers",
+    operation_id = "referrers_list",
+    summary = "Referrers (以商招商, 委托招商), filtered and paged",
+    params(crate::service::referrers::ReferrerParams),
+    responses(
+        (status = 200, description = "一页引荐人", body = Page<Referrer>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -94,6 +109,21 @@ async fn list_api(
     Ok(Json(app.list_referrers(&actor, &params).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/referrers",
+    tag = "referrers",
+    operation_id = "referrers_create",
+    summary = "Register a referrer",
+    request_body = ReferrerJson,
+    responses(
+        (status = 201, description = "新引荐人", body = Referrer),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -110,6 +140,21 @@ async fn create_api(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/referrers/{id}",
+    tag = "referrers",
+    operation_id = "referrers_detail",
+    summary = "One referrer with its projects and rewards by year",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "引荐人", body = ReferrerDetail),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -118,6 +163,24 @@ async fn detail_api(
     Ok(Json(app.get_referrer(&actor, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/referrers/{id}",
+    tag = "referrers",
+    operation_id = "referrers_update",
+    summary = "Change a referrer (with the version read)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = ReferrerJson,
+    responses(
+        (status = 200, description = "修改后的引荐人", body = Referrer),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn update_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -133,24 +196,52 @@ async fn update_api(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreditJson {
     project_id: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/referrers/{id}/projects",
+    tag = "referrers",
+    operation_id = "referrers_credit",
+    summary = "Credit a project to a referrer",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = CreditJson,
+    responses(
+        (status = 200, description = "已记入", body = Credited),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn credit_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiReferrerId(id): ApiReferrerId,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Credited>> {
     let body: CreditJson = parse_body(&body)?;
     let project = body.project_id.map(|p| p.to_string()).unwrap_or_default();
     let project = app.credit_referrer(&actor, id, &project).await?;
-    Ok(Json(
-        json!({ "project_id": project.id, "referrer_id": id, "version": project.version }),
-    ))
+    Ok(Json(Credited {
+        project_id: project.id,
+        referrer_id: id,
+        version: project.version,
+    }))
+}
+
+/// A project credited to a referrer, and the project's version after it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Credited {
+    project_id: crate::domain::ids::ProjectId,
+    referrer_id: crate::domain::ids::ReferrerId,
+    version: i64,
 }
 
 async fn list_page(

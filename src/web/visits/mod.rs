@@ -3,6 +3,7 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
+use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiVisitId, PageVisitId};
 use super::json::parse_body;
@@ -64,7 +65,7 @@ pub fn input_of(v: &Visit) -> VisitInput {
 // ---- JSON API ----
 
 /// A visit in JSON: ids as numbers, dates as `YYYY-MM-DD`; every field optional for PATCH.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VisitJson {
     direction: Option<String>,
@@ -115,6 +116,21 @@ impl VisitJson {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/visits",
+    tag = "visits",
+    operation_id = "visits_list",
+    summary = "Visits the caller may see, filtered and paged",
+    params(crate::service::visits::VisitParams),
+    responses(
+        (status = 200, description = "一页拜访记录", body = Page<Visit>),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -123,6 +139,21 @@ async fn list_api(
     Ok(Json(app.list_visits(&actor, &params).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/visits",
+    tag = "visits",
+    operation_id = "visits_record",
+    summary = "Record a visit (走出去 or 请进来)",
+    request_body = VisitJson,
+    responses(
+        (status = 201, description = "新拜访记录", body = Visit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn record_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -135,6 +166,21 @@ async fn record_api(
     Ok((StatusCode::CREATED, Json(visit)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/visits/{id}",
+    tag = "visits",
+    operation_id = "visits_detail",
+    summary = "One visit",
+    params(("id" = i64, Path, description = "记录编号")),
+    responses(
+        (status = 200, description = "拜访记录", body = Visit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -143,6 +189,24 @@ async fn detail_api(
     Ok(Json(app.get_visit(&actor, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/visits/{id}",
+    tag = "visits",
+    operation_id = "visits_update",
+    summary = "Change a visit (with the version read)",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = VisitJson,
+    responses(
+        (status = 200, description = "修改后的拜访记录", body = Visit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn update_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
@@ -156,12 +220,30 @@ async fn update_api(
     Ok(Json(app.update_visit(&actor, id, &input, version).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 struct FollowUpJson {
     outcome: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/visits/{id}/follow-up",
+    tag = "visits",
+    operation_id = "visits_follow_up",
+    summary = "Close a visit's follow-up with its outcome",
+    params(("id" = i64, Path, description = "记录编号")),
+    request_body = FollowUpJson,
+    responses(
+        (status = 200, description = "办结后的拜访记录", body = Visit),
+        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn follow_up_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
