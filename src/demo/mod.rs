@@ -224,11 +224,16 @@ impl App {
                 .first()
                 .map(|e| e.date.clone())
                 .unwrap_or_default();
+            let fields = input
+                .parse()
+                .map_err(|e| seed_error(format!("{}: {}", p.name, e.summary())))?;
+            let first = crate::domain::project::entry_date(&first, self.today())
+                .map_err(|e| seed_error(format!("{}: {}", p.name, e.summary())))?;
             // An officer may not reach every leader the seed names; the county leader can.
-            let (actor, created) = match self.create_project(&actor, &input, &first).await {
+            let (actor, created) = match self.create_project(&actor, &fields, first).await {
                 Err(Error::Invalid(_)) if actor.id != leader.id => (
                     leader.clone(),
-                    self.create_project(&leader, &input, &first).await,
+                    self.create_project(&leader, &fields, first).await,
                 ),
                 other => (actor, other),
             };

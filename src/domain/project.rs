@@ -7,6 +7,7 @@ use super::ids::{InvestorId, UnitId, UserId};
 use super::industry::IndustryCode;
 use super::money::{AmountError, Currency, Money};
 use super::validation::Invalid;
+use time::Date;
 
 /// What a form or an API call supplies, unparsed. Amounts are in 万 (万元/万美元), land in 亩.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -219,7 +220,7 @@ impl ProjectInput {
             (Some(name), Some(investor_name), Some(industry), Some(total_investment))
                 if errors.is_empty() =>
             {
-                Ok(ProjectFields {
+                ProjectFields {
                     name,
                     investor_name,
                     industry,
@@ -237,10 +238,95 @@ impl ProjectInput {
                     notes,
                     investor_id,
                     referrer_id,
-                })
+                }
+                .checked()
             }
             _ => Err(errors),
         }
+    }
+}
+
+/// The day a project was first recorded (录入日期), as typed: blank is today; never later than
+/// today.
+pub fn entry_date(text: &str, today: Date) -> Result<Date, Invalid> {
+    let problem = |m: String| Invalid::single("lead_on", m);
+    match text.trim() {
+        "" => Ok(today),
+        t => match super::dates::parse_date(t) {
+            Some(d) => entry_date_within(d, today).map_err(problem),
+            None => Err(problem("录入日期格式不正确，应为 年-月-日".into())),
+        },
+    }
+}
+
+/// The rule on a typed entry date: not later than today.
+pub fn entry_date_within(day: Date, today: Date) -> Result<Date, String> {
+    if day > today {
+        Err(format!(
+            "录入日期不能晚于今天（{}）",
+            super::dates::iso(today)
+        ))
+    } else {
+        Ok(day)
+    }
+}
+
+impl ProjectFields {
+    /// The rules a project's facts obey however they arrived (a form, the API, a lead turned
+    /// into a project): texts trimmed, bounded and free of control characters; amounts positive
+    /// where they must be; expected output and tax in yuan (CNY); areas and jobs within range.
+    /// Every problem is named by its field.
+    pub fn checked(mut self) -> Result<ProjectFields, Invalid> {
+        let mut errors = Invalid::default();
+        let required = |errors: &mut Invalid, field: &str, text: &mut String| {
+            if let Some(t) = text_field(errors, field, text, true, NAME_MAX) {
+                *text = t;
+            }
+        };
+        required(&mut errors, "name", &mut self.name);
+        required(&mut errors, "investor_name", &mut self.investor_name);
+        for (field, text, max) in [
+            ("referrer", &mut self.referrer, NAME_MAX),
+            ("notes", &mut self.notes, NOTES_MAX),
+        ] {
+            if let Some(t) = text.take() {
+                *text = text_field(&mut errors, field, &t, false, max);
+            }
+        }
+        if self.total_investment.yuan <= 0 {
+            errors.add("total_investment", "总投资须大于0");
+        }
+        for (field, amount) in [
+            ("expected_output", self.expected_output),
+            ("expected_tax", self.expected_tax),
+        ] {
+            match amount {
+                Some(m) if m.currency != Currency::Cny => errors.add(
+                    field,
+                    format!(
+                        "{}须以人民币（CNY）计，收到 {}",
+                        field_label(field),
+                        m.currency.code()
+                    ),
+                ),
+                Some(m) if m.yuan < 0 => {
+                    errors.add(field, format!("{}不能为负数", field_label(field)))
+                }
+                _ => {}
+            }
+        }
+        for (field, area) in [
+            ("land_area_m2", self.land_area),
+            ("building_area", self.building_area),
+        ] {
+            if area.is_some_and(|a| a.m2 < 0) {
+                errors.add(field, format!("{}不能为负数", field_label(field)));
+            }
+        }
+        if self.jobs.is_some_and(|n| !(0..=JOBS_MAX).contains(&n)) {
+            errors.add("jobs", format!("预计用工须为0到{JOBS_MAX}之间的整数（人）"));
+        }
+        errors.into_result(|| self)
     }
 }
 
@@ -353,6 +439,54 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_facts_obey_the_same_rules_as_typed_text() {
+        let good = valid().parse().unwrap();
+        let usd = Money::new(1_000_000, Currency::Usd);
+        type Change = fn(&mut ProjectFields);
+        let cases: [(&str, Change, &str); 7] = [
+            ("name", |f| f.name = "  ".into(), "项目名称不能为空"),
+            (
+                "name",
+                |f| f.name = "光伏\u{0}组件".into(),
+                "含有不可见的控制字符",
+            ),
+            (
+                "total_investment",
+                |f| f.total_investment.yuan = 0,
+                "总投资须大于0",
+            ),
+            (
+                "expected_output",
+                |f| f.expected_output = Some(Money::new(1_000_000, Currency::Usd)),
+                "须以人民币（CNY）计，收到 USD",
+            ),
+            (
+                "expected_tax",
+                |f| f.expected_tax = Some(Money::new(-1, Currency::Cny)),
+                "不能为负数",
+            ),
+            (
+                "building_area",
+                |f| f.building_area = Some(Area { m2: -3 }),
+                "不能为负数",
+            ),
+            ("jobs", |f| f.jobs = Some(JOBS_MAX + 1), "预计用工须为0到"),
+        ];
+        for (field, change, message) in cases {
+            let mut f = good.clone();
+            change(&mut f);
+            let problems = f.checked().expect_err(field);
+            let got = problems.message_for(field).unwrap_or_default();
+            assert!(got.contains(message), "{field}: {got:?} in {problems:?}");
+        }
+        let mut padded = good.clone();
+        padded.name = "  光伏组件项目  ".into();
+        padded.total_investment = usd;
+        let checked = padded.checked().unwrap();
+        assert_eq!(checked.name, "光伏组件项目");
+    }
 
     fn valid() -> ProjectInput {
         ProjectInput {

@@ -515,8 +515,18 @@ impl App {
                 .unwrap_or_default(),
             ..ProjectInput::default()
         };
+        let fields = project_input.parse();
+        let entered = crate::domain::project::entry_date(&input.date, self.today());
+        let (fields, entered) = match (fields, entered) {
+            (Ok(f), Ok(d)) => (f, d),
+            (Err(mut e), Err(d)) => {
+                e.0.extend(d.0);
+                return Err(e.into());
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        };
         let mut project = self
-            .create_project_in(&mut tx, actor, &project_input, &input.date)
+            .create_project_in(&mut tx, actor, &fields, entered)
             .await?;
         if to == Stage::Negotiating {
             let move_on = TransitionInput {

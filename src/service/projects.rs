@@ -6,7 +6,7 @@ use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
 use crate::domain::industry::IndustryCode;
 use crate::domain::listing::{Criteria, Sort, Totals};
-use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput};
+use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput, entry_date_within};
 use crate::domain::search::Query;
 use crate::domain::stage::Stage;
 use crate::domain::transition::{Facts, TransitionInput};
@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::store::projects::{self as store_projects, HistoryKind, NewHistoryEntry, Project};
 use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
+use time::Date;
 
 /// List parameters as they arrive (query string or API), unparsed.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
@@ -149,7 +150,7 @@ impl App {
     }
 
     /// Refuses (and audits) an account whose role does not write projects.
-    async fn may_write(&self, actor: &Actor) -> Result<()> {
+    pub async fn may_write_projects(&self, actor: &Actor) -> Result<()> {
         self.role_allows(
             actor,
             Role::writes_projects,
@@ -394,15 +395,15 @@ impl App {
         })
     }
 
-    /// Records a new project in `lead`. `lead_on` (录入日期) defaults to today.
+    /// Records a new project in `lead`, first recorded on `lead_on` (录入日期, not after today).
     pub async fn create_project(
         &self,
         actor: &Actor,
-        input: &ProjectInput,
-        lead_on: &str,
+        fields: &ProjectFields,
+        lead_on: Date,
     ) -> Result<Project> {
         self.retrying("create project", || {
-            self.create_project_once(actor, input, lead_on)
+            self.create_project_once(actor, fields, lead_on)
         })
         .await
     }
@@ -410,13 +411,13 @@ impl App {
     async fn create_project_once(
         &self,
         actor: &Actor,
-        input: &ProjectInput,
-        lead_on: &str,
+        fields: &ProjectFields,
+        lead_on: Date,
     ) -> Result<Project> {
-        self.may_write(actor).await?;
+        self.may_write_projects(actor).await?;
         let mut tx = self.db.write().await?;
         let project = self
-            .create_project_in(&mut tx, actor, input, lead_on)
+            .create_project_in(&mut tx, actor, fields, lead_on)
             .await?;
         tx.commit().await?;
         Ok(project)
@@ -427,21 +428,13 @@ impl App {
         &self,
         tx: &mut Conn,
         actor: &Actor,
-        input: &ProjectInput,
-        lead_on: &str,
+        fields: &ProjectFields,
+        lead_on: Date,
     ) -> Result<Project> {
         let today = self.today();
-        let parsed = input.parse();
-        let lead_on = match lead_on.trim() {
-            "" => Ok(today),
-            t => match parse_date(t) {
-                Some(d) if d <= today => Ok(d),
-                Some(_) => Err(format!("录入日期不能晚于今天（{}）", iso(today))),
-                None => Err("录入日期格式不正确，应为 年-月-日".to_string()),
-            },
-        };
-        let fields = match (parsed, lead_on) {
-            (Ok(f), Ok(d)) => (f, d),
+        let checked = fields.clone().checked();
+        let fields = match (checked, entry_date_within(lead_on, today)) {
+            (Ok(f), Ok(_)) => f,
             (Err(mut e), Err(msg)) => {
                 e.add("lead_on", msg);
                 return Err(e.into());
@@ -449,7 +442,6 @@ impl App {
             (Err(e), Ok(_)) => return Err(e.into()),
             (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
         };
-        let (fields, lead_on) = fields;
         let unit_id = check_references(tx, actor, &fields, None).await?;
         let now = now_text();
         let id =
@@ -491,7 +483,7 @@ impl App {
     /// Rewrites a project's facts; refused when `version` is not the current one.
     /// The project as it stands, for a caller about to change it (partial updates).
     pub async fn project_for_update(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
-        self.may_write(actor).await?;
+        self.may_write_projects(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
         self.in_scope(&mut conn, actor, id).await
     }
@@ -500,11 +492,11 @@ impl App {
         &self,
         actor: &Actor,
         id: ProjectId,
-        input: &ProjectInput,
+        fields: &ProjectFields,
         version: i64,
     ) -> Result<Project> {
         self.retrying("update project", || {
-            self.update_project_once(actor, id, input, version)
+            self.update_project_once(actor, id, fields, version)
         })
         .await
     }
@@ -513,14 +505,14 @@ impl App {
         &self,
         actor: &Actor,
         id: ProjectId,
-        input: &ProjectInput,
+        fields: &ProjectFields,
         version: i64,
     ) -> Result<Project> {
-        self.may_write(actor).await?;
+        self.may_write_projects(actor).await?;
         let mut tx = self.db.write().await?;
         // Scope first: a project outside it answers "not found" whatever was sent.
         let before = self.in_scope(&mut tx, actor, id).await?;
-        let fields = input.parse()?;
+        let fields = fields.clone().checked()?;
         if before.version != version {
             return Err(stale(before.version));
         }
@@ -590,7 +582,7 @@ impl App {
         input: &TransitionInput,
         version: Option<i64>,
     ) -> Result<Project> {
-        self.may_write(actor).await?;
+        self.may_write_projects(actor).await?;
         let mut tx = self.db.write().await?;
         let after = self
             .transition_project_in(&mut tx, actor, id, input, version)
@@ -691,7 +683,7 @@ impl App {
         body: &str,
         date: &str,
     ) -> Result<store_projects::HistoryEntry> {
-        self.may_write(actor).await?;
+        self.may_write_projects(actor).await?;
         let today = self.today();
         let mut tx = self.db.write().await?;
         let project = self.in_scope(&mut tx, actor, id).await?;
@@ -799,6 +791,36 @@ fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
 }
 
 /// A project's current facts as form input (for edit forms and partial API updates).
+/// `p`'s facts as typed values: what a partial change (the API's PATCH) starts from.
+pub fn fields_of(p: &Project) -> Result<ProjectFields> {
+    let industry = IndustryCode::parse(&p.industry_code).ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!(
+            "project {} has the industry code {:?}, which is not a division",
+            p.id,
+            p.industry_code
+        ))
+    })?;
+    Ok(ProjectFields {
+        name: p.name.clone(),
+        investor_name: p.investor_name.clone(),
+        industry,
+        channel: p.channel,
+        total_investment: p.total_investment,
+        land_area: p.land_area,
+        building_area: p.building_area,
+        expected_output: p.expected_output,
+        expected_tax: p.expected_tax,
+        jobs: p.jobs,
+        unit_id: Some(p.unit_id),
+        officer_id: p.officer_id,
+        leader_id: p.leader_id,
+        referrer: p.referrer.clone(),
+        notes: p.notes.clone(),
+        investor_id: p.investor_id,
+        referrer_id: p.referrer_id,
+    })
+}
+
 pub fn input_of(p: &Project) -> ProjectInput {
     ProjectInput {
         name: p.name.clone(),

@@ -309,9 +309,9 @@ impl App {
         if current.referrer_id == Some(id) {
             return Err(Error::Conflict("该项目已记在这位引荐人名下".into()));
         }
-        let mut input = super::projects::input_of(&current);
-        input.referrer_id = id.to_string();
-        self.update_project(actor, project_id, &input, current.version)
+        let mut fields = super::projects::fields_of(&current)?;
+        fields.referrer_id = Some(id);
+        self.update_project(actor, project_id, &fields, current.version)
             .await
     }
 }

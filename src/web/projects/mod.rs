@@ -9,15 +9,19 @@ use super::error::{ApiError, PageError};
 use super::extract::{ApiProjectId, PageProjectId};
 use super::json::{ApiResult, parse_body, required_version};
 use super::views::{Layout, ProjectDetailPage, ProjectFormPage, ProjectListPage};
+use crate::domain::area::Area;
+use crate::domain::channel::Channel;
 use crate::domain::ids::ProjectId;
+use crate::domain::ids::{InvestorId, ReferrerId, UnitId, UserId};
+use crate::domain::industry::IndustryCode;
 use crate::domain::listing::Totals;
 use crate::domain::money::{Currency, Money};
-use crate::domain::project::ProjectInput;
+use crate::domain::project::{ProjectFields, ProjectInput, entry_date};
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
-use crate::service::projects::{ListParams, input_of};
+use crate::service::projects::{ListParams, fields_of, input_of};
 use crate::store::projects::{HistoryEntry, Project};
 use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
@@ -91,12 +95,9 @@ async fn new_form(
         .form_choices(actor)
         .await
         .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
-    if !actor.role.writes_projects() {
-        return Err(PageError::App(
-            Error::Forbidden("您的角色不能录入招商项目".into()),
-            Some(Layout::of(actor)),
-        ));
-    }
+    app.may_write_projects(actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
     let mut input = ProjectInput {
         unit_id: actor.unit_id.to_string(),
         officer_id: actor.id.to_string(),
@@ -143,7 +144,15 @@ async fn create(
     Form(body): Form<ProjectFormBody>,
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
-    match app.create_project(actor, &body.input, &body.lead_on).await {
+    // Who may write is decided before what was typed is judged.
+    app.may_write_projects(actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
+    let created = match parsed(&body.input, &body.lead_on, app.today()) {
+        Ok((fields, lead_on)) => app.create_project(actor, &fields, lead_on).await,
+        Err(problems) => Err(Error::Invalid(problems)),
+    };
+    match created {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}?msg=created", p.id)).into_response()),
         Err(Error::Invalid(errors)) => {
             let choices = app.form_choices(actor).await?;
@@ -163,6 +172,23 @@ async fn create(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(actor)))),
+    }
+}
+
+/// A project form's strings parsed at the edge: the typed facts and entry date, or every
+/// problem at once.
+fn parsed(
+    input: &ProjectInput,
+    lead_on: &str,
+    today: time::Date,
+) -> Result<(ProjectFields, time::Date), Invalid> {
+    match (input.parse(), entry_date(lead_on, today)) {
+        (Ok(fields), Ok(day)) => Ok((fields, day)),
+        (Err(mut problems), Err(more)) => {
+            problems.0.extend(more.0);
+            Err(problems)
+        }
+        (Err(problems), _) | (_, Err(problems)) => Err(problems),
     }
 }
 
@@ -281,7 +307,14 @@ async fn update(
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
     let version: i64 = body.version.trim().parse().unwrap_or(-1);
-    let result = app.update_project(actor, id, &body.input, version).await;
+    let result = match body.input.parse() {
+        Ok(fields) => app.update_project(actor, id, &fields, version).await,
+        // Refusals (role, scope) come before what was typed is judged.
+        Err(problems) => match app.project_for_update(actor, id).await {
+            Ok(_) => Err(Error::Invalid(problems)),
+            Err(refused) => Err(refused),
+        },
+    };
     let (errors, notice, status) = match result {
         Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?msg=saved")).into_response()),
         Err(Error::Invalid(errors)) => (
@@ -467,75 +500,133 @@ struct ProjectJson {
     version: Option<i64>,
 }
 
-fn wan_of(m: MoneyJson) -> String {
-    Money::new(m.yuan, m.currency).wan_plain()
-}
-
 impl ProjectJson {
-    /// Overlays the given fields on `base` (empty for a create).
-    fn apply(&self, mut base: ProjectInput, errors: &mut Invalid) -> ProjectInput {
-        let text = |v: &Option<Option<String>>, slot: &mut String| {
-            if let Some(v) = v {
-                *slot = v.clone().unwrap_or_default();
+    /// The sent values over `base` (a PATCH's current facts; nothing for a create, where the
+    /// unit defaults to `own_unit`): typed facts, or every problem. The rules on them are the
+    /// domain's (`ProjectFields::checked`, applied by the service).
+    fn fields(
+        &self,
+        base: Option<ProjectFields>,
+        own_unit: UnitId,
+    ) -> Result<ProjectFields, Invalid> {
+        let mut errors = Invalid::default();
+        let money = |m: MoneyJson| Money::new(m.yuan, m.currency);
+        let area = |m2: i64| Area { m2 };
+        let pick = |sent: &Option<Option<i64>>, current: Option<i64>| match sent {
+            Some(v) => *v,
+            None => current,
+        };
+        let text = |sent: &Option<Option<String>>, current: Option<String>| match sent {
+            Some(v) => v.clone(),
+            None => current,
+        };
+        let industry = match (&self.industry_code, base.as_ref().map(|b| b.industry)) {
+            (Some(code), _) => IndustryCode::parse(code).or_else(|| {
+                errors.add(
+                    "industry_code",
+                    format!("所属行业代码“{code}”不是 GB/T 4754-2017 的行业大类代码（01–97）"),
+                );
+                None
+            }),
+            (None, Some(current)) => Some(current),
+            (None, None) => {
+                errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
+                None
             }
         };
-        let num = |v: &Option<Option<i64>>, slot: &mut String| {
-            if let Some(v) = v {
-                *slot = v.map(|n| n.to_string()).unwrap_or_default();
+        let channel = match &self.channel {
+            Some(Some(key)) => Channel::parse(key.trim()).or_else(|| {
+                errors.add("channel", "招商方式无效，请从列表中选择");
+                None
+            }),
+            Some(None) => None,
+            None => base.as_ref().and_then(|b| b.channel),
+        };
+        let total_investment = match (self.total_investment, base.as_ref()) {
+            (Some(m), _) => Some(money(m)),
+            (None, Some(b)) => Some(b.total_investment),
+            (None, None) => {
+                errors.add("total_investment", "总投资不能为空");
+                None
             }
         };
-        if let Some(v) = &self.name {
-            base.name = v.clone();
-        }
-        if let Some(v) = &self.investor_name {
-            base.investor_name = v.clone();
-        }
-        if let Some(v) = &self.industry_code {
-            base.industry_code = v.clone();
-        }
-        text(&self.channel, &mut base.channel);
-        if let Some(m) = self.total_investment {
-            base.total_investment = wan_of(m);
-            base.currency = m.currency.code().to_string();
-        }
-        if let Some(v) = self.land_area_m2 {
-            base.land_area_m2 = v.map(|n| n.to_string()).unwrap_or_default();
-            base.land_area.clear();
-        }
-        num(&self.building_area_m2, &mut base.building_area);
-        for (field, value, slot) in [
-            (
-                "expected_output",
-                self.expected_output,
-                &mut base.expected_output,
+        // Without an industry or an amount there are no facts, but the other fields are still
+        // judged (with stand-ins for those two) so that every problem is named at once.
+        let complete = industry.is_some() && total_investment.is_some();
+        let (Some(industry), Some(total_investment)) = (
+            industry.or_else(|| IndustryCode::parse("01")),
+            total_investment.or(Some(Money::new(1, Currency::Cny))),
+        ) else {
+            return Err(errors);
+        };
+        let base = base.as_ref();
+        let fields = ProjectFields {
+            name: self
+                .name
+                .clone()
+                .or_else(|| base.map(|b| b.name.clone()))
+                .unwrap_or_default(),
+            investor_name: self
+                .investor_name
+                .clone()
+                .or_else(|| base.map(|b| b.investor_name.clone()))
+                .unwrap_or_default(),
+            industry,
+            channel,
+            total_investment,
+            land_area: pick(
+                &self.land_area_m2,
+                base.and_then(|b| b.land_area.map(|a| a.m2)),
+            )
+            .map(area),
+            building_area: pick(
+                &self.building_area_m2,
+                base.and_then(|b| b.building_area.map(|a| a.m2)),
+            )
+            .map(area),
+            expected_output: match self.expected_output {
+                Some(v) => v.map(money),
+                None => base.and_then(|b| b.expected_output),
+            },
+            expected_tax: match self.expected_tax {
+                Some(v) => v.map(money),
+                None => base.and_then(|b| b.expected_tax),
+            },
+            jobs: pick(&self.jobs, base.and_then(|b| b.jobs)),
+            unit_id: Some(
+                self.unit_id
+                    .map(UnitId)
+                    .or_else(|| base.and_then(|b| b.unit_id))
+                    .unwrap_or(own_unit),
             ),
-            ("expected_tax", self.expected_tax, &mut base.expected_tax),
-        ] {
-            if let Some(v) = value {
-                if let Some(m) = v.filter(|m| m.currency != Currency::Cny) {
-                    errors.add(
-                        field,
-                        format!(
-                            "{}须以人民币（CNY）计，收到 {}",
-                            crate::domain::glossary::field_label(field),
-                            m.currency.code()
-                        ),
-                    );
-                }
-                *slot = v.map(wan_of).unwrap_or_default();
+            officer_id: pick(
+                &self.officer_id,
+                base.and_then(|b| b.officer_id.map(|u| u.0)),
+            )
+            .map(UserId),
+            leader_id: pick(&self.leader_id, base.and_then(|b| b.leader_id.map(|u| u.0)))
+                .map(UserId),
+            referrer: text(&self.referrer, base.and_then(|b| b.referrer.clone())),
+            notes: text(&self.notes, base.and_then(|b| b.notes.clone())),
+            investor_id: pick(
+                &self.investor_id,
+                base.and_then(|b| b.investor_id.map(|i| i.0)),
+            )
+            .map(InvestorId),
+            referrer_id: pick(
+                &self.referrer_id,
+                base.and_then(|b| b.referrer_id.map(|r| r.0)),
+            )
+            .map(ReferrerId),
+        };
+        match fields.checked() {
+            Ok(fields) if complete && errors.is_empty() => Ok(fields),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.0.extend(more.0);
+                Err(errors)
             }
         }
-        num(&self.jobs, &mut base.jobs);
-        if let Some(v) = self.unit_id {
-            base.unit_id = v.to_string();
-        }
-        num(&self.officer_id, &mut base.officer_id);
-        num(&self.leader_id, &mut base.leader_id);
-        text(&self.referrer, &mut base.referrer);
-        text(&self.notes, &mut base.notes);
-        num(&self.investor_id, &mut base.investor_id);
-        num(&self.referrer_id, &mut base.referrer_id);
-        base
     }
 }
 
@@ -561,17 +652,19 @@ async fn create_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: ProjectJson = parse_body(&body)?;
-    let mut errors = Invalid::default();
-    let mut input = body.apply(ProjectInput::default(), &mut errors);
-    if input.unit_id.is_empty() {
-        input.unit_id = actor.unit_id.to_string();
-    }
-    if !errors.is_empty() {
-        return Err(ApiError(errors.into()));
-    }
-    let project = app
-        .create_project(&actor, &input, body.lead_on.as_deref().unwrap_or(""))
-        .await?;
+    // Who may write is decided before what was sent is judged.
+    app.may_write_projects(&actor).await?;
+    let fields = body.fields(None, actor.unit_id);
+    let lead_on = entry_date(body.lead_on.as_deref().unwrap_or(""), app.today());
+    let (fields, lead_on) = match (fields, lead_on) {
+        (Ok(f), Ok(d)) => (f, d),
+        (Err(mut problems), Err(more)) => {
+            problems.0.extend(more.0);
+            return Err(ApiError(problems.into()));
+        }
+        (Err(problems), _) | (_, Err(problems)) => return Err(ApiError(problems.into())),
+    };
+    let project = app.create_project(&actor, &fields, lead_on).await?;
     Ok((
         StatusCode::CREATED,
         [(
@@ -638,12 +731,12 @@ async fn patch_api(
         ));
     }
     let current = app.project_for_update(&actor, id).await?;
-    let mut errors = Invalid::default();
-    let input = body.apply(input_of(&current), &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError(errors.into()));
-    }
-    Ok(Json(app.update_project(&actor, id, &input, version).await?))
+    let fields = body
+        .fields(Some(fields_of(&current)?), current.unit_id)
+        .map_err(|problems| ApiError(problems.into()))?;
+    Ok(Json(
+        app.update_project(&actor, id, &fields, version).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -691,7 +784,10 @@ async fn transition_api(
     let input = TransitionInput {
         to: body.to,
         date: body.date,
-        contract_amount: body.contract_amount.map(wan_of).unwrap_or_default(),
+        contract_amount: body
+            .contract_amount
+            .map(|m| Money::new(m.yuan, m.currency).wan_plain())
+            .unwrap_or_default(),
         contract_currency: body
             .contract_amount
             .map(|m| m.currency.code().to_string())
