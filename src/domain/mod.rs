@@ -14,6 +14,7 @@ pub mod lead;
 pub mod listing;
 pub mod money;
 pub mod project;
+pub mod records;
 pub mod referrer;
 pub mod reward;
 pub mod search;

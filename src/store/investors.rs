@@ -4,45 +4,9 @@ use super::{Bind, Conn, SqlBuilder};
 use crate::domain::ids::{InvestorId, UnitId, UserId};
 use crate::domain::investor::{Contact, InvestorFields, InvestorKind};
 use crate::domain::user::UnitPath;
-use serde::Serialize;
 use sqlx::Row;
 
-/// An investor as stored, with its contacts.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Investor {
-    pub id: InvestorId,
-    pub name: String,
-    pub credit_code: Option<String>,
-    pub kind: InvestorKind,
-    pub kind_label: &'static str,
-    pub country: String,
-    pub origin_city: Option<String>,
-    pub fortune_global_500: bool,
-    pub fortune_china_500: bool,
-    pub listed: bool,
-    pub industry_code: Option<String>,
-    pub website: Option<String>,
-    pub notes: Option<String>,
-    pub unit_id: UnitId,
-    pub unit_name: String,
-    #[serde(skip)]
-    pub unit_path: UnitPath,
-    /// Set once this record was merged into another (it is kept for history).
-    pub merged_into: Option<InvestorId>,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub contacts: Vec<Contact>,
-}
-
-/// Another record a new one may duplicate.
-#[derive(Debug, Clone, Serialize)]
-pub struct Candidate {
-    pub id: InvestorId,
-    pub name: String,
-    pub credit_code: Option<String>,
-    pub unit_name: String,
-}
+pub use crate::domain::records::investor::{Candidate, Investor};
 
 const SELECT: &str = "SELECT i.id, i.name, i.credit_code, i.kind, i.country, i.origin_city, \
      i.fortune_global_500, i.fortune_china_500, i.listed, i.industry_code, i.website, i.notes, \

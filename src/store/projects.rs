@@ -6,96 +6,17 @@ use crate::domain::area::Area;
 use crate::domain::channel::Channel;
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::{HistoryEntryId, InvestorId, ProjectId, UnitId, UserId};
-use crate::domain::industry::IndustryCode;
 use crate::domain::listing::{self, Criteria, Totals};
 use crate::domain::money::{Currency, Money};
 use crate::domain::project::ProjectFields;
 use crate::domain::search;
 use crate::domain::stage::Stage;
-use crate::domain::transition::{Facts, StageState, Transition};
+use crate::domain::transition::{Facts, Transition};
 use crate::domain::user::UnitPath;
-use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
-/// A project as read back, with the names of its unit and people.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Project {
-    pub id: ProjectId,
-    pub name: String,
-    pub investor_name: String,
-    pub industry_code: String,
-    pub channel: Option<Channel>,
-    pub total_investment: Money,
-    /// In whole ㎡.
-    #[serde(serialize_with = "ser_area", rename = "land_area_m2")]
-    #[schema(value_type = Option<i64>)]
-    pub land_area: Option<Area>,
-    /// In whole ㎡.
-    #[serde(serialize_with = "ser_area", rename = "building_area_m2")]
-    #[schema(value_type = Option<i64>)]
-    pub building_area: Option<Area>,
-    pub expected_output: Option<Money>,
-    pub expected_tax: Option<Money>,
-    pub jobs: Option<i64>,
-    pub unit_id: UnitId,
-    pub unit_name: String,
-    pub officer_id: Option<UserId>,
-    pub officer_name: Option<String>,
-    pub leader_id: Option<UserId>,
-    pub leader_name: Option<String>,
-    pub referrer: Option<String>,
-    pub investor_id: Option<InvestorId>,
-    pub referrer_id: Option<crate::domain::ids::ReferrerId>,
-    pub notes: Option<String>,
-    pub stage: Stage,
-    pub paused_from: Option<Stage>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
-    pub stage_since: Date,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
-    pub lead_on: Date,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub intent_on: Option<Date>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub contracted_on: Option<Date>,
-    pub contract_amount: Option<Money>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub landed_on: Option<Date>,
-    pub credit_code: Option<String>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub land_grant_date: Option<Date>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub construction_on: Option<Date>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub production_on: Option<Date>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
-    pub at_capacity_on: Option<Date>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
-    pub last_progress_on: Date,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-fn ser_area<S: serde::Serializer>(a: &Option<Area>, s: S) -> Result<S::Ok, S::Error> {
-    match a {
-        Some(a) => s.serialize_i64(a.m2),
-        None => s.serialize_none(),
-    }
-}
-
-impl Project {
-    pub fn stage_state(&self) -> StageState {
-        StageState {
-            stage: self.stage,
-            paused_from: self.paused_from,
-            since: self.stage_since,
-        }
-    }
-    pub fn industry(&self) -> Option<IndustryCode> {
-        IndustryCode::parse(&self.industry_code)
-    }
-}
+pub use crate::domain::records::project::{HistoryEntry, HistoryKind, Project};
 
 const COLUMNS: &str = "p.id, p.name, p.investor_name, p.industry_code, p.channel, \
     p.total_investment_yuan, p.currency, p.land_area_m2, p.building_area_m2, \
@@ -446,44 +367,6 @@ pub async fn touch_progress(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HistoryKind {
-    Created,
-    Transition,
-    Note,
-    Edited,
-}
-
-impl HistoryKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            HistoryKind::Created => "created",
-            HistoryKind::Transition => "transition",
-            HistoryKind::Note => "note",
-            HistoryKind::Edited => "edited",
-        }
-    }
-    fn parse(key: &str) -> Option<HistoryKind> {
-        [
-            HistoryKind::Created,
-            HistoryKind::Transition,
-            HistoryKind::Note,
-            HistoryKind::Edited,
-        ]
-        .into_iter()
-        .find(|k| k.key() == key)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            HistoryKind::Created => "录入项目",
-            HistoryKind::Transition => "阶段变更",
-            HistoryKind::Note => "进展情况",
-            HistoryKind::Edited => "修改信息",
-        }
-    }
-}
-
 pub struct NewHistoryEntry<'a> {
     pub project_id: ProjectId,
     pub kind: HistoryKind,
@@ -517,20 +400,6 @@ pub async fn insert_history_entry(
     .await?
     .try_get("id")?;
     Ok(HistoryEntryId(id))
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct HistoryEntry {
-    pub id: HistoryEntryId,
-    pub kind: HistoryKind,
-    pub from_stage: Option<Stage>,
-    pub to_stage: Option<Stage>,
-    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
-    pub effective_date: Date,
-    pub body: Option<String>,
-    pub facts: Option<serde_json::Value>,
-    pub actor_name: Option<String>,
-    pub recorded_at: String,
 }
 
 /// The project's history in the order things happened.

@@ -5,25 +5,9 @@ use crate::domain::ids::ReferrerId;
 use crate::domain::ids::{UnitId, UserId};
 use crate::domain::referrer::{ReferrerFields, ReferrerKind};
 use crate::domain::user::UnitPath;
-use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Referrer {
-    pub id: ReferrerId,
-    pub kind: ReferrerKind,
-    pub kind_label: &'static str,
-    pub name: String,
-    pub affiliation: Option<String>,
-    pub contact: Option<String>,
-    pub notes: Option<String>,
-    pub unit_id: UnitId,
-    pub unit_name: String,
-    #[serde(skip)]
-    pub unit_path: UnitPath,
-    pub version: i64,
-    pub created_by: Option<UserId>,
-}
+pub use crate::domain::records::referrer::Referrer;
 
 const SELECT: &str = "SELECT r.id, r.kind, r.name, r.affiliation, r.contact, r.notes, r.unit_id, \
      un.name AS unit_name, un.path AS unit_path, r.version, r.created_by FROM referrers r \

@@ -4,12 +4,12 @@
 //! typed and the message beside its field.
 
 use crate::domain::glossary::unit_state_label;
+use crate::domain::records::unit::Unit;
 use crate::domain::user::Role;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
 use crate::service::admin::AccountView;
-use crate::store::units::Unit;
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;
 use crate::web::extract::{PageUnitId, PageUserId};

@@ -10,7 +10,7 @@ use askama_web::WebTemplate;
 #[template(path = "events/list.html")]
 pub struct EventListPage {
     pub layout: Layout,
-    pub list: Listing<crate::store::events::PromotionEvent>,
+    pub list: Listing<crate::domain::records::event::PromotionEvent>,
     pub kinds: Vec<Opt>,
     pub can_write: bool,
 }
@@ -82,8 +82,8 @@ pub struct SigningRow {
 #[template(path = "events/detail.html")]
 pub struct EventDetailPage {
     pub layout: Layout,
-    pub e: crate::store::events::PromotionEvent,
-    pub investors: Vec<crate::store::events::MetInvestor>,
+    pub e: crate::domain::records::event::PromotionEvent,
+    pub investors: Vec<crate::domain::records::event::MetInvestor>,
     pub signings: Vec<SigningRow>,
     pub totals: crate::service::events::EventTotals,
     pub currencies: Vec<Opt>,

@@ -13,11 +13,11 @@ use super::views::{
 };
 use crate::domain::ids::{InvestorId, UnitId};
 use crate::domain::investor::{ContactInput, InvestorInput};
+use crate::domain::records::investor::Investor;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::investors::InvestorParams;
 use crate::service::{App, Page};
-use crate::store::investors::Investor;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

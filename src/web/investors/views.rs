@@ -16,7 +16,7 @@ pub struct InvestorRow {
     pub unit_name: String,
 }
 
-fn investor_marks(i: &crate::store::investors::Investor) -> Vec<&'static str> {
+fn investor_marks(i: &crate::domain::records::investor::Investor) -> Vec<&'static str> {
     [
         (i.fortune_global_500, "世界500强"),
         (i.fortune_china_500, "中国500强"),
@@ -29,7 +29,7 @@ fn investor_marks(i: &crate::store::investors::Investor) -> Vec<&'static str> {
 }
 
 impl InvestorRow {
-    pub fn of(i: &crate::store::investors::Investor) -> InvestorRow {
+    pub fn of(i: &crate::domain::records::investor::Investor) -> InvestorRow {
         InvestorRow {
             id: i.id.0,
             name: i.name.clone(),
@@ -137,14 +137,14 @@ impl InvestorFormPage {
 #[template(path = "investors/detail.html")]
 pub struct InvestorDetailPage {
     pub layout: Layout,
-    pub i: crate::store::investors::Investor,
+    pub i: crate::domain::records::investor::Investor,
     /// The first rows of each related list, and how many there are in all.
     pub projects: Vec<ProjectRow>,
     pub projects_total: i64,
     pub merged_into_name: Option<String>,
     pub visits: Vec<VisitRow>,
     pub visits_total: i64,
-    pub events: Vec<crate::store::events::PromotionEvent>,
+    pub events: Vec<crate::domain::records::event::PromotionEvent>,
     pub leads: Vec<LeadRow>,
     pub leads_total: i64,
     pub flash: Option<String>,

@@ -10,11 +10,11 @@ use super::json::parse_body;
 use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow, Listing, Saved};
 use crate::domain::lead::LeadInput;
 use crate::domain::money::Money;
+use crate::domain::records::lead::Lead;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::leads::{ConvertInput, LeadParams};
 use crate::service::{App, Page};
-use crate::store::leads::Lead;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -201,7 +201,7 @@ async fn detail_api(
 pub(crate) struct LeadDetail {
     #[serde(flatten)]
     lead: Lead,
-    follow_ups: Vec<crate::store::leads::LeadNote>,
+    follow_ups: Vec<crate::domain::records::lead::LeadNote>,
 }
 
 #[utoipa::path(
@@ -373,7 +373,7 @@ struct ConvertJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = ConvertJson,
     responses(
-        (status = 201, description = "新项目", body = crate::store::projects::Project),
+        (status = 201, description = "新项目", body = crate::domain::records::project::Project),
         (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),

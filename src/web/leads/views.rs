@@ -34,7 +34,7 @@ pub struct LeadRow {
 }
 
 impl LeadRow {
-    pub fn of(l: &crate::store::leads::Lead) -> LeadRow {
+    pub fn of(l: &crate::domain::records::lead::Lead) -> LeadRow {
         LeadRow {
             id: l.id,
             title: l.title.clone(),
@@ -134,11 +134,11 @@ impl LeadFormPage {
 #[template(path = "leads/detail.html")]
 pub struct LeadDetailPage {
     pub layout: Layout,
-    pub l: crate::store::leads::Lead,
+    pub l: crate::domain::records::lead::Lead,
     pub amount: String,
     pub channel: String,
     pub industry: String,
-    pub notes: Vec<crate::store::leads::LeadNote>,
+    pub notes: Vec<crate::domain::records::lead::LeadNote>,
     /// May follow up, drop and convert (an officer or leader whose subtree holds the lead).
     pub works: bool,
     /// May assign (a leader).
@@ -162,8 +162,8 @@ impl LeadDetailPage {
     pub fn build(
         layout: Layout,
         actor: &Actor,
-        l: crate::store::leads::Lead,
-        notes: Vec<crate::store::leads::LeadNote>,
+        l: crate::domain::records::lead::Lead,
+        notes: Vec<crate::domain::records::lead::LeadNote>,
         choices: Option<&crate::service::projects::FormChoices>,
         today: Date,
         flash: Option<String>,

@@ -11,12 +11,12 @@ use super::views::{
     Layout, Listing, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage, Saved,
 };
 use crate::domain::ids::UnitId;
+use crate::domain::records::referrer::Referrer;
 use crate::domain::referrer::ReferrerInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::referrers::{ReferrerDetail, ReferrerParams};
 use crate::service::{App, Page};
-use crate::store::referrers::Referrer;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

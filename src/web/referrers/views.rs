@@ -14,7 +14,7 @@ use time::Date;
 pub struct ReferrerListPage {
     pub layout: Layout,
     pub q: String,
-    pub list: Listing<crate::store::referrers::Referrer>,
+    pub list: Listing<crate::domain::records::referrer::Referrer>,
     pub can_write: bool,
 }
 
@@ -87,7 +87,7 @@ pub struct RewardYearView {
 #[template(path = "referrers/detail.html")]
 pub struct ReferrerDetailPage {
     pub layout: Layout,
-    pub r: crate::store::referrers::Referrer,
+    pub r: crate::domain::records::referrer::Referrer,
     pub projects: Vec<ProjectRow>,
     pub rule_text: String,
     pub years: Vec<RewardYearView>,

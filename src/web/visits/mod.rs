@@ -10,12 +10,12 @@ use super::json::parse_body;
 use super::views::{
     Layout, Listing, Saved, VisitDetailPage, VisitFormPage, VisitListPage, VisitRow,
 };
+use crate::domain::records::visit::Visit;
 use crate::domain::validation::Invalid;
 use crate::domain::visit::VisitInput;
 use crate::error::Error;
 use crate::service::visits::VisitParams;
 use crate::service::{App, Page};
-use crate::store::visits::Visit;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -21,7 +21,7 @@ pub struct VisitRow {
 }
 
 impl VisitRow {
-    pub fn of(v: &crate::store::visits::Visit, today: Date) -> VisitRow {
+    pub fn of(v: &crate::domain::records::visit::Visit, today: Date) -> VisitRow {
         let overdue =
             crate::domain::visit::overdue(v.follow_up_on, v.follow_up_done_at.is_some(), today);
         VisitRow {
@@ -159,7 +159,7 @@ impl VisitFormPage {
 #[template(path = "visits/detail.html")]
 pub struct VisitDetailPage {
     pub layout: Layout,
-    pub v: crate::store::visits::Visit,
+    pub v: crate::domain::records::visit::Visit,
     pub overdue: bool,
     pub can_write: bool,
     pub flash: Option<String>,

@@ -1,0 +1,46 @@
+//! A lead as read back, and its follow-ups.
+
+use crate::domain::channel::Channel;
+use crate::domain::ids::LeadId;
+use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
+use crate::domain::lead::LeadStatus;
+use crate::domain::money::Money;
+use crate::domain::user::UnitPath;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Lead {
+    pub id: LeadId,
+    pub title: String,
+    pub investor_name: String,
+    pub investor_id: Option<InvestorId>,
+    pub industry_code: Option<String>,
+    pub amount: Option<Money>,
+    pub channel: Option<Channel>,
+    pub source: Option<String>,
+    pub contact: Option<String>,
+    pub notes: Option<String>,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: UnitPath,
+    pub officer_id: Option<UserId>,
+    pub officer_name: Option<String>,
+    pub status: LeadStatus,
+    pub status_label: &'static str,
+    pub drop_reason: Option<String>,
+    pub project_id: Option<ProjectId>,
+    pub version: i64,
+    pub created_by: Option<UserId>,
+    pub created_by_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LeadNote {
+    pub body: String,
+    pub noted_on: String,
+    pub actor_name: Option<String>,
+    pub recorded_at: String,
+}
