@@ -77,6 +77,14 @@ impl Error {
     pub fn account_not_found() -> Error {
         Error::NotFound("账号不存在".into())
     }
+    /// A change sent against a version that is no longer the record's: someone else saved
+    /// first, and nothing was written. `what` names the record (该项目, 该线索 …).
+    pub fn stale(what: &str, current: i64) -> Error {
+        Error::Conflict(format!(
+            "{what}已被他人修改（当前版本 {current}），您的修改未保存，请刷新后重新核对"
+        ))
+    }
+
     pub fn project_not_found() -> Error {
         Error::NotFound("项目不存在，或不在您的管辖范围内".into())
     }

@@ -230,10 +230,7 @@ impl App {
         let fields = input.parse(self.today())?;
         let now = now_text();
         if !events::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::Conflict(format!(
-                "该活动已被他人修改（当前版本 {}），请刷新后重新核对",
-                before.version
-            )));
+            return Err(Error::stale("该活动", before.version));
         }
         let after = events::by_id(&mut tx, id)
             .await?

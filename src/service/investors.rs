@@ -246,15 +246,15 @@ impl App {
         let created = investors::by_id(&mut tx, id)
             .await?
             .ok_or_else(investor_not_found)?;
-        audit::append(
+        super::record_change(
             &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "create",
+            actor,
+            super::Change {
                 entity: "investor",
-                entity_id: Some(id.to_string()),
+                id: id.to_string(),
+                action: "create",
                 before: None,
-                after: Some(snapshot(&created)?),
+                after: &created,
             },
             &now,
         )
@@ -312,23 +312,20 @@ impl App {
         }
         let now = now_text();
         if !investors::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::Conflict(format!(
-                "该客商已被他人修改（当前版本 {}），您的修改未保存，请刷新后重新核对",
-                before.version
-            )));
+            return Err(Error::stale("该客商", before.version));
         }
         let after = investors::by_id(&mut tx, id)
             .await?
             .ok_or_else(investor_not_found)?;
-        audit::append(
+        super::record_change(
             &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "update",
+            actor,
+            super::Change {
                 entity: "investor",
-                entity_id: Some(id.to_string()),
-                before: Some(snapshot(&before)?),
-                after: Some(snapshot(&after)?),
+                id: id.to_string(),
+                action: "update",
+                before: Some(&before),
+                after: &after,
             },
             &now,
         )

@@ -6,7 +6,6 @@
 //! it (an enterprise sees only the leads it submitted). Officers and leaders work it; only a
 //! leader assigns it.
 
-use super::snapshot;
 use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::LeadId;
@@ -79,10 +78,7 @@ fn open(lead: &Lead) -> Result<()> {
 }
 
 fn stale(lead: &Lead) -> Error {
-    Error::Conflict(format!(
-        "该线索已被他人修改（当前版本 {}），请刷新后重新核对",
-        lead.version
-    ))
+    Error::stale("该线索", lead.version)
 }
 
 impl App {
@@ -127,20 +123,14 @@ impl App {
         after: &Lead,
         now: &str,
     ) -> Result<()> {
-        audit::append(
-            tx,
-            Some(actor),
-            audit::Entry {
-                action,
-                entity: "lead",
-                entity_id: Some(after.id.to_string()),
-                before: before.map(snapshot).transpose()?,
-                after: Some(snapshot(after)?),
-            },
-            now,
-        )
-        .await?;
-        Ok(())
+        let change = super::Change {
+            entity: "lead",
+            id: after.id.to_string(),
+            action,
+            before,
+            after,
+        };
+        super::record_change(tx, actor, change, now).await
     }
 
     pub async fn list_leads(&self, actor: &Actor, params: &LeadParams) -> Result<Page<Lead>> {

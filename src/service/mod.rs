@@ -45,6 +45,40 @@ pub(crate) fn snapshot<T: serde::Serialize>(record: &T) -> Result<serde_json::Va
     }
 }
 
+/// A change to a record, for the audit trail: which record, what was done, what it was
+/// (nothing for a new record) and what it is now.
+pub(crate) struct Change<'a, T> {
+    pub entity: &'static str,
+    pub id: String,
+    pub action: &'static str,
+    pub before: Option<&'a T>,
+    pub after: &'a T,
+}
+
+/// Records a change in the audit trail, in the change's own transaction, with both states as
+/// snapshots (see `snapshot`). Every entity's writes end here.
+pub(crate) async fn record_change<T: serde::Serialize>(
+    tx: &mut crate::store::Conn,
+    actor: &Actor,
+    change: Change<'_, T>,
+    now: &str,
+) -> Result<()> {
+    crate::store::audit::append(
+        tx,
+        Some(actor),
+        crate::store::audit::Entry {
+            action: change.action,
+            entity: change.entity,
+            entity_id: Some(change.id),
+            before: change.before.map(snapshot).transpose()?,
+            after: Some(snapshot(change.after)?),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 impl<T> Page<T> {
     /// How many pages the whole list fills (at least one).
     pub fn pages(&self) -> i64 {

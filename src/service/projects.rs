@@ -1,6 +1,6 @@
 //! The project pipeline's use cases.
 
-use super::{App, Page, snapshot};
+use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
@@ -65,9 +65,7 @@ async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<
 }
 
 fn stale(current: i64) -> Error {
-    Error::Conflict(format!(
-        "该项目已被他人修改（当前版本 {current}），您的修改未保存，请刷新后重新核对"
-    ))
+    Error::stale("该项目", current)
 }
 
 /// Checks the unit and people a project names are within the caller's reach.
@@ -464,15 +462,15 @@ impl App {
         let project = store_projects::by_id(tx, id)
             .await?
             .ok_or_else(Error::project_not_found)?;
-        audit::append(
+        super::record_change(
             tx,
-            Some(actor),
-            audit::Entry {
-                action: "create",
+            actor,
+            super::Change {
                 entity: "project",
-                entity_id: Some(id.to_string()),
+                id: id.to_string(),
+                action: "create",
                 before: None,
-                after: Some(snapshot(&project)?),
+                after: &project,
             },
             &now,
         )
@@ -543,15 +541,15 @@ impl App {
             )
             .await?;
         }
-        audit::append(
+        super::record_change(
             &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "update",
+            actor,
+            super::Change {
                 entity: "project",
-                entity_id: Some(id.to_string()),
-                before: Some(snapshot(&before)?),
-                after: Some(snapshot(&after)?),
+                id: id.to_string(),
+                action: "update",
+                before: Some(&before),
+                after: &after,
             },
             &now,
         )
@@ -648,15 +646,15 @@ impl App {
         let after = store_projects::by_id(tx, id)
             .await?
             .ok_or_else(Error::project_not_found)?;
-        audit::append(
+        super::record_change(
             tx,
-            Some(actor),
-            audit::Entry {
-                action: "transition",
+            actor,
+            super::Change {
                 entity: "project",
-                entity_id: Some(id.to_string()),
-                before: Some(snapshot(&before)?),
-                after: Some(snapshot(&after)?),
+                id: id.to_string(),
+                action: "transition",
+                before: Some(&before),
+                after: &after,
             },
             &now,
         )

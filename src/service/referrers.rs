@@ -2,7 +2,6 @@
 //! is seen in that unit's subtree. Rewards are computed, never stored: every figure is shown
 //! with the rule and the project facts it came from.
 
-use super::snapshot;
 use super::{App, Page};
 use crate::domain::ids::ReferrerId;
 use crate::domain::ids::UnitId;
@@ -15,7 +14,7 @@ use crate::domain::validation::{Invalid, paging};
 use crate::error::{Error, Result};
 use crate::store::projects::Project;
 use crate::store::referrers::{self, Referrer};
-use crate::store::{Conn, audit, now_text, units};
+use crate::store::{Conn, now_text, units};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -218,15 +217,15 @@ impl App {
         let created = referrers::by_id(&mut tx, id)
             .await?
             .ok_or_else(referrer_not_found)?;
-        audit::append(
+        super::record_change(
             &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "create",
+            actor,
+            super::Change {
                 entity: "referrer",
-                entity_id: Some(id.to_string()),
+                id: id.to_string(),
+                action: "create",
                 before: None,
-                after: Some(snapshot(&created)?),
+                after: &created,
             },
             &now,
         )
@@ -257,23 +256,20 @@ impl App {
         let fields = input.parse()?;
         let now = now_text();
         if !referrers::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::Conflict(format!(
-                "该引荐人已被他人修改（当前版本 {}），请刷新后重新核对",
-                before.version
-            )));
+            return Err(Error::stale("该引荐人", before.version));
         }
         let after = referrers::by_id(&mut tx, id)
             .await?
             .ok_or_else(referrer_not_found)?;
-        audit::append(
+        super::record_change(
             &mut tx,
-            Some(actor),
-            audit::Entry {
-                action: "update",
+            actor,
+            super::Change {
                 entity: "referrer",
-                entity_id: Some(id.to_string()),
-                before: Some(snapshot(&before)?),
-                after: Some(snapshot(&after)?),
+                id: id.to_string(),
+                action: "update",
+                before: Some(&before),
+                after: &after,
             },
             &now,
         )

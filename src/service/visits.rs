@@ -1,7 +1,6 @@
 //! Visits out and in. A visit belongs to the unit of the officer who records it and is seen in
 //! that unit's subtree; officers and leaders record and update visits and close follow-ups.
 
-use super::snapshot;
 use super::{App, Page};
 use crate::domain::ids::InvestorId;
 use crate::domain::ids::VisitId;
@@ -10,7 +9,7 @@ use crate::domain::validation::{Invalid, paging};
 use crate::domain::visit::{Direction, VisitFields, VisitInput};
 use crate::error::{Error, Result};
 use crate::store::visits::{self, Search, Visit};
-use crate::store::{Conn, audit, now_text, users};
+use crate::store::{Conn, now_text, users};
 use serde::Deserialize;
 
 pub fn visit_not_found() -> Error {
@@ -111,20 +110,14 @@ impl App {
         after: &Visit,
         now: &str,
     ) -> Result<()> {
-        audit::append(
-            tx,
-            Some(actor),
-            audit::Entry {
-                action,
-                entity: "visit",
-                entity_id: Some(after.id.to_string()),
-                before: before.map(snapshot).transpose()?,
-                after: Some(snapshot(after)?),
-            },
-            now,
-        )
-        .await?;
-        Ok(())
+        let change = super::Change {
+            entity: "visit",
+            id: after.id.to_string(),
+            action,
+            before,
+            after,
+        };
+        super::record_change(tx, actor, change, now).await
     }
 
     pub async fn list_visits(&self, actor: &Actor, params: &VisitParams) -> Result<Page<Visit>> {
@@ -274,10 +267,7 @@ impl App {
         self.check_visit_references(&mut tx, actor, &fields).await?;
         let now = now_text();
         if !visits::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::Conflict(format!(
-                "该拜访记录已被他人修改（当前版本 {}），请刷新后重新核对",
-                before.version
-            )));
+            return Err(Error::stale("该拜访记录", before.version));
         }
         let after = visits::by_id(&mut tx, id)
             .await?
@@ -308,9 +298,7 @@ impl App {
         let outcome = crate::domain::visit::follow_up_outcome(outcome)?;
         let now = now_text();
         if !visits::follow_up_done(&mut tx, id, &outcome, before.version, &now).await? {
-            return Err(Error::Conflict(
-                "该拜访记录刚被他人修改，请刷新后再试".into(),
-            ));
+            return Err(Error::stale("该拜访记录", before.version));
         }
         let after = visits::by_id(&mut tx, id)
             .await?
