@@ -314,6 +314,42 @@ async fn bad_input_is_refused_field_by_field_in_problem_json() {
         .post_json("/api/v1/projects", Some(&token), &json!({"nmae": "typo"}))
         .await;
     assert!(unknown.json()["detail"].as_str().unwrap().contains("nmae"));
+
+    // Typed amounts and areas are bounded like typed text; a blank channel is no channel.
+    let huge = t
+        .post_json(
+            "/api/v1/projects",
+            Some(&token),
+            &json!({"name": "超大项目", "investor_name": "某公司", "industry_code": "30",
+                    "total_investment": {"yuan": i64::MAX, "currency": "CNY"},
+                    "land_area_m2": i64::MAX, "expected_output": {"yuan": 5, "currency": "USD"}}),
+        )
+        .await;
+    assert_eq!(huge.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = huge.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    for f in ["total_investment", "land_area_m2", "expected_output"] {
+        assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+    }
+    let blank_channel = t
+        .post_json(
+            "/api/v1/projects",
+            Some(&token),
+            &json!({"name": "普通项目", "investor_name": "某公司", "industry_code": "30",
+                    "channel": "", "total_investment": {"yuan": 100_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(
+        blank_channel.status,
+        StatusCode::CREATED,
+        "{}",
+        blank_channel.text
+    );
+    assert_eq!(blank_channel.json()["channel"], serde_json::Value::Null);
 }
 
 #[tokio::test]

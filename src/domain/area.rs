@@ -21,6 +21,9 @@ impl Area {
     }
 
     /// Parses whole or decimal ㎡ (rounded to the nearest ㎡).
+    /// The largest area accepted (as typed: 10¹² ㎡, far beyond any plot).
+    pub const MAX_M2: i64 = super::money::MAX_YUAN / 100;
+
     pub fn parse_m2(text: &str) -> Result<Area, AmountError> {
         let hundredths = parse_scaled(text, 2)?;
         Ok(Area {

@@ -212,8 +212,13 @@ pub fn select<'a>(
         }
         totals.count += 1;
         match f.total_investment.currency {
-            Currency::Cny => totals.cny_yuan += f.total_investment.yuan,
-            Currency::Usd => totals.usd_yuan += f.total_investment.yuan,
+            // Amounts are bounded on the way in; saturating keeps a sum honest-looking at worst.
+            Currency::Cny => {
+                totals.cny_yuan = totals.cny_yuan.saturating_add(f.total_investment.yuan)
+            }
+            Currency::Usd => {
+                totals.usd_yuan = totals.usd_yuan.saturating_add(f.total_investment.yuan)
+            }
         }
         if keep == 0 {
             continue;

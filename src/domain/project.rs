@@ -293,8 +293,11 @@ impl ProjectFields {
                 *text = text_field(&mut errors, field, &t, false, max);
             }
         }
+        let too_large = |field: &str| format!("{}数值过大", field_label(field));
         if self.total_investment.yuan <= 0 {
             errors.add("total_investment", "总投资须大于0");
+        } else if self.total_investment.yuan > super::money::MAX_YUAN {
+            errors.add("total_investment", too_large("total_investment"));
         }
         for (field, amount) in [
             ("expected_output", self.expected_output),
@@ -312,6 +315,7 @@ impl ProjectFields {
                 Some(m) if m.yuan < 0 => {
                     errors.add(field, format!("{}不能为负数", field_label(field)))
                 }
+                Some(m) if m.yuan > super::money::MAX_YUAN => errors.add(field, too_large(field)),
                 _ => {}
             }
         }
@@ -321,6 +325,8 @@ impl ProjectFields {
         ] {
             if area.is_some_and(|a| a.m2 < 0) {
                 errors.add(field, format!("{}不能为负数", field_label(field)));
+            } else if area.is_some_and(|a| a.m2 > Area::MAX_M2) {
+                errors.add(field, too_large(field));
             }
         }
         if self.jobs.is_some_and(|n| !(0..=JOBS_MAX).contains(&n)) {
@@ -445,7 +451,22 @@ mod tests {
         let good = valid().parse().unwrap();
         let usd = Money::new(1_000_000, Currency::Usd);
         type Change = fn(&mut ProjectFields);
-        let cases: [(&str, Change, &str); 7] = [
+        let cases: [(&str, Change, &str); 10] = [
+            (
+                "total_investment",
+                |f| f.total_investment.yuan = i64::MAX,
+                "数值过大",
+            ),
+            (
+                "expected_tax",
+                |f| f.expected_tax = Some(Money::new(i64::MAX, Currency::Cny)),
+                "数值过大",
+            ),
+            (
+                "land_area_m2",
+                |f| f.land_area = Some(Area { m2: i64::MAX }),
+                "数值过大",
+            ),
             ("name", |f| f.name = "  ".into(), "项目名称不能为空"),
             (
                 "name",

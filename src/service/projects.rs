@@ -792,10 +792,12 @@ fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
 /// `p`'s facts as typed values: what a partial change (the API's PATCH) starts from.
 pub fn fields_of(p: &Project) -> Result<ProjectFields> {
     let industry = IndustryCode::parse(&p.industry_code).ok_or_else(|| {
-        Error::Internal(anyhow::anyhow!(
-            "project {} has the industry code {:?}, which is not a division",
-            p.id,
-            p.industry_code
+        Error::Invalid(Invalid::single(
+            "industry_code",
+            format!(
+                "该项目记录的所属行业代码“{}”不是行业大类代码，请在项目页面重新选择所属行业",
+                p.industry_code
+            ),
         ))
     })?;
     Ok(ProjectFields {

@@ -201,6 +201,7 @@ struct SignIn {
     responses(
         (status = 200, description = "会话令牌与账号", body = SessionStarted),
         (status = 401, description = "账号或密码错误", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "请求体不是有效的 JSON", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "账号已锁定", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "尝试过于频繁", body = Problem, content_type = "application/problem+json"),
     ),

@@ -20,6 +20,12 @@ use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// The uploaded workbook, as the request body (documentation only).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct XlsxFile(Vec<u8>);
+
 /// Uploads may be larger than forms; the service applies the configured limit.
 const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -63,7 +69,7 @@ struct UploadQuery {
     tag = "imports",
     operation_id = "imports_preview",
     summary = "Upload an .xlsx ledger: every row checked, nothing written yet",
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the .xlsx file; ?kind=investors|leads&file_name=…"),
+    request_body(content = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the .xlsx file; ?kind=investors|leads&file_name=…"),
     params(UploadQuery),
     responses(
         (status = 201, description = "预览：可导入的行数与未通过的行及原因", body = ImportView),

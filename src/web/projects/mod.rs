@@ -521,6 +521,10 @@ impl ProjectJson {
             None => current,
         };
         let industry = match (&self.industry_code, base.as_ref().map(|b| b.industry)) {
+            (Some(code), _) if code.trim().is_empty() => {
+                errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
+                None
+            }
             (Some(code), _) => IndustryCode::parse(code).or_else(|| {
                 errors.add(
                     "industry_code",
@@ -535,6 +539,7 @@ impl ProjectJson {
             }
         };
         let channel = match &self.channel {
+            Some(Some(key)) if key.trim().is_empty() => None,
             Some(Some(key)) => Channel::parse(key.trim()).or_else(|| {
                 errors.add("channel", "招商方式无效，请从列表中选择");
                 None
@@ -642,7 +647,6 @@ impl ProjectJson {
         (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "可能与已有项目重复：candidates 列出；确认后以 confirm_duplicate 重提", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -706,7 +710,10 @@ async fn show_api(
     operation_id = "projects_patch",
     summary = "Change a project's facts (with the version read)",
     params(("id" = i64, Path, description = "记录编号")),
-    request_body = ProjectJson,
+    request_body(
+        content = ProjectJson,
+        description = "只需所改字段；version（读取时的版本号）必填；lead_on 创建后不可修改"
+    ),
     responses(
         (status = 200, description = "修改后的项目", body = Project),
         (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
