@@ -158,14 +158,16 @@ impl From<&str> for Cell {
     }
 }
 
-/// A workbook of one sheet: a bold, frozen header row, then the rows.
+/// A workbook of one sheet: a bold, frozen header row, then the rows. Written in constant-memory
+/// mode: each row goes to a temporary file as soon as the next one starts, so a long export holds
+/// one row of cells at a time, not the whole sheet.
 pub fn write_sheet(
     name: &str,
     headers: &[&str],
     rows: impl IntoIterator<Item = Vec<Cell>>,
 ) -> anyhow::Result<Vec<u8>> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
+    let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(name)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {

@@ -287,6 +287,16 @@ impl App {
             per_page,
             usd_rate_e4: self.config.usd_rate_e4,
         };
+        // An export counts first (the sums come from the in-memory list facts, no rows are
+        // read), so one past the limit is refused before any project is loaded.
+        if all {
+            let counting = Criteria {
+                per_page: 0,
+                ..criteria.clone()
+            };
+            let (totals, _) = store_projects::list(&mut conn, &self.db.lists, &counting).await?;
+            super::exports::within_export_limit("项目", totals.count, self.config.export_max_rows)?;
+        }
         let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
         let page = Page {
             items,
