@@ -1011,3 +1011,39 @@ async fn lists_follow_writes_made_by_another_process() {
         before + 301
     );
 }
+
+#[tokio::test]
+async fn a_contract_amount_is_taken_as_sent_and_bounded() {
+    let t = spawn_app().await;
+    let token = t.token("officer").await;
+    let created = t.create_project(&token, "精密铸件项目", 8_000).await;
+    let id = created["id"].as_i64().unwrap();
+    let today = zhaoshang::domain::dates::iso(t.app.today());
+    for to in ["negotiating", "intent"] {
+        let moved = t
+            .transition(&token, id, json!({"to": to, "date": today}))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    }
+    let detail = t
+        .refused_transition(
+            &token,
+            id,
+            json!({"to": "contracted", "date": today, "contract_amount": {"yuan": i64::MAX, "currency": "CNY"}}),
+        )
+        .await;
+    assert!(detail.contains("合同金额数值过大"), "{detail}");
+    // An amount that is not a whole number of 万 arrives exactly, in dollars as sent.
+    let signed = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "contracted", "date": today, "contract_amount": {"yuan": 12_345_678, "currency": "USD"}}),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
+    assert_eq!(
+        signed.json()["contract_amount"],
+        json!({"yuan": 12_345_678, "currency": "USD"})
+    );
+}

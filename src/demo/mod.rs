@@ -278,7 +278,10 @@ impl App {
                     land_grant_date: e.land_grant_date.clone().unwrap_or_default(),
                     reason: e.reason.clone().unwrap_or_default(),
                 };
-                self.transition_project(actor, id, &input, None)
+                let request = input
+                    .parse()
+                    .map_err(|err| seed_error(format!("project {id} → {to}: {}", err.summary())))?;
+                self.transition_project(actor, id, &request, None)
                     .await
                     .map_err(|err| seed_error(format!("project {id} → {to}: {err}")))?;
             }

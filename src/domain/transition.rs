@@ -88,23 +88,28 @@ impl Transition {
     }
 }
 
+/// A transition as asked for, in typed values: where to, on which day, and the facts the move
+/// may need. Pages parse a `TransitionInput` into it; the API builds it from JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionRequest {
+    pub to: Stage,
+    pub date: Option<Date>,
+    pub contract_amount: Option<Money>,
+    pub credit_code: Option<CreditCode>,
+    pub land_grant_date: Option<Date>,
+    pub reason: String,
+}
+
 impl TransitionInput {
-    pub fn validate(&self, state: &StageState, today: Date) -> Result<Transition, Invalid> {
+    /// The typed request, or every problem in how it was written. The rules that depend on
+    /// where the project stands are `TransitionRequest::check`'s.
+    pub fn parse(&self) -> Result<TransitionRequest, Invalid> {
+        let to = Stage::parse(self.to.trim())
+            .ok_or_else(|| Invalid::single("to", "请选择要转入的阶段"))?;
         let mut errors = Invalid::default();
-        let to = match Stage::parse(self.to.trim()) {
-            Some(s) => s,
-            None => return Err(Invalid::single("to", "请选择要转入的阶段")),
-        };
-        let movement = match state.stage.check_move(to, state.paused_from) {
-            Ok(m) => m,
-            Err(refusal) => return Err(Invalid::single("to", refusal.message(state.stage, to))),
-        };
-        let date = match parse_date(&self.date) {
-            None if self.date.trim().is_empty() => {
-                errors.add("date", format!("{}不能为空", to.date_label()));
-                None
-            }
-            None => {
+        let date = match self.date.trim() {
+            "" => None,
+            text => parse_date(text).or_else(|| {
                 errors.add(
                     "date",
                     format!(
@@ -112,6 +117,80 @@ impl TransitionInput {
                         to.date_label()
                     ),
                 );
+                None
+            }),
+        };
+        let contract_amount = match self.contract_amount.trim() {
+            "" => None,
+            text => {
+                let currency = match self.contract_currency.trim() {
+                    "" => Some(Currency::Cny),
+                    code => Currency::parse(code),
+                };
+                match currency {
+                    None => {
+                        errors.add("contract_amount", "合同金额币种只能是 CNY 或 USD");
+                        None
+                    }
+                    Some(cur) => match Money::parse_wan(text, cur) {
+                        Ok(m) => Some(m),
+                        Err(e) => {
+                            errors.add(
+                                "contract_amount",
+                                amount_message("contract_amount", e, cur.wan_label()),
+                            );
+                            None
+                        }
+                    },
+                }
+            }
+        };
+        let credit_code = match self.credit_code.trim() {
+            "" => None,
+            text => match CreditCode::parse(text) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    errors.add("credit_code", e.message());
+                    None
+                }
+            },
+        };
+        let land_grant_date = match self.land_grant_date.trim() {
+            "" => None,
+            text => parse_date(text).or_else(|| {
+                errors.add("land_grant_date", "供地日期格式不正确，应为 年-月-日");
+                None
+            }),
+        };
+        errors.into_result(|| TransitionRequest {
+            to,
+            date,
+            contract_amount,
+            credit_code,
+            land_grant_date,
+            reason: self.reason.clone(),
+        })
+    }
+
+    /// Parsed, then checked against where the project stands.
+    pub fn validate(&self, state: &StageState, today: Date) -> Result<Transition, Invalid> {
+        self.parse()?.check(state, today)
+    }
+}
+
+impl TransitionRequest {
+    /// The rules of a stage change: a move the stage allows, a date neither in the future nor
+    /// before the stage the project is leaving, and the facts this kind of move needs.
+    pub fn check(&self, state: &StageState, today: Date) -> Result<Transition, Invalid> {
+        let to = self.to;
+        let movement = match state.stage.check_move(to, state.paused_from) {
+            Ok(m) => m,
+            Err(refusal) => return Err(Invalid::single("to", refusal.message(state.stage, to))),
+        };
+        let mut errors = Invalid::default();
+        let date = match self.date {
+            None => {
+                errors.add("date", format!("{}不能为空", to.date_label()));
                 None
             }
             Some(d) if d > today => {
@@ -147,67 +226,34 @@ impl TransitionInput {
                 }
                 Facts::Reason(reason.to_string())
             }
-            Needs::ContractAmount => {
-                let currency = if self.contract_currency.trim().is_empty() {
-                    Some(Currency::Cny)
-                } else {
-                    Currency::parse(self.contract_currency.trim())
-                };
-                match currency {
-                    None => {
-                        errors.add("contract_amount", "合同金额币种只能是 CNY 或 USD");
-                        Facts::None
-                    }
-                    Some(cur) => match Money::parse_wan(&self.contract_amount, cur) {
-                        Ok(m) if m.yuan > 0 => Facts::Contract { amount: m },
-                        Ok(_) => {
-                            errors.add("contract_amount", "合同金额须大于0");
-                            Facts::None
-                        }
-                        Err(e) => {
-                            errors.add(
-                                "contract_amount",
-                                amount_message("contract_amount", e, cur.wan_label()),
-                            );
-                            Facts::None
-                        }
-                    },
+            Needs::ContractAmount => match self.contract_amount {
+                None => {
+                    errors.add("contract_amount", "合同金额不能为空");
+                    Facts::None
                 }
-            }
+                Some(m) if m.yuan <= 0 => {
+                    errors.add("contract_amount", "合同金额须大于0");
+                    Facts::None
+                }
+                Some(m) if m.yuan > super::money::MAX_YUAN => {
+                    errors.add("contract_amount", "合同金额数值过大");
+                    Facts::None
+                }
+                Some(amount) => Facts::Contract { amount },
+            },
             Needs::LocalCompanyOrLand => {
-                let credit_code = match self.credit_code.trim() {
-                    "" => None,
-                    text => match CreditCode::parse(text) {
-                        Ok(c) => Some(c),
-                        Err(e) => {
-                            errors.add("credit_code", e.message());
-                            None
-                        }
-                    },
-                };
-                let land_grant_date = match self.land_grant_date.trim() {
-                    "" => None,
-                    text => match parse_date(text) {
-                        Some(d) if d <= today => Some(d),
-                        Some(_) => {
-                            errors.add("land_grant_date", "供地日期不能晚于今天");
-                            None
-                        }
-                        None => {
-                            errors.add("land_grant_date", "供地日期格式不正确，应为 年-月-日");
-                            None
-                        }
-                    },
-                };
-                if self.credit_code.trim().is_empty() && self.land_grant_date.trim().is_empty() {
+                if self.land_grant_date.is_some_and(|d| d > today) {
+                    errors.add("land_grant_date", "供地日期不能晚于今天");
+                }
+                if self.credit_code.is_none() && self.land_grant_date.is_none() {
                     errors.add(
                         "credit_code",
                         "落地须填写本地注册企业的统一社会信用代码或供地日期（至少一项）",
                     );
                 }
                 Facts::Landing {
-                    credit_code,
-                    land_grant_date,
+                    credit_code: self.credit_code.clone(),
+                    land_grant_date: self.land_grant_date,
                 }
             }
             Needs::Nothing => Facts::None,

@@ -13,7 +13,7 @@ use crate::domain::ids::{ProjectId, UnitId, UserId};
 use crate::domain::lead::{CONVERT_TO, LeadInput, LeadStatus};
 use crate::domain::project::ProjectInput;
 use crate::domain::stage::Stage;
-use crate::domain::transition::TransitionInput;
+use crate::domain::transition::TransitionRequest;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, paging};
 use crate::error::{Error, Result};
@@ -519,10 +519,13 @@ impl App {
             .create_project_in(&mut tx, actor, &fields, entered)
             .await?;
         if to == Stage::Negotiating {
-            let move_on = TransitionInput {
-                to: Stage::Negotiating.key().to_string(),
-                date: iso(project.lead_on),
-                ..TransitionInput::default()
+            let move_on = TransitionRequest {
+                to: Stage::Negotiating,
+                date: Some(project.lead_on),
+                contract_amount: None,
+                credit_code: None,
+                land_grant_date: None,
+                reason: String::new(),
             };
             project = self
                 .transition_project_in(&mut tx, actor, project.id, &move_on, None)

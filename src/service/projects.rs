@@ -9,7 +9,7 @@ use crate::domain::listing::{Criteria, Sort, Totals};
 use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput, entry_date_within};
 use crate::domain::search::Query;
 use crate::domain::stage::Stage;
-use crate::domain::transition::{Facts, TransitionInput};
+use crate::domain::transition::{Facts, TransitionRequest};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, date_range, paging};
 use crate::error::{Error, Result};
@@ -574,11 +574,11 @@ impl App {
         &self,
         actor: &Actor,
         id: ProjectId,
-        input: &TransitionInput,
+        request: &TransitionRequest,
         version: Option<i64>,
     ) -> Result<Project> {
         self.retrying("transition project", || {
-            self.transition_project_once(actor, id, input, version)
+            self.transition_project_once(actor, id, request, version)
         })
         .await
     }
@@ -587,13 +587,13 @@ impl App {
         &self,
         actor: &Actor,
         id: ProjectId,
-        input: &TransitionInput,
+        request: &TransitionRequest,
         version: Option<i64>,
     ) -> Result<Project> {
         self.may_write_projects(actor).await?;
         let mut tx = self.db.write().await?;
         let after = self
-            .transition_project_in(&mut tx, actor, id, input, version)
+            .transition_project_in(&mut tx, actor, id, request, version)
             .await?;
         tx.commit().await?;
         Ok(after)
@@ -605,7 +605,7 @@ impl App {
         tx: &mut Conn,
         actor: &Actor,
         id: ProjectId,
-        input: &TransitionInput,
+        request: &TransitionRequest,
         version: Option<i64>,
     ) -> Result<Project> {
         let before = self.in_scope(tx, actor, id).await?;
@@ -615,7 +615,7 @@ impl App {
             return Err(stale(before.version));
         }
         let state = before.stage_state();
-        let t = input.validate(&state, self.today())?;
+        let t = request.check(&state, self.today())?;
         let paused_from = t.paused_from_after(&state);
         let now = now_text();
         if !store_projects::apply_transition(tx, &before, &t, paused_from, before.version, &now)

@@ -357,10 +357,18 @@ async fn transition(
     Form(body): Form<TransitionBody>,
 ) -> Result<Response, PageError> {
     let version = body.version.trim().parse::<i64>().ok();
-    match app
-        .transition_project(&user.actor, id, &body.input, version)
-        .await
-    {
+    let moved = match body.input.parse() {
+        Ok(request) => {
+            app.transition_project(&user.actor, id, &request, version)
+                .await
+        }
+        // Refusals (role, scope) come before what was typed is judged.
+        Err(problems) => match app.project_for_update(&user.actor, id).await {
+            Ok(_) => Err(Error::Invalid(problems)),
+            Err(refused) => Err(refused),
+        },
+    };
+    match moved {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?msg=moved")).into_response()),
         Err(Error::Invalid(errors)) => {
             let page = render_detail(
@@ -788,23 +796,28 @@ async fn transition_api(
     body: Bytes,
 ) -> ApiResult<Json<Project>> {
     let body: TransitionJson = parse_body(&body)?;
-    let input = TransitionInput {
+    // Dates and codes are text in JSON too; the amount is typed as sent, never turned into 万.
+    let written = TransitionInput {
         to: body.to,
         date: body.date,
-        contract_amount: body
-            .contract_amount
-            .map(|m| Money::new(m.yuan, m.currency).wan_plain())
-            .unwrap_or_default(),
-        contract_currency: body
-            .contract_amount
-            .map(|m| m.currency.code().to_string())
-            .unwrap_or_default(),
         credit_code: body.credit_code,
         land_grant_date: body.land_grant_date,
         reason: body.reason,
+        ..TransitionInput::default()
+    };
+    let request = match written.parse() {
+        Ok(mut request) => {
+            request.contract_amount = body.contract_amount.map(|m| Money::new(m.yuan, m.currency));
+            request
+        }
+        // Refusals (role, scope) come before what was sent is judged.
+        Err(problems) => {
+            app.project_for_update(&actor, id).await?;
+            return Err(ApiError(problems.into()));
+        }
     };
     Ok(Json(
-        app.transition_project(&actor, id, &input, body.version)
+        app.transition_project(&actor, id, &request, body.version)
             .await?,
     ))
 }
