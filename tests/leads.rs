@@ -408,3 +408,42 @@ async fn a_lead_about_a_known_investor_shows_on_the_investor_page() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.json()["errors"][0]["field"], "investor_id");
 }
+
+#[tokio::test]
+async fn a_lead_amount_is_taken_as_sent_and_bounded() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let exact = t
+        .post_json(
+            "/api/v1/leads",
+            Some(&officer),
+            &json!({"title": "铝型材深加工", "investor_name": "某铝业公司",
+                    "amount": {"yuan": 123_456_789, "currency": "USD"}, "channel": ""}),
+        )
+        .await;
+    assert_eq!(exact.status, StatusCode::CREATED, "{}", exact.text);
+    assert_eq!(
+        exact.json()["amount"],
+        json!({"yuan": 123_456_789, "currency": "USD"})
+    );
+    let id = exact.json()["id"].as_i64().unwrap();
+    let negative = t
+        .json_request(
+            "PATCH",
+            &format!("/api/v1/leads/{id}"),
+            Some(&officer),
+            &json!({"amount": {"yuan": -1, "currency": "CNY"}, "title": " ", "version": 1}),
+        )
+        .await;
+    assert_eq!(negative.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = negative.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        fields.contains(&"amount".to_string()) && fields.contains(&"title".to_string()),
+        "{fields:?}"
+    );
+}

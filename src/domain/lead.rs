@@ -149,7 +149,7 @@ impl LeadInput {
         let contact = text_field(&mut errors, "contact", &self.contact, false, NAME_MAX);
         let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
         match (title, investor_name) {
-            (Some(title), Some(investor_name)) if errors.is_empty() => Ok(LeadFields {
+            (Some(title), Some(investor_name)) if errors.is_empty() => LeadFields {
                 title,
                 investor_name,
                 investor_id,
@@ -159,9 +159,43 @@ impl LeadInput {
                 source,
                 contact,
                 notes,
-            }),
+            }
+            .checked(),
             _ => Err(errors),
         }
+    }
+}
+
+impl LeadFields {
+    /// The rules a lead's facts obey however they arrived (a form or the API): texts trimmed,
+    /// bounded and free of control characters; an expected amount neither negative nor huge.
+    pub fn checked(mut self) -> Result<LeadFields, Invalid> {
+        let mut errors = Invalid::default();
+        for (field, text) in [
+            ("title", &mut self.title),
+            ("investor_name", &mut self.investor_name),
+        ] {
+            if let Some(t) = text_field(&mut errors, field, text, true, NAME_MAX) {
+                *text = t;
+            }
+        }
+        for (field, text, max) in [
+            ("source", &mut self.source, NAME_MAX),
+            ("contact", &mut self.contact, NAME_MAX),
+            ("notes", &mut self.notes, NOTES_MAX),
+        ] {
+            if let Some(t) = text.take() {
+                *text = text_field(&mut errors, field, &t, false, max);
+            }
+        }
+        match self.amount {
+            Some(m) if m.yuan < 0 => errors.add("amount", "预计投资额不能为负数"),
+            Some(m) if m.yuan > super::money::MAX_YUAN => {
+                errors.add("amount", "预计投资额数值过大")
+            }
+            _ => {}
+        }
+        errors.into_result(|| self)
     }
 }
 

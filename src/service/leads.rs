@@ -10,7 +10,7 @@ use super::{App, Page};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::LeadId;
 use crate::domain::ids::{ProjectId, UnitId, UserId};
-use crate::domain::lead::{CONVERT_TO, LeadInput, LeadStatus};
+use crate::domain::lead::{CONVERT_TO, LeadFields, LeadStatus};
 use crate::domain::project::ProjectInput;
 use crate::domain::stage::Stage;
 use crate::domain::transition::TransitionRequest;
@@ -241,10 +241,10 @@ impl App {
     }
 
     /// Submits a lead; it belongs to the submitter's unit until a leader assigns it.
-    pub async fn submit_lead(&self, actor: &Actor, input: &LeadInput) -> Result<Lead> {
+    pub async fn submit_lead(&self, actor: &Actor, fields: &LeadFields) -> Result<Lead> {
         self.lead_role(actor, Role::is_business, "提交招商线索")
             .await?;
-        let fields = input.parse()?;
+        let fields = fields.clone().checked()?;
         let mut tx = self.db.write().await?;
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
@@ -262,13 +262,13 @@ impl App {
         &self,
         actor: &Actor,
         id: LeadId,
-        input: &LeadInput,
+        fields: &LeadFields,
         version: i64,
     ) -> Result<Lead> {
         let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
-        let fields = input.parse()?;
+        let fields = fields.clone().checked()?;
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
         if !leads::change(&mut tx, id, version, Change::Fields(&fields), &now).await? {

@@ -8,7 +8,10 @@ use super::error::{ApiError, PageError};
 use super::extract::{ApiLeadId, EditForm, PageLeadId};
 use super::json::parse_body;
 use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow, Listing, Saved};
-use crate::domain::lead::LeadInput;
+use crate::domain::channel::Channel;
+use crate::domain::ids::InvestorId;
+use crate::domain::industry::IndustryCode;
+use crate::domain::lead::{LeadFields, LeadInput};
 use crate::domain::money::Money;
 use crate::domain::records::lead::Lead;
 use crate::domain::validation::Invalid;
@@ -92,33 +95,87 @@ struct MoneyJson {
 }
 
 impl LeadJson {
-    fn apply(&self, mut base: LeadInput) -> LeadInput {
-        let text = |v: &Option<Option<String>>, slot: &mut String| {
-            if let Some(v) = v {
-                *slot = v.clone().unwrap_or_default();
-            }
+    /// The sent values over `base` (a PATCH's current facts, or an empty lead): typed facts, or
+    /// every problem. The rules on them are the domain's (`LeadFields::checked`).
+    fn fields(&self, base: LeadFields) -> Result<LeadFields, Invalid> {
+        let mut errors = Invalid::default();
+        let text = |sent: &Option<Option<String>>, current: Option<String>| match sent {
+            Some(v) => v.clone(),
+            None => current,
         };
-        if let Some(v) = &self.title {
-            base.title = v.clone();
+        let industry = match &self.industry_code {
+            Some(Some(code)) if code.trim().is_empty() => None,
+            Some(Some(code)) => IndustryCode::parse(code).or_else(|| {
+                errors.add("industry_code", "所属行业无效，请从列表中选择");
+                None
+            }),
+            Some(None) => None,
+            None => base.industry,
+        };
+        let channel = match &self.channel {
+            Some(Some(key)) if key.trim().is_empty() => None,
+            Some(Some(key)) => Channel::parse(key.trim()).or_else(|| {
+                errors.add("channel", "信息渠道无效，请从列表中选择");
+                None
+            }),
+            Some(None) => None,
+            None => base.channel,
+        };
+        let fields = LeadFields {
+            title: self.title.clone().unwrap_or(base.title),
+            investor_name: self.investor_name.clone().unwrap_or(base.investor_name),
+            investor_id: match self.investor_id {
+                Some(v) => v.map(InvestorId),
+                None => base.investor_id,
+            },
+            industry,
+            amount: match self.amount {
+                Some(v) => v.map(|m| Money::new(m.yuan, m.currency)),
+                None => base.amount,
+            },
+            channel,
+            source: text(&self.source, base.source),
+            contact: text(&self.contact, base.contact),
+            notes: text(&self.notes, base.notes),
+        };
+        match fields.checked() {
+            Ok(fields) if errors.is_empty() => Ok(fields),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.0.extend(more.0);
+                Err(errors)
+            }
         }
-        if let Some(v) = &self.investor_name {
-            base.investor_name = v.clone();
-        }
-        if let Some(v) = self.investor_id {
-            base.investor_id = v.map(|i| i.to_string()).unwrap_or_default();
-        }
-        text(&self.industry_code, &mut base.industry_code);
-        if let Some(v) = self.amount {
-            base.amount = v
-                .map(|m| Money::new(m.yuan, m.currency).wan_plain())
-                .unwrap_or_default();
-            base.currency = v.map(|m| m.currency.code().to_string()).unwrap_or_default();
-        }
-        text(&self.channel, &mut base.channel);
-        text(&self.source, &mut base.source);
-        text(&self.contact, &mut base.contact);
-        text(&self.notes, &mut base.notes);
-        base
+    }
+}
+
+/// A lead's facts as typed values: what a partial change (the API's PATCH) starts from.
+fn fields_of(l: &Lead) -> LeadFields {
+    LeadFields {
+        title: l.title.clone(),
+        investor_name: l.investor_name.clone(),
+        investor_id: l.investor_id,
+        industry: l.industry_code.as_deref().and_then(IndustryCode::parse),
+        amount: l.amount,
+        channel: l.channel,
+        source: l.source.clone(),
+        contact: l.contact.clone(),
+        notes: l.notes.clone(),
+    }
+}
+
+/// An empty lead: what a submission's sent values go over.
+fn no_lead() -> LeadFields {
+    LeadFields {
+        title: String::new(),
+        investor_name: String::new(),
+        investor_id: None,
+        industry: None,
+        amount: None,
+        channel: None,
+        source: None,
+        contact: None,
+        notes: None,
     }
 }
 
@@ -166,9 +223,12 @@ async fn submit_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: LeadJson = parse_body(&body)?;
-    let lead = app
-        .submit_lead(&actor, &body.apply(LeadInput::default()))
-        .await?;
+    // Who may submit is decided before what was sent is judged.
+    app.may_submit_leads(&actor).await?;
+    let fields = body
+        .fields(no_lead())
+        .map_err(|problems| ApiError(problems.into()))?;
+    let lead = app.submit_lead(&actor, &fields).await?;
     Ok((StatusCode::CREATED, Json(lead)).into_response())
 }
 
@@ -231,8 +291,10 @@ async fn update_api(
     let body: LeadJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.lead_for_work(&actor, id).await?;
-    let input = body.apply(input_of(&current));
-    Ok(Json(app.update_lead(&actor, id, &input, version).await?))
+    let fields = body
+        .fields(fields_of(&current))
+        .map_err(|problems| ApiError(problems.into()))?;
+    Ok(Json(app.update_lead(&actor, id, &fields, version).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -473,7 +535,15 @@ async fn submit_page(
     user: PageUser,
     Form(input): Form<LeadInput>,
 ) -> Result<Response, PageError> {
-    match app.submit_lead(&user.actor, &input).await {
+    let submitted = match input.parse() {
+        Ok(fields) => app.submit_lead(&user.actor, &fields).await,
+        // Who may submit is decided before what was typed is judged.
+        Err(problems) => match app.may_submit_leads(&user.actor).await {
+            Ok(()) => Err(Error::Invalid(problems)),
+            Err(refused) => Err(refused),
+        },
+    };
+    match submitted {
         Ok(lead) => Ok(Redirect::to(&format!("/leads/{}?msg=submitted", lead.id)).into_response()),
         Err(Error::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -685,10 +755,15 @@ async fn update_page(
 ) -> Result<Response, PageError> {
     let version = form.version();
     let layout = Layout::of(&user.actor);
-    match Saved::sort(
-        app.update_lead(&user.actor, id, &form.input, version).await,
-        &layout,
-    ) {
+    let saved = match form.input.parse() {
+        Ok(fields) => app.update_lead(&user.actor, id, &fields, version).await,
+        // Refusals (role, scope) come before what was typed is judged.
+        Err(problems) => match app.lead_for_work(&user.actor, id).await {
+            Ok(_) => Err(Error::Invalid(problems)),
+            Err(refused) => Err(refused),
+        },
+    };
+    match Saved::sort(saved, &layout) {
         Saved::Done(_) => Ok(Redirect::to(&format!("/leads/{id}?msg=saved")).into_response()),
         Saved::Refused(r) => Ok((
             r.status,
