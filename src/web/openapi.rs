@@ -1,6 +1,7 @@
 //! The JSON API described as OpenAPI 3.1: generated (utoipa) from the handlers' annotations and
 //! the request and response types they use, served at `/api/v1/openapi.json`.
 
+use super::error::Problem;
 use crate::service::App;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -111,6 +112,48 @@ impl Modify for BearerToken {
             ),
         );
     }
+}
+
+// The refusals an operation may answer, as problem+json, named once and listed in each
+// operation's `responses(...)` after its success (documentation only: never constructed).
+
+/// Signed in, with a role allowed to do this.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum SignedIn {
+    /// 未登录或会话已过期
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// 角色无权操作
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
+/// The record exists and is within the caller's scope.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Found {
+    /// 不存在或不在管辖范围内
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// What was sent obeys the rules: `errors` names each field and the rule it broke.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Valid {
+    /// 输入有误
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
+/// The record is still at the version read, and in a state that allows the change.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Current {
+    /// 已被他人修改（version 不符）或状态不允许
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
 }
 
 /// A whole list, not paged (units, accounts).

@@ -2,12 +2,13 @@
 
 use super::auth::{ApiUser, ClientAddr, PageUser, SESSION_COOKIE, bearer_token, cookie_token};
 use super::error::PageError;
-use super::error::Problem;
 use super::json::{ApiResult, parse_body};
 use super::views::{Layout, LoginPage, PasswordPage};
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
+use crate::web::error::Problem;
+use crate::web::openapi::{SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -265,9 +266,8 @@ struct PasswordChange {
     request_body = PasswordChange,
     responses(
         (status = 204, description = "已修改"),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -298,8 +298,7 @@ async fn change_password_api(
     summary = "Sign out: the token stops working",
     responses(
         (status = 204, description = "已退出"),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
     ),
     security(("bearer" = [])),
 )]

@@ -6,13 +6,13 @@ pub(super) mod views;
 
 use super::auth::ApiUser;
 use super::error::ApiError;
-use super::error::Problem;
 use super::extract::{ApiUnitId, ApiUserId};
 use super::json::parse_body;
 use super::openapi::Items;
 use crate::domain::records::unit::Unit;
 use crate::service::App;
 use crate::service::admin::AccountView;
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -43,8 +43,7 @@ pub fn api_routes() -> Router<App> {
     summary = "Units (administrators)",
     responses(
         (status = 200, description = "单位", body = Items<Unit>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
     ),
     security(("bearer" = [])),
 )]
@@ -73,10 +72,9 @@ struct NewUnit {
     request_body = NewUnit,
     responses(
         (status = 201, description = "新单位", body = Unit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -108,11 +106,10 @@ struct UnitChange {
     request_body = UnitChange,
     responses(
         (status = 200, description = "修改后的单位", body = Unit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -138,10 +135,9 @@ async fn change_unit(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "已撤销的单位", body = Unit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -161,8 +157,7 @@ async fn retire_unit(
     summary = "Accounts (administrators)",
     responses(
         (status = 200, description = "账号", body = Items<AccountView>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
     ),
     security(("bearer" = [])),
 )]
@@ -197,10 +192,9 @@ struct NewAccount {
     request_body = NewAccount,
     responses(
         (status = 201, description = "新账号及一次性密码", body = OneTimePassword),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -249,11 +243,10 @@ struct Assignment {
     request_body = Assignment,
     responses(
         (status = 200, description = "账号", body = AccountView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -285,10 +278,9 @@ async fn assign(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "账号", body = AccountView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -309,10 +301,9 @@ async fn disable(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "账号", body = AccountView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -333,10 +324,9 @@ async fn enable(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "账号及一次性密码", body = OneTimePassword),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -368,10 +358,9 @@ pub(crate) struct OneTimePassword {
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "账号", body = AccountView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Current,
     ),
     security(("bearer" = [])),
 )]

@@ -3,7 +3,6 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
-use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::views::{AuditListPage, AuditRowView, Layout};
 use crate::domain::dates::shanghai_minute;
@@ -12,6 +11,7 @@ use crate::error::Error;
 use crate::service::audit::AuditParams;
 use crate::service::{App, Page};
 use crate::store::audit::LoggedEntry;
+use crate::web::openapi::{SignedIn, Valid};
 use axum::extract::{Query, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -162,9 +162,8 @@ async fn export_csv(
     params(crate::service::audit::AuditParams),
     responses(
         (status = 200, description = "一页审计日志", body = Page<LoggedEntry>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]

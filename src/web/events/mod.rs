@@ -3,7 +3,6 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
-use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiEventId, EditForm, PageEventId};
 use super::json::parse_body;
@@ -15,6 +14,7 @@ use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::events::{EventDetail, EventParams};
 use crate::service::{App, Page};
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -105,9 +105,8 @@ impl EventJson {
     params(crate::service::events::EventParams),
     responses(
         (status = 200, description = "一页招商活动", body = Page<PromotionEvent>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -128,9 +127,8 @@ async fn list_api(
     request_body = EventJson,
     responses(
         (status = 201, description = "新招商活动", body = EventDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -155,9 +153,8 @@ async fn record_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "招商活动", body = EventDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -179,11 +176,10 @@ async fn detail_api(
     request_body = EventJson,
     responses(
         (status = 200, description = "修改后的活动", body = EventDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -216,11 +212,10 @@ struct MetJson {
     request_body = MetJson,
     responses(
         (status = 201, description = "活动", body = EventDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -260,11 +255,10 @@ struct SignedJson {
     request_body = SignedJson,
     responses(
         (status = 201, description = "活动", body = EventDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]

@@ -3,13 +3,13 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
-use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiImportId, PageImportId};
 use super::views::{ImportFormPage, ImportPage, Layout};
 use crate::error::Error;
 use crate::service::App;
 use crate::service::imports::ImportView;
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
@@ -73,9 +73,8 @@ struct UploadQuery {
     params(UploadQuery),
     responses(
         (status = 201, description = "预览：可导入的行数与未通过的行及原因", body = ImportView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -103,9 +102,8 @@ async fn preview_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "导入预览", body = ImportView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -126,10 +124,9 @@ async fn detail_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "导入结果", body = ImportView),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Current,
     ),
     security(("bearer" = [])),
 )]

@@ -3,7 +3,6 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
-use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiInvestorId, PageInvestorId};
 use super::json::parse_body;
@@ -18,6 +17,8 @@ use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::investors::InvestorParams;
 use crate::service::{App, Page};
+use crate::web::error::Problem;
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -84,9 +85,8 @@ pub fn input_of(i: &Investor) -> InvestorInput {
     params(crate::service::investors::InvestorParams),
     responses(
         (status = 200, description = "一页客商", body = Page<Investor>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -133,9 +133,8 @@ fn overlay(base: &InvestorInput, body: &Value) -> ApiResult<InvestorInput> {
     request_body(content = Object, description = "客商字段（同表单）；PATCH 只需所改字段与 version"),
     responses(
         (status = 201, description = "新客商", body = Investor),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
         (status = 409, description = "可能重复：candidates 列出已有记录", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -162,9 +161,8 @@ async fn create_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "客商及其项目", body = InvestorDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -218,11 +216,10 @@ pub(crate) struct ProjectSummary {
     request_body(content = Object, description = "客商字段（同表单）；PATCH 只需所改字段与 version"),
     responses(
         (status = 200, description = "修改后的客商", body = Investor),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -256,11 +253,10 @@ struct MergeJson {
     request_body = MergeJson,
     responses(
         (status = 200, description = "合并后的客商", body = Investor),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]

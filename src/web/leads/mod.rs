@@ -3,7 +3,6 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
-use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiLeadId, EditForm, PageLeadId};
 use super::json::parse_body;
@@ -18,6 +17,7 @@ use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::leads::{ConvertInput, LeadParams};
 use crate::service::{App, Page};
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -188,9 +188,8 @@ fn no_lead() -> LeadFields {
     params(crate::service::leads::LeadParams),
     responses(
         (status = 200, description = "一页线索", body = Page<Lead>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -211,9 +210,8 @@ async fn list_api(
     request_body = LeadJson,
     responses(
         (status = 201, description = "新线索", body = Lead),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -241,9 +239,8 @@ async fn submit_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "线索及跟进记录", body = LeadDetail),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -274,11 +271,10 @@ pub(crate) struct LeadDetail {
     request_body = LeadJson,
     responses(
         (status = 200, description = "修改后的线索", body = Lead),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -315,11 +311,10 @@ struct AssignJson {
     request_body = AssignJson,
     responses(
         (status = 200, description = "分派后的线索", body = Lead),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -355,11 +350,10 @@ struct NoteJson {
     request_body = NoteJson,
     responses(
         (status = 201, description = "线索", body = Lead),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -392,11 +386,10 @@ struct DropJson {
     request_body = DropJson,
     responses(
         (status = 200, description = "已放弃的线索", body = Lead),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -436,11 +429,10 @@ struct ConvertJson {
     request_body = ConvertJson,
     responses(
         (status = 201, description = "新项目", body = crate::domain::records::project::Project),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]

@@ -14,9 +14,9 @@ use crate::service::App;
 use crate::service::projects::{ListParams, fields_of};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
-use crate::web::error::Problem;
 use crate::web::extract::ApiProjectId;
 use crate::web::json::{ApiResult, parse_body, required_version};
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -43,9 +43,8 @@ pub(crate) struct ProjectList {
     params(crate::service::projects::ListParams),
     responses(
         (status = 200, description = "一页项目与合计", body = ProjectList),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -242,9 +241,8 @@ impl ProjectJson {
     request_body = ProjectJson,
     responses(
         (status = 201, description = "新项目", body = Project),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -288,9 +286,8 @@ pub(super) async fn create_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "项目", body = Project),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -316,11 +313,10 @@ pub(super) async fn show_api(
     ),
     responses(
         (status = 200, description = "修改后的项目", body = Project),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -374,11 +370,10 @@ struct TransitionJson {
     request_body = TransitionJson,
     responses(
         (status = 200, description = "变更后的项目", body = Project),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -425,9 +420,8 @@ pub(super) async fn transition_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "项目历程", body = History),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -466,10 +460,9 @@ struct NoteJson {
     request_body = NoteJson,
     responses(
         (status = 201, description = "新的进展记录", body = HistoryEntry),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
     ),
     security(("bearer" = [])),
 )]

@@ -3,7 +3,6 @@
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
-use super::error::Problem;
 use super::error::{ApiError, PageError};
 use super::extract::{ApiVisitId, PageVisitId};
 use super::json::parse_body;
@@ -16,6 +15,7 @@ use crate::domain::visit::VisitInput;
 use crate::error::Error;
 use crate::service::visits::VisitParams;
 use crate::service::{App, Page};
+use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -125,9 +125,8 @@ impl VisitJson {
     params(crate::service::visits::VisitParams),
     responses(
         (status = 200, description = "一页拜访记录", body = Page<Visit>),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -148,9 +147,8 @@ async fn list_api(
     request_body = VisitJson,
     responses(
         (status = 201, description = "新拜访记录", body = Visit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -175,9 +173,8 @@ async fn record_api(
     params(("id" = i64, Path, description = "记录编号")),
     responses(
         (status = 200, description = "拜访记录", body = Visit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
     ),
     security(("bearer" = [])),
 )]
@@ -199,11 +196,10 @@ async fn detail_api(
     request_body = VisitJson,
     responses(
         (status = 200, description = "修改后的拜访记录", body = Visit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
@@ -236,11 +232,10 @@ struct FollowUpJson {
     request_body = FollowUpJson,
     responses(
         (status = 200, description = "办结后的拜访记录", body = Visit),
-        (status = 401, description = "未登录或会话已过期", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "角色无权操作", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "不存在或不在管辖范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "输入有误：errors 逐项列出字段和规则", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "已被他人修改（version 不符）或状态不允许", body = Problem, content_type = "application/problem+json"),
+        SignedIn,
+        Found,
+        Valid,
+        Current,
     ),
     security(("bearer" = [])),
 )]
