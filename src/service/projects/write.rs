@@ -1,72 +1,22 @@
-//! The project pipeline's use cases.
+//! The project pipeline's writes: record, change, move to another stage, note progress.
+//! Each takes typed facts, checks them against the domain's rules inside the write turn,
+//! and ends with its audit entry.
 
-use super::{App, Page};
+use super::super::App;
+use super::stale;
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
-use crate::domain::industry::IndustryCode;
-use crate::domain::listing::{Criteria, Sort, Totals};
-use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput, entry_date_within};
-use crate::domain::search::Query;
+use crate::domain::project::{ProjectFields, entry_date_within};
 use crate::domain::stage::Stage;
 use crate::domain::transition::{Facts, TransitionRequest};
 use crate::domain::user::{Actor, Role};
-use crate::domain::validation::{Invalid, date_range, paging};
+use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
 use crate::store::projects::{self as store_projects, HistoryKind, NewHistoryEntry, Project};
 use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
 use time::Date;
-
-/// List parameters as they arrive (query string or API), unparsed.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    pub stage: String,
-    pub q: String,
-    pub unit: String,
-    pub industry: String,
-    pub band: String,
-    pub batch: String,
-    pub from: String,
-    pub to: String,
-    pub sort: String,
-    pub page: String,
-    pub per_page: String,
-}
-
-/// A page of the project list and the sums over every project the filters select.
-pub type ProjectPage = (Page<Project>, Totals);
-
-/// What the project forms offer to choose from, within the caller's reach.
-pub struct FormChoices {
-    pub units: Vec<units::Unit>,
-    pub officers: Vec<users::UserRecord>,
-    pub leaders: Vec<users::UserRecord>,
-}
-
-/// Loads a project the caller may see; anything outside scope is "not found".
-async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
-    let visible = match store_projects::scope_of(conn, id).await? {
-        // An enterprise sees the projects of its own investor record, whatever their unit.
-        Some((_, investor)) if actor.role == Role::Enterprise => {
-            investor.is_some() && investor == actor.investor_id
-        }
-        Some((path, _)) => actor.unit_path.contains(&path),
-        None => false,
-    };
-    if !visible {
-        return Err(Error::project_not_found());
-    }
-    store_projects::by_id(conn, id)
-        .await?
-        .ok_or_else(Error::project_not_found)
-}
-
-fn stale(current: i64) -> Error {
-    Error::stale("该项目", current)
-}
 
 /// Checks the unit and people a project names are within the caller's reach.
 /// `before` is the project as it stands when editing: a link it already has is kept even if
@@ -121,7 +71,8 @@ async fn check_references(
         && before.is_none_or(|b| b.investor_id != Some(id))
     {
         match crate::store::investors::by_id(conn, id).await? {
-            Some(i) if i.merged_into.is_none() && super::investors::visible(actor, &i) => {}
+            Some(i) if i.merged_into.is_none() && crate::service::investors::visible(actor, &i) => {
+            }
             Some(i) if i.merged_into.is_some() => errors.add(
                 "investor_id",
                 format!("客商“{}”已并入另一条记录，请选择合并后的记录", i.name),
@@ -141,268 +92,6 @@ async fn check_references(
 }
 
 impl App {
-    /// Refuses (and audits) an account whose role does not read projects.
-    async fn may_read(&self, actor: &Actor) -> Result<()> {
-        self.role_allows(actor, Role::reads_projects, "project", "查看招商项目")
-            .await
-    }
-
-    /// Refuses (and audits) an account whose role does not write projects.
-    pub async fn may_write_projects(&self, actor: &Actor) -> Result<()> {
-        self.role_allows(
-            actor,
-            Role::writes_projects,
-            "project",
-            "录入或修改招商项目",
-        )
-        .await
-    }
-
-    /// The project, if it is inside the caller's scope; otherwise "not found", audited.
-    async fn in_scope(&self, conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
-        let found = load_in_scope(conn, actor, id).await;
-        self.refusal_recorded(
-            actor,
-            "project",
-            "查看招商项目",
-            Some(id.to_string()),
-            found,
-        )
-    }
-
-    pub async fn form_choices(&self, actor: &Actor) -> Result<FormChoices> {
-        self.may_read(actor).await?;
-        let mut conn = self.db.pool.acquire().await?;
-        let units = units::subtree(&mut conn, &actor.unit_path).await?;
-        let people = users::assignable(&mut conn, &actor.unit_path).await?;
-        let (leaders, officers) = people.into_iter().partition(|u| u.role == Role::Leader);
-        Ok(FormChoices {
-            units,
-            officers,
-            leaders,
-        })
-    }
-
-    pub async fn list_projects(&self, actor: &Actor, params: &ListParams) -> Result<ProjectPage> {
-        self.list_projects_with(actor, params, false).await
-    }
-
-    /// Every project the filters select, in list order (for exports): no paging.
-    pub async fn list_all_projects(
-        &self,
-        actor: &Actor,
-        params: &ListParams,
-    ) -> Result<ProjectPage> {
-        self.list_projects_with(actor, params, true).await
-    }
-
-    async fn list_projects_with(
-        &self,
-        actor: &Actor,
-        params: &ListParams,
-        all: bool,
-    ) -> Result<ProjectPage> {
-        self.may_read(actor).await?;
-        let mut conn = self.db.pool.acquire().await?;
-        let mut errors = Invalid::default();
-        let unit_path = match params.unit.trim() {
-            "" => actor.unit_path.clone(),
-            text => match text.parse::<i64>().ok().map(UnitId) {
-                Some(id) => match units::by_id(&mut conn, id).await? {
-                    Some(u) if actor.unit_path.contains(&u.path) => u.path,
-                    _ => {
-                        errors.add("unit", "单位不存在，或不在您的管辖范围内");
-                        actor.unit_path.clone()
-                    }
-                },
-                None => {
-                    errors.add("unit", "单位无效");
-                    actor.unit_path.clone()
-                }
-            },
-        };
-        let mut choice = |field: &str, text: &str, label: &str, ok: bool| {
-            if !text.trim().is_empty() && !ok {
-                errors.add(
-                    field,
-                    format!("{label}“{}”无效，请从列表中选择", text.trim()),
-                );
-            }
-        };
-        let stage = Stage::parse(params.stage.trim());
-        choice("stage", &params.stage, "阶段", stage.is_some());
-        let industry = IndustryCode::parse(&params.industry);
-        choice("industry", &params.industry, "行业", industry.is_some());
-        let band = Band::parse(params.band.trim());
-        choice("band", &params.band, "投资规模", band.is_some());
-        let batch = Batch::parse(params.batch.trim());
-        choice("batch", &params.batch, "四个一批", batch.is_some());
-        let sort = Sort::parse(params.sort.trim());
-        choice("sort", &params.sort, "排序", sort.is_some());
-        let (from, to) = date_range(&mut errors, &params.from, &params.to);
-        let (page, per_page) = paging(
-            &mut errors,
-            &params.page,
-            &params.per_page,
-            self.config.per_page_default,
-            self.config.per_page_max,
-        );
-        if !errors.is_empty() {
-            return Err(errors.into());
-        }
-        let (page, per_page) = if all {
-            (1, self.config.export_max_rows)
-        } else {
-            (page, per_page)
-        };
-        // An enterprise's projects may sit with any unit: its scope is its investor record.
-        let units = if actor.role == Role::Enterprise && params.unit.trim().is_empty() {
-            units::all(&mut conn).await?
-        } else {
-            units::subtree(&mut conn, &unit_path).await?
-        }
-        .into_iter()
-        .map(|u| u.id.0)
-        .collect();
-        // An enterprise lists its own projects only (none until its account is linked).
-        let only = match actor.role {
-            Role::Enterprise => Some(match actor.investor_id {
-                Some(investor) => store_projects::ids_of_investor(&mut conn, investor).await?,
-                None => Vec::new(),
-            }),
-            _ => None,
-        };
-        let criteria = Criteria {
-            units,
-            only,
-            stage,
-            industry,
-            band,
-            batch,
-            from,
-            to,
-            needle: Query::parse(&params.q),
-            sort: sort.unwrap_or_default(),
-            page,
-            per_page,
-            usd_rate_e4: self.config.usd_rate_e4,
-        };
-        // An export counts first (the sums come from the in-memory list facts, no rows are
-        // read), so one past the limit is refused before any project is loaded.
-        if all {
-            let counting = Criteria {
-                per_page: 0,
-                ..criteria.clone()
-            };
-            let (totals, _) = store_projects::list(&mut conn, &self.db.lists, &counting).await?;
-            super::exports::within_export_limit("项目", totals.count, self.config.export_max_rows)?;
-        }
-        let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
-        let page = Page {
-            items,
-            total: totals.count,
-            page,
-            per_page,
-        };
-        Ok((page, totals))
-    }
-
-    /// The projects naming an investor that the caller may see, newest change first.
-    pub async fn projects_of_investor(
-        &self,
-        actor: &Actor,
-        investor: crate::domain::ids::InvestorId,
-    ) -> Result<super::Excerpt<Project>> {
-        let ids = self.investor_project_ids(actor, investor).await?;
-        self.projects_by_ids_in_scope(actor, ids, super::EXCERPT_ROWS)
-            .await
-    }
-
-    /// Of these projects, those the caller may see, newest change first: the first `limit`
-    /// and how many in all.
-    pub(crate) async fn projects_by_ids_in_scope(
-        &self,
-        actor: &Actor,
-        mut ids: Vec<i64>,
-        limit: i64,
-    ) -> Result<super::Excerpt<Project>> {
-        ids.sort_unstable();
-        if !actor.role.reads_projects() || ids.is_empty() {
-            return Ok(super::Excerpt::empty());
-        }
-        let mut conn = self.db.pool.acquire().await?;
-        // An enterprise sees all of its own; others what their subtree holds.
-        let root = match actor.role {
-            Role::Enterprise => None,
-            _ => Some(actor.unit_path.clone()),
-        };
-        let units = match &root {
-            Some(path) => units::subtree(&mut conn, path).await?,
-            None => units::all(&mut conn).await?,
-        }
-        .into_iter()
-        .map(|u| u.id.0)
-        .collect();
-        let criteria = Criteria {
-            units,
-            only: Some(ids),
-            stage: None,
-            industry: None,
-            band: None,
-            batch: None,
-            from: None,
-            to: None,
-            needle: None,
-            sort: Sort::default(),
-            page: 1,
-            per_page: limit.max(1),
-            usd_rate_e4: self.config.usd_rate_e4,
-        };
-        let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
-        Ok(super::Excerpt {
-            items,
-            total: totals.count,
-        })
-    }
-
-    /// Loads the in-memory list facts ahead of the first list request; returns how many.
-    pub async fn warm_lists(&self) -> Result<usize> {
-        let mut conn = self.db.pool.acquire().await?;
-        Ok(self.db.lists.current(&mut conn).await?.facts().len())
-    }
-
-    pub async fn get_project(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
-        self.may_read(actor).await?;
-        let mut conn = self.db.pool.acquire().await?;
-        self.in_scope(&mut conn, actor, id).await
-    }
-
-    pub async fn project_history(
-        &self,
-        actor: &Actor,
-        id: ProjectId,
-    ) -> Result<Vec<store_projects::HistoryEntry>> {
-        self.may_read(actor).await?;
-        let mut conn = self.db.pool.acquire().await?;
-        self.in_scope(&mut conn, actor, id).await?;
-        let history = store_projects::history(&mut conn, id).await?;
-        // Progress notes are the officers' working record; an enterprise sees its stages.
-        Ok(if actor.role == Role::Enterprise {
-            history
-                .into_iter()
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        store_projects::HistoryKind::Created
-                            | store_projects::HistoryKind::Transition
-                    )
-                })
-                .collect()
-        } else {
-            history
-        })
-    }
-
     /// Records a new project in `lead`, first recorded on `lead_on` (录入日期, not after today).
     pub async fn create_project(
         &self,
@@ -472,10 +161,10 @@ impl App {
         let project = store_projects::by_id(tx, id)
             .await?
             .ok_or_else(Error::project_not_found)?;
-        super::record_change(
+        crate::service::record_change(
             tx,
             actor,
-            super::Change {
+            crate::service::Change {
                 entity: "project",
                 id: id.to_string(),
                 action: "create",
@@ -551,10 +240,10 @@ impl App {
             )
             .await?;
         }
-        super::record_change(
+        crate::service::record_change(
             &mut tx,
             actor,
-            super::Change {
+            crate::service::Change {
                 entity: "project",
                 id: id.to_string(),
                 action: "update",
@@ -656,10 +345,10 @@ impl App {
         let after = store_projects::by_id(tx, id)
             .await?
             .ok_or_else(Error::project_not_found)?;
-        super::record_change(
+        crate::service::record_change(
             tx,
             actor,
-            super::Change {
+            crate::service::Change {
                 entity: "project",
                 id: id.to_string(),
                 action: "transition",
@@ -796,64 +485,4 @@ fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
     check("investor_id", a.investor_id == b.investor_id);
     check("referrer_id", a.referrer_id == b.referrer_id);
     out
-}
-
-/// A project's current facts as form input (for edit forms and partial API updates).
-/// `p`'s facts as typed values: what a partial change (the API's PATCH) starts from.
-pub fn fields_of(p: &Project) -> Result<ProjectFields> {
-    let industry = IndustryCode::parse(&p.industry_code).ok_or_else(|| {
-        Error::Invalid(Invalid::single(
-            "industry_code",
-            format!(
-                "该项目记录的所属行业代码“{}”不是行业大类代码，请在项目页面重新选择所属行业",
-                p.industry_code
-            ),
-        ))
-    })?;
-    Ok(ProjectFields {
-        name: p.name.clone(),
-        investor_name: p.investor_name.clone(),
-        industry,
-        channel: p.channel,
-        total_investment: p.total_investment,
-        land_area: p.land_area,
-        building_area: p.building_area,
-        expected_output: p.expected_output,
-        expected_tax: p.expected_tax,
-        jobs: p.jobs,
-        unit_id: Some(p.unit_id),
-        officer_id: p.officer_id,
-        leader_id: p.leader_id,
-        referrer: p.referrer.clone(),
-        notes: p.notes.clone(),
-        investor_id: p.investor_id,
-        referrer_id: p.referrer_id,
-    })
-}
-
-pub fn input_of(p: &Project) -> ProjectInput {
-    ProjectInput {
-        name: p.name.clone(),
-        investor_name: p.investor_name.clone(),
-        industry_code: p.industry_code.clone(),
-        channel: p.channel.map(|c| c.key().to_string()).unwrap_or_default(),
-        total_investment: p.total_investment.wan_plain(),
-        currency: p.total_investment.currency.code().to_string(),
-        land_area: p.land_area.map(|a| a.mu_plain()).unwrap_or_default(),
-        land_area_m2: String::new(),
-        building_area: p
-            .building_area
-            .map(|a| a.m2.to_string())
-            .unwrap_or_default(),
-        expected_output: p.expected_output.map(|m| m.wan_plain()).unwrap_or_default(),
-        expected_tax: p.expected_tax.map(|m| m.wan_plain()).unwrap_or_default(),
-        jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
-        unit_id: p.unit_id.to_string(),
-        officer_id: p.officer_id.map(|u| u.to_string()).unwrap_or_default(),
-        leader_id: p.leader_id.map(|u| u.to_string()).unwrap_or_default(),
-        referrer: p.referrer.clone().unwrap_or_default(),
-        notes: p.notes.clone().unwrap_or_default(),
-        investor_id: p.investor_id.map(|i| i.to_string()).unwrap_or_default(),
-        referrer_id: p.referrer_id.map(|i| i.to_string()).unwrap_or_default(),
-    }
 }
