@@ -61,6 +61,24 @@ impl LeadStatus {
 /// The stages a lead may become a project in.
 pub const CONVERT_TO: [Stage; 2] = [Stage::Lead, Stage::Negotiating];
 
+/// A lead's industry as chosen; blank is not yet known.
+pub fn industry_choice(errors: &mut Invalid, text: &str) -> Option<IndustryCode> {
+    let code = optional(text)?;
+    IndustryCode::parse(code).or_else(|| {
+        errors.add("industry_code", "所属行业无效，请从列表中选择");
+        None
+    })
+}
+
+/// How a lead came in (信息渠道); blank is not known.
+pub fn channel_choice(errors: &mut Invalid, text: &str) -> Option<Channel> {
+    let key = optional(text)?;
+    Channel::parse(key).or_else(|| {
+        errors.add("channel", "信息渠道无效，请从列表中选择");
+        None
+    })
+}
+
 /// Why a lead is given up: required, and free text within the notes' limit.
 pub fn give_up_reason(text: &str) -> Result<String, Invalid> {
     if text.trim().is_empty() {
@@ -111,13 +129,7 @@ impl LeadInput {
             NAME_MAX,
         );
         let investor_id = id_field(&mut errors, "investor_id", &self.investor_id).map(InvestorId);
-        let industry = optional(&self.industry_code).and_then(|code| {
-            let parsed = IndustryCode::parse(code);
-            if parsed.is_none() {
-                errors.add("industry_code", "所属行业无效，请从列表中选择");
-            }
-            parsed
-        });
+        let industry = industry_choice(&mut errors, &self.industry_code);
         let currency = match optional(&self.currency) {
             None => Some(Currency::Cny),
             Some(code) => {
@@ -138,13 +150,7 @@ impl LeadInput {
             },
             _ => None,
         };
-        let channel = optional(&self.channel).and_then(|key| {
-            let parsed = Channel::parse(key);
-            if parsed.is_none() {
-                errors.add("channel", "信息渠道无效，请从列表中选择");
-            }
-            parsed
-        });
+        let channel = channel_choice(&mut errors, &self.channel);
         let source = text_field(&mut errors, "source", &self.source, false, NAME_MAX);
         let contact = text_field(&mut errors, "contact", &self.contact, false, NAME_MAX);
         let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);

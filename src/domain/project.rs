@@ -115,32 +115,8 @@ impl ProjectInput {
             true,
             NAME_MAX,
         );
-        let industry = match optional(&self.industry_code) {
-            None => {
-                errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
-                None
-            }
-            Some(code) => {
-                let parsed = IndustryCode::parse(code);
-                if parsed.is_none() {
-                    errors.add(
-                        "industry_code",
-                        format!("所属行业代码“{code}”不是 GB/T 4754-2017 的行业大类代码（01–97）"),
-                    );
-                }
-                parsed
-            }
-        };
-        let channel = match optional(&self.channel) {
-            None => None,
-            Some(key) => {
-                let parsed = Channel::parse(key);
-                if parsed.is_none() {
-                    errors.add("channel", "招商方式无效，请从列表中选择");
-                }
-                parsed
-            }
-        };
+        let industry = industry_choice(&mut errors, &self.industry_code);
+        let channel = channel_choice(&mut errors, &self.channel);
         let currency = match optional(&self.currency) {
             None => Some(Currency::Cny),
             Some(code) => {
@@ -244,6 +220,30 @@ impl ProjectInput {
             _ => Err(errors),
         }
     }
+}
+
+/// A project's industry as chosen: a 大类 code of GB/T 4754-2017, required.
+pub fn industry_choice(errors: &mut Invalid, text: &str) -> Option<IndustryCode> {
+    let Some(code) = optional(text) else {
+        errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
+        return None;
+    };
+    IndustryCode::parse(code).or_else(|| {
+        errors.add(
+            "industry_code",
+            format!("所属行业代码“{code}”不是 GB/T 4754-2017 的行业大类代码（01–97）"),
+        );
+        None
+    })
+}
+
+/// A project's channel (招商方式) as chosen; blank is none.
+pub fn channel_choice(errors: &mut Invalid, text: &str) -> Option<Channel> {
+    let key = optional(text)?;
+    Channel::parse(key).or_else(|| {
+        errors.add("channel", "招商方式无效，请从列表中选择");
+        None
+    })
 }
 
 /// The day a project was first recorded (录入日期), as typed: blank is today; never later than

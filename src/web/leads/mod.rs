@@ -7,10 +7,9 @@ use super::error::{ApiError, PageError};
 use super::extract::{ApiLeadId, EditForm, PageLeadId};
 use super::json::parse_body;
 use super::views::{Layout, LeadDetailPage, LeadFormPage, LeadListPage, LeadRow, Listing, Saved};
-use crate::domain::channel::Channel;
 use crate::domain::ids::InvestorId;
 use crate::domain::industry::IndustryCode;
-use crate::domain::lead::{LeadFields, LeadInput};
+use crate::domain::lead::{self, LeadFields, LeadInput};
 use crate::domain::money::Money;
 use crate::domain::records::lead::Lead;
 use crate::domain::validation::Invalid;
@@ -104,21 +103,11 @@ impl LeadJson {
             None => current,
         };
         let industry = match &self.industry_code {
-            Some(Some(code)) if code.trim().is_empty() => None,
-            Some(Some(code)) => IndustryCode::parse(code).or_else(|| {
-                errors.add("industry_code", "所属行业无效，请从列表中选择");
-                None
-            }),
-            Some(None) => None,
+            Some(sent) => lead::industry_choice(&mut errors, sent.as_deref().unwrap_or("")),
             None => base.industry,
         };
         let channel = match &self.channel {
-            Some(Some(key)) if key.trim().is_empty() => None,
-            Some(Some(key)) => Channel::parse(key.trim()).or_else(|| {
-                errors.add("channel", "信息渠道无效，请从列表中选择");
-                None
-            }),
-            Some(None) => None,
+            Some(sent) => lead::channel_choice(&mut errors, sent.as_deref().unwrap_or("")),
             None => base.channel,
         };
         let fields = LeadFields {

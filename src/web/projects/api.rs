@@ -1,12 +1,11 @@
 //! Projects as JSON: money as integer yuan with a currency, errors as problem+json.
 
 use crate::domain::area::Area;
-use crate::domain::channel::Channel;
 use crate::domain::ids::{InvestorId, ReferrerId, UnitId, UserId};
 use crate::domain::industry::IndustryCode;
 use crate::domain::listing::Totals;
 use crate::domain::money::{Currency, Money};
-use crate::domain::project::{ProjectFields, entry_date};
+use crate::domain::project::{ProjectFields, channel_choice, entry_date, industry_choice};
 use crate::domain::records::project::{HistoryEntry, Project};
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
@@ -118,30 +117,11 @@ impl ProjectJson {
             None => current,
         };
         let industry = match (&self.industry_code, base.as_ref().map(|b| b.industry)) {
-            (Some(code), _) if code.trim().is_empty() => {
-                errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
-                None
-            }
-            (Some(code), _) => IndustryCode::parse(code).or_else(|| {
-                errors.add(
-                    "industry_code",
-                    format!("所属行业代码“{code}”不是 GB/T 4754-2017 的行业大类代码（01–97）"),
-                );
-                None
-            }),
             (None, Some(current)) => Some(current),
-            (None, None) => {
-                errors.add("industry_code", "所属行业不能为空，请选择国民经济行业大类");
-                None
-            }
+            (sent, _) => industry_choice(&mut errors, sent.as_deref().unwrap_or("")),
         };
         let channel = match &self.channel {
-            Some(Some(key)) if key.trim().is_empty() => None,
-            Some(Some(key)) => Channel::parse(key.trim()).or_else(|| {
-                errors.add("channel", "招商方式无效，请从列表中选择");
-                None
-            }),
-            Some(None) => None,
+            Some(sent) => channel_choice(&mut errors, sent.as_deref().unwrap_or("")),
             None => base.as_ref().and_then(|b| b.channel),
         };
         let total_investment = match (self.total_investment, base.as_ref()) {
