@@ -144,7 +144,7 @@ async fn round(url: &str, rows: usize, sheets: &[(&str, Vec<u8>)]) -> Vec<f64> {
         );
         rates.push(rows as f64 / total);
     }
-    db.pool.close().await;
+    db.close().await;
     rates
 }
 

@@ -133,3 +133,47 @@ async fn sixty_four_refused_reads_at_once_leave_the_server_answering_and_are_all
     drop(conn);
     t.assert_audit_intact().await;
 }
+
+/// A write transaction dropped without committing (an error half-way, a client gone) is rolled
+/// back: nothing it wrote stays, and neither this process's next write nor another process's
+/// waits on a lock nobody will release.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_abandoned_write_is_rolled_back_and_blocks_no_one() {
+    let t = spawn_app().await;
+    let marker = "abandoned-write-marker";
+    {
+        let mut tx = t.db.write().await.expect("begin");
+        sqlx::query("UPDATE units SET name = $1 WHERE id = (SELECT MIN(id) FROM units)")
+            .bind(marker)
+            .execute(&mut *tx)
+            .await
+            .expect("update");
+        // Dropped here without commit.
+    }
+    let other = t.second_process().await;
+    let begun = std::time::Instant::now();
+    let mut theirs = tokio::time::timeout(std::time::Duration::from_secs(3), other.db.write())
+        .await
+        .expect("another process begins a write without waiting out a lock")
+        .expect("begin");
+    assert!(begun.elapsed() < std::time::Duration::from_secs(2));
+    let kept: i64 = sqlx::query("SELECT COUNT(*) AS n FROM units WHERE name = $1")
+        .bind(marker)
+        .fetch_one(&mut *theirs)
+        .await
+        .expect("count")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(kept, 0, "the abandoned write left nothing behind");
+    theirs.commit().await.expect("commit");
+    let mut ours = tokio::time::timeout(std::time::Duration::from_secs(3), t.db.write())
+        .await
+        .expect("this process writes again")
+        .expect("begin");
+    sqlx::query("SELECT 1")
+        .execute(&mut *ours)
+        .await
+        .expect("select");
+    ours.commit().await.expect("commit");
+    other.app.close().await;
+}

@@ -135,7 +135,7 @@ impl App {
 
     /// Closes the database connections (when a command or benchmark is done).
     pub async fn close(&self) {
-        self.db.pool.close().await;
+        self.db.close().await;
     }
 
     /// Runs a password hash or check off the request workers, at most

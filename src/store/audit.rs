@@ -62,20 +62,17 @@ pub(super) async fn take_turn(conn: &mut Conn) -> sqlx::Result<()> {
 }
 
 /// Takes the audit counter (locked until the transaction ends, so appends form one line) and
-/// returns the hash the next entry links to.
+/// returns the hash the next entry links to, in one statement (each is a hand-off to SQLite's
+/// worker thread).
 async fn next_link(conn: &mut Conn) -> sqlx::Result<String> {
-    sqlx::query("UPDATE change_counters SET value = value + 1 WHERE name = 'audit'")
-        .execute(&mut *conn)
-        .await?;
-    Ok(
-        sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get::<Option<String>, _>("hash"))
-            .transpose()?
-            .flatten()
-            .unwrap_or_default(),
+    Ok(sqlx::query(
+        "UPDATE change_counters SET value = value + 1 WHERE name = 'audit' \
+         RETURNING (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS head",
     )
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get::<Option<String>, _>("head")?
+    .unwrap_or_default())
 }
 
 /// Appends an entry by `actor` (None: the system itself), from the actor's client address.

@@ -17,7 +17,7 @@ pub mod visits;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -35,38 +35,92 @@ pub struct Db {
     pub lists: std::sync::Arc<list_index::ListIndex>,
     /// This process's turn to write: writers queue here, asleep and holding no connection,
     /// rather than in SQLite's busy handler (which polls with growing sleeps and gives up after
-    /// its timeout) or in PostgreSQL's lock queue (each holding a pooled connection).
-    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// its timeout) or in PostgreSQL's lock queue (each holding a pooled connection). On SQLite
+    /// the turn also holds the one connection that writes (see `Writer`).
+    write_turn: std::sync::Arc<tokio::sync::Mutex<Writer>>,
+    /// How to open the SQLite writer connection.
+    options: AnyConnectOptions,
+}
+
+/// SQLite's writer: one connection kept for writes, apart from the readers' pool. Every
+/// statement to SQLite is a hand-off to the connection's worker thread, so writes skip the pool
+/// (its acquire and health check are hand-offs too) and stay on a connection whose pages are
+/// warm. `open` marks a transaction that a dropped `WriteTx` left to be rolled back.
+#[derive(Default)]
+struct Writer {
+    conn: Option<AnyConnection>,
+    open: bool,
 }
 
 pub type Conn = AnyConnection;
 
-/// A write transaction. It holds this process's write turn. On SQLite it took the database's
-/// write lock as it began (`BEGIN IMMEDIATE`), so no statement in it waits for, or fails on, a
-/// lock another request holds. On PostgreSQL it took the audit chain's lock first, so write
-/// transactions of every process queue in one order and cannot deadlock one another.
+/// A write transaction. It holds this process's write turn. On SQLite it runs on the writer
+/// connection and took the database's write lock as it began (`BEGIN IMMEDIATE`), so no
+/// statement in it waits for, or fails on, a lock another request holds. On PostgreSQL it took
+/// the audit chain's lock first, so write transactions of every process queue in one order and
+/// cannot deadlock one another. Dropped without `commit`, it is rolled back.
 pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    /// Released after the transaction (fields drop in order).
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    inner: Option<WriteInner>,
+}
+
+enum WriteInner {
+    /// SQLite: the writer connection inside `BEGIN IMMEDIATE`.
+    Writer(tokio::sync::OwnedMutexGuard<Writer>),
+    /// PostgreSQL: a pooled transaction; the turn is released after it (fields drop in order).
+    Pooled(
+        sqlx::Transaction<'static, sqlx::Any>,
+        tokio::sync::OwnedMutexGuard<Writer>,
+    ),
 }
 
 impl std::ops::Deref for WriteTx {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
-        &self.tx
+        match self.inner.as_ref().expect("a write transaction in use") {
+            WriteInner::Writer(w) => w.conn.as_ref().expect("the writer connection"),
+            WriteInner::Pooled(tx, _) => tx,
+        }
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        match self.inner.as_mut().expect("a write transaction in use") {
+            WriteInner::Writer(w) => w.conn.as_mut().expect("the writer connection"),
+            WriteInner::Pooled(tx, _) => tx,
+        }
     }
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        match self.inner.take().expect("a write transaction in use") {
+            WriteInner::Writer(mut w) => {
+                let conn = w.conn.as_mut().expect("the writer connection");
+                conn.execute("COMMIT").await?;
+                w.open = false;
+                Ok(())
+            }
+            WriteInner::Pooled(tx, _turn) => tx.commit().await,
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        // Not committed: SQLite's writer rolls back now, still holding the turn, so no other
+        // process waits on a lock nobody will release; if no runtime is left, the next writer
+        // of this process rolls it back before it begins (`open`).
+        if let Some(WriteInner::Writer(mut w)) = self.inner.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(async move {
+                if let Some(conn) = w.conn.as_mut() {
+                    let _ = conn.execute("ROLLBACK").await;
+                    w.open = false;
+                }
+            });
+        }
     }
 }
 
@@ -110,16 +164,7 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // 16 MiB of page cache per connection (SQLite's default of 2 MiB is too
-                        // small for indexes over 100k+ rows; lists are answered from memory, so
-                        // more mostly holds pages no one reads again, and four connections'
-                        // caches are resident memory); statement journals in memory.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                             PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
-                        )
-                        .await?;
+                        conn.execute(SQLITE_SETTINGS).await?;
                     } else {
                         // List filters vary widely in selectivity (a whole county or one town, a
                         // year or a day); a cached generic plan fits one and ruins the other.
@@ -129,7 +174,10 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect_with(options)
+            // A health check before each acquire is one more hand-off to a worker thread, and an
+            // embedded database's connection does not drop.
+            .test_before_acquire(backend == Backend::Postgres)
+            .connect_with(options.clone())
             .await
             .with_context(|| "无法连接数据库".to_string())?;
         Ok(Db {
@@ -137,6 +185,7 @@ impl Db {
             backend,
             lists: Default::default(),
             write_turn: Default::default(),
+            options,
         })
     }
 
@@ -146,16 +195,48 @@ impl Db {
         // Writers of this process wait for their turn asleep and without a connection, so
         // readers keep the pool; on PostgreSQL the audit lock then orders the writers of
         // several processes.
-        let turn = self.write_turn.clone().lock_owned().await;
-        let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        let mut turn = self.write_turn.clone().lock_owned().await;
+        let inner = match self.backend {
+            Backend::Sqlite => {
+                if turn.conn.is_none() {
+                    let mut conn = self.options.connect().await?;
+                    conn.execute(SQLITE_SETTINGS).await?;
+                    turn.conn = Some(conn);
+                    turn.open = false;
+                }
+                let writer = &mut *turn;
+                let conn = writer.conn.as_mut().expect("the writer connection");
+                if writer.open {
+                    // It fails only when SQLite already ended the transaction itself.
+                    let _ = conn.execute("ROLLBACK").await;
+                    writer.open = false;
+                }
+                if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+                    if !is_contention(&e) {
+                        // A connection that cannot begin is reopened by the next writer.
+                        writer.conn = None;
+                    }
+                    return Err(e);
+                }
+                writer.open = true;
+                WriteInner::Writer(turn)
+            }
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
                 audit::take_turn(&mut tx).await?;
-                tx
+                WriteInner::Pooled(tx, turn)
             }
         };
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx { inner: Some(inner) })
+    }
+
+    /// Closes the readers' pool and the writer connection (waiting for a write in progress).
+    pub async fn close(&self) {
+        let writer = self.write_turn.lock().await.conn.take();
+        if let Some(conn) = writer {
+            let _ = conn.close().await;
+        }
+        self.pool.close().await;
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -212,6 +293,14 @@ impl Db {
         Ok(())
     }
 }
+
+/// Every SQLite connection's settings. 16 MiB of page cache per connection (SQLite's default
+/// of 2 MiB is too small for indexes over 100k+ rows; lists are answered from memory, so more
+/// mostly holds pages no one reads again, and each connection's cache is resident memory);
+/// statement journals in memory.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+     PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;";
 
 /// `sqlite://data/x.db` → creates the parent folder and asks SQLite to create the file.
 fn sqlite_url(url: &str) -> anyhow::Result<String> {

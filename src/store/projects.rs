@@ -159,6 +159,21 @@ pub async fn scope_of(
     .transpose()
 }
 
+/// A project with its unit's path, which decides (with its investor record) who sees it: one
+/// statement where a scope check and a load would be two.
+pub async fn by_id_with_path(
+    conn: &mut Conn,
+    id: ProjectId,
+) -> sqlx::Result<Option<(Project, UnitPath)>> {
+    let sql = format!("SELECT {COLUMNS}, u.path AS unit_path {JOINS} WHERE p.id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| Ok((from_row(&r)?, UnitPath(r.try_get("unit_path")?))))
+        .transpose()
+}
+
 /// Ids of the projects naming this investor, in order.
 pub async fn ids_of_investor(conn: &mut Conn, investor: InvestorId) -> sqlx::Result<Vec<i64>> {
     sqlx::query("SELECT id FROM projects WHERE investor_id = $1 ORDER BY id")

@@ -45,20 +45,15 @@ pub struct FormChoices {
 
 /// Loads a project the caller may see; anything outside scope is "not found".
 async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
-    let visible = match store_projects::scope_of(conn, id).await? {
+    let visible = match store_projects::by_id_with_path(conn, id).await? {
         // An enterprise sees the projects of its own investor record, whatever their unit.
-        Some((_, investor)) if actor.role == Role::Enterprise => {
-            investor.is_some() && investor == actor.investor_id
-        }
-        Some((path, _)) => actor.unit_path.contains(&path),
-        None => false,
+        Some((project, _)) if actor.role == Role::Enterprise => (project.investor_id.is_some()
+            && project.investor_id == actor.investor_id)
+            .then_some(project),
+        Some((project, path)) => actor.unit_path.contains(&path).then_some(project),
+        None => None,
     };
-    if !visible {
-        return Err(Error::project_not_found());
-    }
-    store_projects::by_id(conn, id)
-        .await?
-        .ok_or_else(Error::project_not_found)
+    visible.ok_or_else(Error::project_not_found)
 }
 
 pub(super) fn stale(current: i64) -> Error {

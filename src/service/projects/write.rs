@@ -30,6 +30,8 @@ async fn check_references(
     let mut errors = Invalid::default();
     let unit_id = match fields.unit_id {
         None => actor.unit_id,
+        // The project's own unit is in scope, or the project would not have been found.
+        Some(id) if before.is_some_and(|b| b.unit_id == id) => id,
         Some(id) => match units::by_id(conn, id).await? {
             Some(u) if actor.unit_path.contains(&u.path) => id,
             _ => {
