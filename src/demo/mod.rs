@@ -147,7 +147,9 @@ impl App {
                         kind: "private".into(),
                         industry_code: p.industry_code.clone(),
                         ..InvestorInput::default()
-                    };
+                    }
+                    .parse()
+                    .map_err(|e| seed_error(format!("investor {}: {e:?}", p.investor_name)))?;
                     let created = self
                         .create_investor(&leader, &record, Some(unit.id), true)
                         .await
@@ -173,7 +175,9 @@ impl App {
                             },
                             name: name.clone(),
                             ..Default::default()
-                        };
+                        }
+                        .parse()
+                        .map_err(|e| seed_error(format!("referrer {name}: {e:?}")))?;
                         let created = self
                             .create_referrer(&leader, &record, Some(unit.id))
                             .await

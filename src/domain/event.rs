@@ -3,6 +3,7 @@
 use super::dates::{iso, parse_date};
 use super::money::{Currency, Money};
 use super::project::{NAME_MAX, NOTES_MAX, amount_message, optional, text_field};
+use super::records::event::PromotionEvent;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -63,6 +64,21 @@ pub struct EventFields {
     pub organiser: Option<String>,
     pub delegation: Option<String>,
     pub notes: Option<String>,
+}
+
+/// A stored event as a form shows it (edit forms, and partial updates overlaid on it).
+impl From<&PromotionEvent> for EventInput {
+    fn from(e: &PromotionEvent) -> EventInput {
+        EventInput {
+            kind: e.kind.key().to_string(),
+            title: e.title.clone(),
+            held_on: iso(e.held_on),
+            city: e.city.clone(),
+            organiser: e.organiser.clone().unwrap_or_default(),
+            delegation: e.delegation.clone().unwrap_or_default(),
+            notes: e.notes.clone().unwrap_or_default(),
+        }
+    }
 }
 
 impl EventInput {

@@ -3,6 +3,7 @@
 
 use super::credit_code::CreditCode;
 use super::industry::IndustryCode;
+use super::records::investor::Investor;
 use super::search::normalise;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
@@ -161,6 +162,36 @@ fn email_ok(email: &str) -> bool {
                 && !email.contains(char::is_whitespace)
         }
         None => false,
+    }
+}
+
+/// A stored record as a form shows it (edit forms, and partial updates overlaid on it).
+impl From<&Investor> for InvestorInput {
+    fn from(i: &Investor) -> InvestorInput {
+        InvestorInput {
+            name: i.name.clone(),
+            credit_code: i.credit_code.clone().unwrap_or_default(),
+            kind: i.kind.key().to_string(),
+            country: i.country.clone(),
+            origin_city: i.origin_city.clone().unwrap_or_default(),
+            fortune_global_500: i.fortune_global_500,
+            fortune_china_500: i.fortune_china_500,
+            listed: i.listed,
+            industry_code: i.industry_code.clone().unwrap_or_default(),
+            website: i.website.clone().unwrap_or_default(),
+            notes: i.notes.clone().unwrap_or_default(),
+            contacts: i
+                .contacts
+                .iter()
+                .map(|c| ContactInput {
+                    name: c.name.clone(),
+                    title: c.title.clone().unwrap_or_default(),
+                    phone: c.phone.clone().unwrap_or_default(),
+                    email: c.email.clone().unwrap_or_default(),
+                    wechat: c.wechat.clone().unwrap_or_default(),
+                })
+                .collect(),
+        }
     }
 }
 

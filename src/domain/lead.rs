@@ -7,6 +7,7 @@ use super::ids::{InvestorId, UnitId, UserId};
 use super::industry::IndustryCode;
 use super::money::{Currency, Money};
 use super::project::{NAME_MAX, NOTES_MAX, amount_message, id_field, optional, text_field};
+use super::records::lead::Lead;
 use super::stage::Stage;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
@@ -115,6 +116,27 @@ pub struct LeadFields {
     pub source: Option<String>,
     pub contact: Option<String>,
     pub notes: Option<String>,
+}
+
+/// A stored lead as a form shows it (edit forms).
+impl From<&Lead> for LeadInput {
+    fn from(l: &Lead) -> LeadInput {
+        LeadInput {
+            title: l.title.clone(),
+            investor_name: l.investor_name.clone(),
+            investor_id: l.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+            industry_code: l.industry_code.clone().unwrap_or_default(),
+            amount: l.amount.map(|m| m.wan_plain()).unwrap_or_default(),
+            currency: l
+                .amount
+                .map(|m| m.currency.code().to_string())
+                .unwrap_or_default(),
+            channel: l.channel.map(|c| c.key().to_string()).unwrap_or_default(),
+            source: l.source.clone().unwrap_or_default(),
+            contact: l.contact.clone().unwrap_or_default(),
+            notes: l.notes.clone().unwrap_or_default(),
+        }
+    }
 }
 
 impl LeadInput {

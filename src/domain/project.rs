@@ -6,6 +6,7 @@ use super::glossary::field_label;
 use super::ids::{InvestorId, UnitId, UserId};
 use super::industry::IndustryCode;
 use super::money::{AmountError, Currency, Money};
+use super::records::project::Project;
 use super::validation::Invalid;
 use time::Date;
 
@@ -100,6 +101,36 @@ pub(super) fn id_field(errors: &mut Invalid, field: &str, value: &str) -> Option
         _ => {
             errors.add(field, format!("{}无效", field_label(field)));
             None
+        }
+    }
+}
+
+/// A stored project as a form shows it (edit forms).
+impl From<&Project> for ProjectInput {
+    fn from(p: &Project) -> ProjectInput {
+        ProjectInput {
+            name: p.name.clone(),
+            investor_name: p.investor_name.clone(),
+            industry_code: p.industry_code.clone(),
+            channel: p.channel.map(|c| c.key().to_string()).unwrap_or_default(),
+            total_investment: p.total_investment.wan_plain(),
+            currency: p.total_investment.currency.code().to_string(),
+            land_area: p.land_area.map(|a| a.mu_plain()).unwrap_or_default(),
+            land_area_m2: String::new(),
+            building_area: p
+                .building_area
+                .map(|a| a.m2.to_string())
+                .unwrap_or_default(),
+            expected_output: p.expected_output.map(|m| m.wan_plain()).unwrap_or_default(),
+            expected_tax: p.expected_tax.map(|m| m.wan_plain()).unwrap_or_default(),
+            jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
+            unit_id: p.unit_id.to_string(),
+            officer_id: p.officer_id.map(|u| u.to_string()).unwrap_or_default(),
+            leader_id: p.leader_id.map(|u| u.to_string()).unwrap_or_default(),
+            referrer: p.referrer.clone().unwrap_or_default(),
+            notes: p.notes.clone().unwrap_or_default(),
+            investor_id: p.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+            referrer_id: p.referrer_id.map(|i| i.to_string()).unwrap_or_default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Referrers (引荐人): a person or an organisation who brought a project.
 
 use super::project::{NAME_MAX, NOTES_MAX, text_field};
+use super::records::referrer::Referrer;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,19 @@ pub struct ReferrerFields {
     pub affiliation: Option<String>,
     pub contact: Option<String>,
     pub notes: Option<String>,
+}
+
+/// A stored referrer as a form shows it (edit forms, and partial updates overlaid on it).
+impl From<&Referrer> for ReferrerInput {
+    fn from(r: &Referrer) -> ReferrerInput {
+        ReferrerInput {
+            kind: r.kind.key().to_string(),
+            name: r.name.clone(),
+            affiliation: r.affiliation.clone().unwrap_or_default(),
+            contact: r.contact.clone().unwrap_or_default(),
+            notes: r.notes.clone().unwrap_or_default(),
+        }
+    }
 }
 
 impl ReferrerInput {

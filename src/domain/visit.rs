@@ -4,6 +4,7 @@
 use super::dates::{iso, parse_date};
 use super::ids::{InvestorId, UserId};
 use super::project::{NAME_MAX, NOTES_MAX, id_field, text_field};
+use super::records::visit::Visit;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -73,6 +74,26 @@ pub fn follow_up_outcome(text: &str) -> Result<String, Invalid> {
         return Err(Invalid::single("outcome", "请写明跟进结果"));
     }
     super::validation::written_alone("outcome", "跟进结果", text, NOTES_MAX)
+}
+
+/// A stored visit as a form shows it (edit forms, and partial updates overlaid on it).
+impl From<&Visit> for VisitInput {
+    fn from(v: &Visit) -> VisitInput {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        VisitInput {
+            direction: v.direction.key().to_string(),
+            visit_date: iso(v.visit_date),
+            place: v.place.clone(),
+            investor_id: v.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+            investor_side: v.investor_side.clone(),
+            participants: v.participants.iter().map(|p| p.id.to_string()).collect(),
+            leader_id: v.leader_id.map(|l| l.to_string()).unwrap_or_default(),
+            purpose: v.purpose.clone(),
+            outcome: opt(&v.outcome),
+            next_step: opt(&v.next_step),
+            follow_up_on: v.follow_up_on.map(iso).unwrap_or_default(),
+        }
+    }
 }
 
 impl VisitInput {

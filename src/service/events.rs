@@ -2,9 +2,8 @@
 //! subtree; its totals count only the signings the reader may see (a project outside one's
 //! scope is never in one's figures).
 
-use super::snapshot;
-use super::{App, Page};
-use crate::domain::event::{EventInput, EventKind, signed_amount};
+use super::{App, Page, edit};
+use crate::domain::event::{EventFields, EventKind, signed_amount};
 use crate::domain::ids::EventId;
 use crate::domain::ids::{InvestorId, ProjectId};
 use crate::domain::money::{Currency, format_big};
@@ -192,17 +191,12 @@ impl App {
         })
     }
 
-    pub async fn record_event(&self, actor: &Actor, input: &EventInput) -> Result<EventDetail> {
-        self.event_role(actor, Role::does_casework, "记录招商活动")
-            .await?;
-        let fields = input.parse(self.today())?;
+    pub async fn record_event(&self, actor: &Actor, fields: &EventFields) -> Result<EventDetail> {
+        self.event_role_check(actor).await?;
         let mut tx = self.db.write().await?;
         let now = now_text();
-        let id = events::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
-        let event = events::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(event_not_found)?;
-        event_audit(&mut tx, actor, "create", id, None, snapshot(&event)?, &now).await?;
+        let id = events::insert(&mut tx, fields, actor.unit_id, actor.id, &now).await?;
+        let event = edit::created(&mut tx, actor, id, &now).await?;
         let detail = self.event_detail(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok(detail)
@@ -220,31 +214,17 @@ impl App {
         &self,
         actor: &Actor,
         id: EventId,
-        input: &EventInput,
+        fields: &EventFields,
         version: i64,
     ) -> Result<EventDetail> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
         let mut tx = self.db.write().await?;
         let before = self.event_in_scope(&mut tx, actor, id).await?;
-        let fields = input.parse(self.today())?;
+        edit::check_version(&before, version)?;
         let now = now_text();
-        if !events::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::stale("该活动", before.version));
-        }
-        let after = events::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(event_not_found)?;
-        event_audit(
-            &mut tx,
-            actor,
-            "update",
-            id,
-            Some(snapshot(&before)?),
-            snapshot(&after)?,
-            &now,
-        )
-        .await?;
+        let written = events::update(&mut tx, id, fields, version, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "update", &now).await?;
         let detail = self.event_detail(&mut tx, actor, after).await?;
         tx.commit().await?;
         Ok(detail)

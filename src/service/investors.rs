@@ -5,10 +5,10 @@
 //! its own record. Duplicate checks look across the whole tree (two towns must not chase one
 //! company as two records), naming the other record and its unit but revealing nothing more.
 
-use super::snapshot;
 use super::{App, Page};
+use super::{edit, snapshot};
 use crate::domain::ids::{InvestorId, UnitId};
-use crate::domain::investor::{InvestorInput, InvestorKind, name_key};
+use crate::domain::investor::{InvestorFields, InvestorKind, name_key};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, paging};
 use crate::error::{Error, Result};
@@ -195,12 +195,12 @@ impl App {
     pub async fn create_investor(
         &self,
         actor: &Actor,
-        input: &InvestorInput,
+        fields: &InvestorFields,
         unit_id: Option<UnitId>,
         confirm_duplicate: bool,
     ) -> Result<Investor> {
         self.retrying("create investor", || {
-            self.create_investor_once(actor, input, unit_id, confirm_duplicate)
+            self.create_investor_once(actor, fields, unit_id, confirm_duplicate)
         })
         .await
     }
@@ -208,12 +208,11 @@ impl App {
     async fn create_investor_once(
         &self,
         actor: &Actor,
-        input: &InvestorInput,
+        fields: &InvestorFields,
         unit_id: Option<UnitId>,
         confirm_duplicate: bool,
     ) -> Result<Investor> {
         self.may_write_investors(actor).await?;
-        let fields = input.parse()?;
         let mut tx = self.db.write().await?;
         let unit = self.keeping_unit(&mut tx, actor, unit_id).await?;
         if let Some(code) = &fields.credit_code
@@ -242,23 +241,8 @@ impl App {
             ));
         }
         let now = now_text();
-        let id = investors::insert(&mut tx, &fields, unit, Some(actor.id), &now).await?;
-        let created = investors::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(investor_not_found)?;
-        super::record_change(
-            &mut tx,
-            actor,
-            super::Change {
-                entity: "investor",
-                id: id.to_string(),
-                action: "create",
-                before: None,
-                after: &created,
-            },
-            &now,
-        )
-        .await?;
+        let id = investors::insert(&mut tx, fields, unit, Some(actor.id), &now).await?;
+        let created = edit::created(&mut tx, actor, id, &now).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -274,11 +258,11 @@ impl App {
         &self,
         actor: &Actor,
         id: InvestorId,
-        input: &InvestorInput,
+        fields: &InvestorFields,
         version: i64,
     ) -> Result<Investor> {
         self.retrying("update investor", || {
-            self.update_investor_once(actor, id, input, version)
+            self.update_investor_once(actor, id, fields, version)
         })
         .await
     }
@@ -287,18 +271,18 @@ impl App {
         &self,
         actor: &Actor,
         id: InvestorId,
-        input: &InvestorInput,
+        fields: &InvestorFields,
         version: i64,
     ) -> Result<Investor> {
         self.may_write_investors(actor).await?;
         let mut tx = self.db.write().await?;
         let before = self.investor_in_scope(&mut tx, actor, id).await?;
-        let fields = input.parse()?;
         if before.merged_into.is_some() {
             return Err(Error::Conflict(
                 "该客商已并入另一条记录，请在合并后的记录上修改".into(),
             ));
         }
+        edit::check_version(&before, version)?;
         if let Some(code) = &fields.credit_code
             && let Some(same) = investors::by_credit_code(&mut tx, code.as_str(), Some(id)).await?
         {
@@ -311,25 +295,8 @@ impl App {
             ));
         }
         let now = now_text();
-        if !investors::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::stale("该客商", before.version));
-        }
-        let after = investors::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(investor_not_found)?;
-        super::record_change(
-            &mut tx,
-            actor,
-            super::Change {
-                entity: "investor",
-                id: id.to_string(),
-                action: "update",
-                before: Some(&before),
-                after: &after,
-            },
-            &now,
-        )
-        .await?;
+        let written = investors::update(&mut tx, id, fields, version, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "update", &now).await?;
         tx.commit().await?;
         Ok(after)
     }

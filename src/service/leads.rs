@@ -6,7 +6,7 @@
 //! it (an enterprise sees only the leads it submitted). Officers and leaders work it; only a
 //! leader assigns it.
 
-use super::{App, Page};
+use super::{App, Page, edit};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::ids::LeadId;
 use crate::domain::ids::{ProjectId, UnitId, UserId};
@@ -77,10 +77,6 @@ fn open(lead: &Lead) -> Result<()> {
     }
 }
 
-fn stale(lead: &Lead) -> Error {
-    Error::stale("该线索", lead.version)
-}
-
 impl App {
     async fn lead_role(
         &self,
@@ -112,25 +108,6 @@ impl App {
             ));
         }
         Ok(lead)
-    }
-
-    async fn lead_audit(
-        &self,
-        tx: &mut Conn,
-        actor: &Actor,
-        action: &'static str,
-        before: Option<&Lead>,
-        after: &Lead,
-        now: &str,
-    ) -> Result<()> {
-        let change = super::Change {
-            entity: "lead",
-            id: after.id.to_string(),
-            action,
-            before,
-            after,
-        };
-        super::record_change(tx, actor, change, now).await
     }
 
     pub async fn list_leads(&self, actor: &Actor, params: &LeadParams) -> Result<Page<Lead>> {
@@ -249,11 +226,7 @@ impl App {
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
         let id = leads::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
-        let lead = leads::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(lead_not_found)?;
-        self.lead_audit(&mut tx, actor, "create", None, &lead, &now)
-            .await?;
+        let lead = edit::created(&mut tx, actor, id, &now).await?;
         tx.commit().await?;
         Ok(lead)
     }
@@ -271,14 +244,8 @@ impl App {
         let fields = fields.clone().checked()?;
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
-        if !leads::change(&mut tx, id, version, Change::Fields(&fields), &now).await? {
-            return Err(stale(&before));
-        }
-        let after = leads::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(lead_not_found)?;
-        self.lead_audit(&mut tx, actor, "update", Some(&before), &after, &now)
-            .await?;
+        let written = leads::change(&mut tx, id, version, Change::Fields(&fields), &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "update", &now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -350,14 +317,9 @@ impl App {
             unit_id: target.id,
             officer_id,
         };
-        if !leads::change(&mut tx, id, version.unwrap_or(before.version), change, &now).await? {
-            return Err(stale(&before));
-        }
-        let after = leads::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(lead_not_found)?;
-        self.lead_audit(&mut tx, actor, "dispatch", Some(&before), &after, &now)
-            .await?;
+        let written =
+            leads::change(&mut tx, id, version.unwrap_or(before.version), change, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "dispatch", &now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -432,22 +394,15 @@ impl App {
         open(&before)?;
         let reason = crate::domain::lead::give_up_reason(reason)?;
         let now = now_text();
-        if !leads::change(
+        let written = leads::change(
             &mut tx,
             id,
             version.unwrap_or(before.version),
             Change::Drop { reason: &reason },
             &now,
         )
-        .await?
-        {
-            return Err(stale(&before));
-        }
-        let after = leads::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(lead_not_found)?;
-        self.lead_audit(&mut tx, actor, "drop", Some(&before), &after, &now)
-            .await?;
+        .await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "drop", &now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -535,14 +490,9 @@ impl App {
         let change = Change::Convert {
             project: project.id,
         };
-        if !leads::change(&mut tx, id, version.unwrap_or(before.version), change, &now).await? {
-            return Err(stale(&before));
-        }
-        let after = leads::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(lead_not_found)?;
-        self.lead_audit(&mut tx, actor, "convert", Some(&before), &after, &now)
-            .await?;
+        let written =
+            leads::change(&mut tx, id, version.unwrap_or(before.version), change, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "convert", &now).await?;
         tx.commit().await?;
         // The lists see the new project at their next read (its change stamp is committed).
         Ok((after, project))

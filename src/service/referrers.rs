@@ -2,11 +2,11 @@
 //! is seen in that unit's subtree. Rewards are computed, never stored: every figure is shown
 //! with the rule and the project facts it came from.
 
-use super::{App, Page};
+use super::{App, Page, edit};
 use crate::domain::ids::ReferrerId;
 use crate::domain::ids::UnitId;
 use crate::domain::money::Money;
-use crate::domain::referrer::ReferrerInput;
+use crate::domain::referrer::ReferrerFields;
 use crate::domain::reward::{Reward, RewardRule};
 use crate::domain::stage::Stage;
 use crate::domain::user::{Actor, Role};
@@ -194,12 +194,10 @@ impl App {
     pub async fn create_referrer(
         &self,
         actor: &Actor,
-        input: &ReferrerInput,
+        fields: &ReferrerFields,
         unit: Option<UnitId>,
     ) -> Result<Referrer> {
-        self.referrer_role(actor, Role::does_casework, "登记引荐人")
-            .await?;
-        let fields = input.parse()?;
+        self.may_write_referrers(actor).await?;
         let mut tx = self.db.write().await?;
         let unit_id = match unit {
             None => actor.unit_id,
@@ -213,23 +211,8 @@ impl App {
             },
         };
         let now = now_text();
-        let id = referrers::insert(&mut tx, &fields, unit_id, actor.id, &now).await?;
-        let created = referrers::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(referrer_not_found)?;
-        super::record_change(
-            &mut tx,
-            actor,
-            super::Change {
-                entity: "referrer",
-                id: id.to_string(),
-                action: "create",
-                before: None,
-                after: &created,
-            },
-            &now,
-        )
-        .await?;
+        let id = referrers::insert(&mut tx, fields, unit_id, actor.id, &now).await?;
+        let created = edit::created(&mut tx, actor, id, &now).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -246,34 +229,17 @@ impl App {
         &self,
         actor: &Actor,
         id: ReferrerId,
-        input: &ReferrerInput,
+        fields: &ReferrerFields,
         version: i64,
     ) -> Result<Referrer> {
         self.referrer_role(actor, Role::does_casework, "修改引荐人")
             .await?;
         let mut tx = self.db.write().await?;
         let before = self.referrer_in_scope(&mut tx, actor, id).await?;
-        let fields = input.parse()?;
+        edit::check_version(&before, version)?;
         let now = now_text();
-        if !referrers::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::stale("该引荐人", before.version));
-        }
-        let after = referrers::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(referrer_not_found)?;
-        super::record_change(
-            &mut tx,
-            actor,
-            super::Change {
-                entity: "referrer",
-                id: id.to_string(),
-                action: "update",
-                before: Some(&before),
-                after: &after,
-            },
-            &now,
-        )
-        .await?;
+        let written = referrers::update(&mut tx, id, fields, version, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "update", &now).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -1,12 +1,12 @@
 //! Visits out and in. A visit belongs to the unit of the officer who records it and is seen in
 //! that unit's subtree; officers and leaders record and update visits and close follow-ups.
 
-use super::{App, Page};
+use super::{App, Page, edit};
 use crate::domain::ids::InvestorId;
 use crate::domain::ids::VisitId;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, paging};
-use crate::domain::visit::{Direction, VisitFields, VisitInput};
+use crate::domain::visit::{Direction, VisitFields};
 use crate::error::{Error, Result};
 use crate::store::visits::{self, Search, Visit};
 use crate::store::{Conn, now_text, users};
@@ -99,25 +99,6 @@ impl App {
             }
         }
         errors.into_result(|| ()).map_err(Error::from)
-    }
-
-    async fn visit_audit(
-        &self,
-        tx: &mut Conn,
-        actor: &Actor,
-        action: &'static str,
-        before: Option<&Visit>,
-        after: &Visit,
-        now: &str,
-    ) -> Result<()> {
-        let change = super::Change {
-            entity: "visit",
-            id: after.id.to_string(),
-            action,
-            before,
-            after,
-        };
-        super::record_change(tx, actor, change, now).await
     }
 
     pub async fn list_visits(&self, actor: &Actor, params: &VisitParams) -> Result<Page<Visit>> {
@@ -227,19 +208,13 @@ impl App {
         self.visit_in_scope(&mut conn, actor, id).await
     }
 
-    pub async fn record_visit(&self, actor: &Actor, input: &VisitInput) -> Result<Visit> {
-        self.visit_role(actor, Role::does_casework, "记录拜访")
-            .await?;
-        let fields = input.parse(self.today())?;
+    pub async fn record_visit(&self, actor: &Actor, fields: &VisitFields) -> Result<Visit> {
+        self.may_record_visits(actor).await?;
         let mut tx = self.db.write().await?;
-        self.check_visit_references(&mut tx, actor, &fields).await?;
+        self.check_visit_references(&mut tx, actor, fields).await?;
         let now = now_text();
-        let id = visits::insert(&mut tx, &fields, actor.unit_id, actor.id, &now).await?;
-        let visit = visits::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(visit_not_found)?;
-        self.visit_audit(&mut tx, actor, "create", None, &visit, &now)
-            .await?;
+        let id = visits::insert(&mut tx, fields, actor.unit_id, actor.id, &now).await?;
+        let visit = edit::created(&mut tx, actor, id, &now).await?;
         tx.commit().await?;
         Ok(visit)
     }
@@ -256,24 +231,18 @@ impl App {
         &self,
         actor: &Actor,
         id: VisitId,
-        input: &VisitInput,
+        fields: &VisitFields,
         version: i64,
     ) -> Result<Visit> {
         self.visit_role(actor, Role::does_casework, "修改拜访记录")
             .await?;
         let mut tx = self.db.write().await?;
         let before = self.visit_in_scope(&mut tx, actor, id).await?;
-        let fields = input.parse(self.today())?;
-        self.check_visit_references(&mut tx, actor, &fields).await?;
+        edit::check_version(&before, version)?;
+        self.check_visit_references(&mut tx, actor, fields).await?;
         let now = now_text();
-        if !visits::update(&mut tx, id, &fields, version, &now).await? {
-            return Err(Error::stale("该拜访记录", before.version));
-        }
-        let after = visits::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(visit_not_found)?;
-        self.visit_audit(&mut tx, actor, "update", Some(&before), &after, &now)
-            .await?;
+        let written = visits::update(&mut tx, id, fields, version, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "update", &now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -297,21 +266,8 @@ impl App {
         }
         let outcome = crate::domain::visit::follow_up_outcome(outcome)?;
         let now = now_text();
-        if !visits::follow_up_done(&mut tx, id, &outcome, before.version, &now).await? {
-            return Err(Error::stale("该拜访记录", before.version));
-        }
-        let after = visits::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(visit_not_found)?;
-        self.visit_audit(
-            &mut tx,
-            actor,
-            "follow_up_done",
-            Some(&before),
-            &after,
-            &now,
-        )
-        .await?;
+        let written = visits::follow_up_done(&mut tx, id, &outcome, before.version, &now).await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "follow_up_done", &now).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -53,6 +53,13 @@ impl From<Error> for ApiError {
     }
 }
 
+/// Input parsed at the edge and refused: the same 422 the service would answer.
+impl From<crate::domain::validation::Invalid> for ApiError {
+    fn from(e: crate::domain::validation::Invalid) -> Self {
+        ApiError(Error::Invalid(e))
+    }
+}
+
 impl ApiError {
     pub fn bad_request(detail: impl Into<String>) -> ApiError {
         ApiError(Error::Invalid(crate::domain::validation::Invalid::single(

@@ -6,7 +6,7 @@ use super::{App, Page};
 use crate::domain::ids::{ProjectId, UnitId};
 use crate::domain::industry::IndustryCode;
 use crate::domain::listing::{Criteria, Sort, Totals};
-use crate::domain::project::{Band, Batch, ProjectFields, ProjectInput};
+use crate::domain::project::{Band, Batch, ProjectFields};
 use crate::domain::search::Query;
 use crate::domain::stage::Stage;
 use crate::domain::user::{Actor, Role};
@@ -54,10 +54,6 @@ async fn load_in_scope(conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<
         None => None,
     };
     visible.ok_or_else(Error::project_not_found)
-}
-
-pub(super) fn stale(current: i64) -> Error {
-    Error::stale("该项目", current)
 }
 
 impl App {
@@ -324,7 +320,6 @@ impl App {
     }
 }
 
-/// A project's current facts as form input (for edit forms and partial API updates).
 /// `p`'s facts as typed values: what a partial change (the API's PATCH) starts from.
 pub fn fields_of(p: &Project) -> Result<ProjectFields> {
     let industry = IndustryCode::parse(&p.industry_code).ok_or_else(|| {
@@ -355,31 +350,4 @@ pub fn fields_of(p: &Project) -> Result<ProjectFields> {
         investor_id: p.investor_id,
         referrer_id: p.referrer_id,
     })
-}
-
-pub fn input_of(p: &Project) -> ProjectInput {
-    ProjectInput {
-        name: p.name.clone(),
-        investor_name: p.investor_name.clone(),
-        industry_code: p.industry_code.clone(),
-        channel: p.channel.map(|c| c.key().to_string()).unwrap_or_default(),
-        total_investment: p.total_investment.wan_plain(),
-        currency: p.total_investment.currency.code().to_string(),
-        land_area: p.land_area.map(|a| a.mu_plain()).unwrap_or_default(),
-        land_area_m2: String::new(),
-        building_area: p
-            .building_area
-            .map(|a| a.m2.to_string())
-            .unwrap_or_default(),
-        expected_output: p.expected_output.map(|m| m.wan_plain()).unwrap_or_default(),
-        expected_tax: p.expected_tax.map(|m| m.wan_plain()).unwrap_or_default(),
-        jobs: p.jobs.map(|j| j.to_string()).unwrap_or_default(),
-        unit_id: p.unit_id.to_string(),
-        officer_id: p.officer_id.map(|u| u.to_string()).unwrap_or_default(),
-        leader_id: p.leader_id.map(|u| u.to_string()).unwrap_or_default(),
-        referrer: p.referrer.clone().unwrap_or_default(),
-        notes: p.notes.clone().unwrap_or_default(),
-        investor_id: p.investor_id.map(|i| i.to_string()).unwrap_or_default(),
-        referrer_id: p.referrer_id.map(|i| i.to_string()).unwrap_or_default(),
-    }
 }

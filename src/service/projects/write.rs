@@ -2,8 +2,7 @@
 //! Each takes typed facts, checks them against the domain's rules inside the write turn,
 //! and ends with its audit entry.
 
-use super::super::App;
-use super::stale;
+use super::super::{App, edit};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
@@ -160,23 +159,7 @@ impl App {
             &now,
         )
         .await?;
-        let project = store_projects::by_id(tx, id)
-            .await?
-            .ok_or_else(Error::project_not_found)?;
-        crate::service::record_change(
-            tx,
-            actor,
-            crate::service::Change {
-                entity: "project",
-                id: id.to_string(),
-                action: "create",
-                before: None,
-                after: &project,
-            },
-            &now,
-        )
-        .await?;
-        Ok(project)
+        edit::created(tx, actor, id, &now).await
     }
 
     /// Rewrites a project's facts; refused when `version` is not the current one.
@@ -212,18 +195,13 @@ impl App {
         // Scope first: a project outside it answers "not found" whatever was sent.
         let before = self.in_scope(&mut tx, actor, id).await?;
         let fields = fields.clone().checked()?;
-        if before.version != version {
-            return Err(stale(before.version));
-        }
+        edit::check_version(&before, version)?;
         let unit_id = check_references(&mut tx, actor, &fields, Some(&before)).await?;
         let now = now_text();
-        if !store_projects::update_fields(&mut tx, &before, &fields, unit_id, version, &now).await?
-        {
-            return Err(stale(before.version));
-        }
-        let after = store_projects::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(Error::project_not_found)?;
+        let written =
+            store_projects::update_fields(&mut tx, &before, &fields, unit_id, version, &now)
+                .await?;
+        let after = edit::finish(&mut tx, actor, &before, written, "update", &now).await?;
         let changed = changed_fields(&before, &after);
         if !changed.is_empty() {
             store_projects::insert_history_entry(
@@ -242,19 +220,6 @@ impl App {
             )
             .await?;
         }
-        crate::service::record_change(
-            &mut tx,
-            actor,
-            crate::service::Change {
-                entity: "project",
-                id: id.to_string(),
-                action: "update",
-                before: Some(&before),
-                after: &after,
-            },
-            &now,
-        )
-        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -300,20 +265,17 @@ impl App {
         version: Option<i64>,
     ) -> Result<Project> {
         let before = self.in_scope(tx, actor, id).await?;
-        if let Some(v) = version
-            && v != before.version
-        {
-            return Err(stale(before.version));
+        if let Some(v) = version {
+            edit::check_version(&before, v)?;
         }
         let state = before.stage_state();
         let t = request.check(&state, self.today())?;
         let paused_from = t.paused_from_after(&state);
         let now = now_text();
-        if !store_projects::apply_transition(tx, &before, &t, paused_from, before.version, &now)
-            .await?
-        {
-            return Err(stale(before.version));
-        }
+        let written =
+            store_projects::apply_transition(tx, &before, &t, paused_from, before.version, &now)
+                .await?;
+        let after = edit::finish(tx, actor, &before, written, "transition", &now).await?;
         let (facts, body) = match &t.facts {
             Facts::None => (None, None),
             Facts::Contract { amount } => (Some(json!({ "contract_amount": amount })), None),
@@ -340,22 +302,6 @@ impl App {
                 body,
                 facts,
                 actor_id: Some(actor.id),
-            },
-            &now,
-        )
-        .await?;
-        let after = store_projects::by_id(tx, id)
-            .await?
-            .ok_or_else(Error::project_not_found)?;
-        crate::service::record_change(
-            tx,
-            actor,
-            crate::service::Change {
-                entity: "project",
-                id: id.to_string(),
-                action: "transition",
-                before: Some(&before),
-                after: &after,
             },
             &now,
         )

@@ -44,18 +44,6 @@ pub fn routes() -> Router<App> {
         .route("/events/{id}/signings", post(signed_page))
 }
 
-fn input_of(e: &PromotionEvent) -> EventInput {
-    EventInput {
-        kind: e.kind.key().to_string(),
-        title: e.title.clone(),
-        held_on: crate::domain::dates::iso(e.held_on),
-        city: e.city.clone(),
-        organiser: e.organiser.clone().unwrap_or_default(),
-        delegation: e.delegation.clone().unwrap_or_default(),
-        notes: e.notes.clone().unwrap_or_default(),
-    }
-}
-
 // ---- JSON API ----
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -138,9 +126,9 @@ async fn record_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: EventJson = parse_body(&body)?;
-    let detail = app
-        .record_event(&actor, &body.apply(EventInput::default()))
-        .await?;
+    app.event_role_check(&actor).await?;
+    let fields = body.apply(EventInput::default()).parse(app.today())?;
+    let detail = app.record_event(&actor, &fields).await?;
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
@@ -192,8 +180,8 @@ async fn update_api(
     let body: EventJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.event_for_update(&actor, id).await?;
-    let input = body.apply(input_of(&current));
-    Ok(Json(app.update_event(&actor, id, &input, version).await?))
+    let fields = body.apply(EventInput::from(&current)).parse(app.today())?;
+    Ok(Json(app.update_event(&actor, id, &fields, version).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -326,7 +314,15 @@ async fn record_page(
     user: PageUser,
     Form(input): Form<EventInput>,
 ) -> Result<Response, PageError> {
-    match app.record_event(&user.actor, &input).await {
+    // Who may record is settled before what was typed is judged.
+    app.event_role_check(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let recorded = match input.parse(app.today()) {
+        Ok(fields) => app.record_event(&user.actor, &fields).await,
+        Err(e) => Err(e.into()),
+    };
+    match recorded {
         Ok(d) => Ok(Redirect::to(&format!("/events/{}?msg=recorded", d.event.id)).into_response()),
         Err(Error::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -467,7 +463,7 @@ async fn edit_page(
         .await
         .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok(
-        EventFormPage::build(layout, input_of(&e), Invalid::default())
+        EventFormPage::build(layout, EventInput::from(&e), Invalid::default())
             .editing(id, e.version, None)
             .into_response(),
     )
@@ -481,11 +477,15 @@ async fn update_page(
 ) -> Result<Response, PageError> {
     let version = form.version();
     let layout = Layout::of(&user.actor);
-    match Saved::sort(
-        app.update_event(&user.actor, id, &form.input, version)
-            .await,
-        &layout,
-    ) {
+    // Who may change it, and whether it is theirs, are settled before what was typed.
+    app.event_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    let saved = match form.input.parse(app.today()) {
+        Ok(fields) => app.update_event(&user.actor, id, &fields, version).await,
+        Err(e) => Err(e.into()),
+    };
+    match Saved::sort(saved, &layout) {
         Saved::Done(_) => Ok(Redirect::to(&format!("/events/{id}?msg=saved")).into_response()),
         Saved::Refused(r) => Ok((
             r.status,

@@ -46,34 +46,6 @@ pub fn routes() -> Router<App> {
         .route("/investors/{id}/merge", post(merge_page))
 }
 
-/// The typed form of a stored record (for edits and partial updates).
-pub fn input_of(i: &Investor) -> InvestorInput {
-    InvestorInput {
-        name: i.name.clone(),
-        credit_code: i.credit_code.clone().unwrap_or_default(),
-        kind: i.kind.key().to_string(),
-        country: i.country.clone(),
-        origin_city: i.origin_city.clone().unwrap_or_default(),
-        fortune_global_500: i.fortune_global_500,
-        fortune_china_500: i.fortune_china_500,
-        listed: i.listed,
-        industry_code: i.industry_code.clone().unwrap_or_default(),
-        website: i.website.clone().unwrap_or_default(),
-        notes: i.notes.clone().unwrap_or_default(),
-        contacts: i
-            .contacts
-            .iter()
-            .map(|c| ContactInput {
-                name: c.name.clone(),
-                title: c.title.clone().unwrap_or_default(),
-                phone: c.phone.clone().unwrap_or_default(),
-                email: c.email.clone().unwrap_or_default(),
-                wechat: c.wechat.clone().unwrap_or_default(),
-            })
-            .collect(),
-    }
-}
-
 // ---- JSON API ----
 
 #[utoipa::path(
@@ -145,10 +117,11 @@ async fn create_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: Value = parse_body(&body)?;
-    let input = overlay(&InvestorInput::default(), &body)?;
+    app.may_write_investors(&actor).await?;
+    let fields = overlay(&InvestorInput::default(), &body)?.parse()?;
     let unit = body["unit_id"].as_i64().map(UnitId);
     let confirm = body["confirm_duplicate"].as_bool().unwrap_or(false);
-    let created = app.create_investor(&actor, &input, unit, confirm).await?;
+    let created = app.create_investor(&actor, &fields, unit, confirm).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -232,9 +205,9 @@ async fn update_api(
     let body: Value = parse_body(&body)?;
     let version = super::json::required_version(body["version"].as_i64())?;
     let current = app.investor_for_update(&actor, id).await?;
-    let input = overlay(&input_of(&current), &body)?;
+    let fields = overlay(&InvestorInput::from(&current), &body)?.parse()?;
     Ok(Json(
-        app.update_investor(&actor, id, &input, version).await?,
+        app.update_investor(&actor, id, &fields, version).await?,
     ))
 }
 
@@ -394,10 +367,18 @@ async fn create_page(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (input, confirm, _) = input_from_form(&form);
-    match app
-        .create_investor(&user.actor, &input, None, confirm)
+    // Who may write is settled before what was typed is judged.
+    app.may_write_investors(&user.actor)
         .await
-    {
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let created = match input.parse() {
+        Ok(fields) => {
+            app.create_investor(&user.actor, &fields, None, confirm)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match created {
         Ok(created) => {
             Ok(Redirect::to(&format!("/investors/{}?msg=created", created.id)).into_response())
         }
@@ -533,7 +514,7 @@ async fn edit_page(
     Ok(form_page(
         &user,
         Some((id, investor.version)),
-        input_of(&investor),
+        InvestorInput::from(&investor),
         Invalid::default(),
         None,
     )
@@ -547,7 +528,15 @@ async fn update_page(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (input, _, version) = input_from_form(&form);
-    match app.update_investor(&user.actor, id, &input, version).await {
+    // Who may write, and whether the record is theirs, are settled before what was typed.
+    app.investor_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let saved = match input.parse() {
+        Ok(fields) => app.update_investor(&user.actor, id, &fields, version).await,
+        Err(e) => Err(e.into()),
+    };
+    match saved {
         Ok(_) => Ok(Redirect::to(&format!("/investors/{id}?msg=saved")).into_response()),
         Err(e) => Ok(refused_form(&user, Some((id, version)), input, e)),
     }

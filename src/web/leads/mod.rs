@@ -50,24 +50,6 @@ pub fn routes() -> Router<App> {
         .route("/leads/{id}/convert", post(convert_page))
 }
 
-pub fn input_of(l: &Lead) -> LeadInput {
-    LeadInput {
-        title: l.title.clone(),
-        investor_name: l.investor_name.clone(),
-        investor_id: l.investor_id.map(|i| i.to_string()).unwrap_or_default(),
-        industry_code: l.industry_code.clone().unwrap_or_default(),
-        amount: l.amount.map(|m| m.wan_plain()).unwrap_or_default(),
-        currency: l
-            .amount
-            .map(|m| m.currency.code().to_string())
-            .unwrap_or_default(),
-        channel: l.channel.map(|c| c.key().to_string()).unwrap_or_default(),
-        source: l.source.clone().unwrap_or_default(),
-        contact: l.contact.clone().unwrap_or_default(),
-        notes: l.notes.clone().unwrap_or_default(),
-    }
-}
-
 // ---- JSON API ----
 
 /// Lead fields in JSON (money as `{"yuan","currency"}`); every one optional for PATCH.
@@ -722,7 +704,7 @@ async fn edit_page(
         .await
         .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok(
-        LeadFormPage::build(layout, input_of(&lead), Invalid::default())
+        LeadFormPage::build(layout, LeadInput::from(&lead), Invalid::default())
             .editing(id, lead.version, None)
             .into_response(),
     )

@@ -6,7 +6,7 @@ use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::App;
-use crate::service::projects::{ListParams, input_of};
+use crate::service::projects::ListParams;
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;
 use crate::web::extract::PageProjectId;
@@ -253,7 +253,7 @@ pub(super) async fn edit_form(
         format!("/projects/{id}"),
         format!("/projects/{id}"),
         false,
-        input_of(&project),
+        ProjectInput::from(&project),
         String::new(),
         project.version,
         Invalid::default(),

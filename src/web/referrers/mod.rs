@@ -43,16 +43,6 @@ pub fn routes() -> Router<App> {
         .route("/referrers/{id}/projects", post(credit_page))
 }
 
-fn input_of(r: &Referrer) -> ReferrerInput {
-    ReferrerInput {
-        kind: r.kind.key().to_string(),
-        name: r.name.clone(),
-        affiliation: r.affiliation.clone().unwrap_or_default(),
-        contact: r.contact.clone().unwrap_or_default(),
-        notes: r.notes.clone().unwrap_or_default(),
-    }
-}
-
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReferrerJson {
@@ -128,13 +118,10 @@ async fn create_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: ReferrerJson = parse_body(&body)?;
-    let created = app
-        .create_referrer(
-            &actor,
-            &body.apply(ReferrerInput::default()),
-            body.unit_id.map(UnitId),
-        )
-        .await?;
+    app.may_write_referrers(&actor).await?;
+    let unit = body.unit_id.map(UnitId);
+    let fields = body.apply(ReferrerInput::default()).parse()?;
+    let created = app.create_referrer(&actor, &fields, unit).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -186,9 +173,9 @@ async fn update_api(
     let body: ReferrerJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.referrer_for_update(&actor, id).await?;
-    let input = body.apply(input_of(&current));
+    let fields = body.apply(ReferrerInput::from(&current)).parse()?;
     Ok(Json(
-        app.update_referrer(&actor, id, &input, version).await?,
+        app.update_referrer(&actor, id, &fields, version).await?,
     ))
 }
 
@@ -283,7 +270,15 @@ async fn create_page(
     user: PageUser,
     Form(input): Form<ReferrerInput>,
 ) -> Result<Response, PageError> {
-    match app.create_referrer(&user.actor, &input, None).await {
+    // Who may register is settled before what was typed is judged.
+    app.may_write_referrers(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let created = match input.parse() {
+        Ok(fields) => app.create_referrer(&user.actor, &fields, None).await,
+        Err(e) => Err(e.into()),
+    };
+    match created {
         Ok(r) => Ok(Redirect::to(&format!("/referrers/{}?msg=created", r.id)).into_response()),
         Err(Error::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -389,7 +384,7 @@ async fn edit_page(
         .await
         .map_err(|e| PageError::App(e, Some(layout.clone())))?;
     Ok(
-        ReferrerFormPage::build(layout, input_of(&r), Invalid::default())
+        ReferrerFormPage::build(layout, ReferrerInput::from(&r), Invalid::default())
             .editing(id, r.version, None)
             .into_response(),
     )
@@ -403,11 +398,15 @@ async fn update_page(
 ) -> Result<Response, PageError> {
     let version = form.version();
     let layout = Layout::of(&user.actor);
-    match Saved::sort(
-        app.update_referrer(&user.actor, id, &form.input, version)
-            .await,
-        &layout,
-    ) {
+    // Who may change it, and whether it is theirs, are settled before what was typed.
+    app.referrer_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    let saved = match form.input.parse() {
+        Ok(fields) => app.update_referrer(&user.actor, id, &fields, version).await,
+        Err(e) => Err(e.into()),
+    };
+    match Saved::sort(saved, &layout) {
         Saved::Done(_) => Ok(Redirect::to(&format!("/referrers/{id}?msg=saved")).into_response()),
         Saved::Refused(r) => Ok((
             r.status,

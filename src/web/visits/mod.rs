@@ -42,26 +42,6 @@ pub fn routes() -> Router<App> {
         .route("/visits/{id}/follow-up", post(follow_up_page))
 }
 
-pub fn input_of(v: &Visit) -> VisitInput {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    VisitInput {
-        direction: v.direction.key().to_string(),
-        visit_date: crate::domain::dates::iso(v.visit_date),
-        place: v.place.clone(),
-        investor_id: v.investor_id.map(|i| i.to_string()).unwrap_or_default(),
-        investor_side: v.investor_side.clone(),
-        participants: v.participants.iter().map(|p| p.id.to_string()).collect(),
-        leader_id: v.leader_id.map(|l| l.to_string()).unwrap_or_default(),
-        purpose: v.purpose.clone(),
-        outcome: opt(&v.outcome),
-        next_step: opt(&v.next_step),
-        follow_up_on: v
-            .follow_up_on
-            .map(crate::domain::dates::iso)
-            .unwrap_or_default(),
-    }
-}
-
 // ---- JSON API ----
 
 /// A visit in JSON: ids as numbers, dates as `YYYY-MM-DD`; every field optional for PATCH.
@@ -158,9 +138,9 @@ async fn record_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: VisitJson = parse_body(&body)?;
-    let visit = app
-        .record_visit(&actor, &body.apply(VisitInput::default()))
-        .await?;
+    app.may_record_visits(&actor).await?;
+    let fields = body.apply(VisitInput::default()).parse(app.today())?;
+    let visit = app.record_visit(&actor, &fields).await?;
     Ok((StatusCode::CREATED, Json(visit)).into_response())
 }
 
@@ -212,8 +192,8 @@ async fn update_api(
     let body: VisitJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.visit_for_update(&actor, id).await?;
-    let input = body.apply(input_of(&current));
-    Ok(Json(app.update_visit(&actor, id, &input, version).await?))
+    let fields = body.apply(VisitInput::from(&current)).parse(app.today())?;
+    Ok(Json(app.update_visit(&actor, id, &fields, version).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -375,7 +355,15 @@ async fn record_page(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let input = input_from_form(&pairs);
-    match app.record_visit(&user.actor, &input).await {
+    // Who may record is settled before what was typed is judged.
+    app.may_record_visits(&user.actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    let recorded = match input.parse(app.today()) {
+        Ok(fields) => app.record_visit(&user.actor, &fields).await,
+        Err(e) => Err(e.into()),
+    };
+    match recorded {
         Ok(v) => Ok(Redirect::to(&format!("/visits/{}?msg=recorded", v.id)).into_response()),
         Err(Error::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -485,10 +473,12 @@ async fn edit_page(
         .visit_for_update(&user.actor, id)
         .await
         .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(form(&app, &user, input_of(&visit), Invalid::default())
-        .await?
-        .editing(id, visit.version, None)
-        .into_response())
+    Ok(
+        form(&app, &user, VisitInput::from(&visit), Invalid::default())
+            .await?
+            .editing(id, visit.version, None)
+            .into_response(),
+    )
 }
 
 async fn update_page(
@@ -505,10 +495,15 @@ async fn update_page(
         .and_then(|(_, v)| v.trim().parse().ok())
         .unwrap_or(0);
     let layout = Layout::of(&user.actor);
-    match Saved::sort(
-        app.update_visit(&user.actor, id, &input, version).await,
-        &layout,
-    ) {
+    // Who may change it, and whether it is theirs, are settled before what was typed.
+    app.visit_for_update(&user.actor, id)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    let saved = match input.parse(app.today()) {
+        Ok(fields) => app.update_visit(&user.actor, id, &fields, version).await,
+        Err(e) => Err(e.into()),
+    };
+    match Saved::sort(saved, &layout) {
         Saved::Done(_) => Ok(Redirect::to(&format!("/visits/{id}?msg=saved")).into_response()),
         Saved::Refused(r) => Ok((
             r.status,
