@@ -192,6 +192,23 @@ pub fn write_sheet(
     Ok(book.save_to_buffer()?)
 }
 
+/// One CSV field, quoted when it needs to be. A field that a spreadsheet would take for a
+/// formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a
+/// leading apostrophe, so that text anyone typed — a login tried at the sign-in form — is shown,
+/// never run, when an auditor opens the export.
+pub fn csv_field(text: &str) -> String {
+    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +291,24 @@ mod tests {
                 (4, vec![String::new(), "右侧".to_string()]),
             ]
         );
+    }
+
+    #[test]
+    fn csv_fields_that_a_spreadsheet_would_run_are_shown_as_text() {
+        for (typed, written) in [
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""),
+            ("=A1,B1", "\"'=A1,B1\""),
+            ("plain", "plain"),
+            ("说\"好\"", "\"说\"\"好\"\"\""),
+            ("a-b", "a-b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_field(typed), written, "{typed:?}");
+        }
     }
 }

@@ -168,3 +168,81 @@ async fn the_audit_page_shows_and_exports_the_filtered_trail() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Every export of business or audit data is itself an audit entry: who, which list, with which
+/// filters, how many rows.
+#[tokio::test]
+async fn every_export_is_an_audit_entry_with_its_filters_and_rows() {
+    let t = with_auditor().await;
+    let officer = t.cookie("officer").await;
+    for path in [
+        "/projects.xlsx?stage=contracted",
+        "/investors.xlsx?kind=private",
+        "/leads.xlsx",
+    ] {
+        let export = t.get_page(path, &officer).await;
+        assert_eq!(export.status, StatusCode::OK, "{path}");
+    }
+    let auditor = t.cookie_with("auditor", AUDITOR_PASSWORD).await;
+    let csv = t.get_page("/audit.csv?entity=unit", &auditor).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let token = auditor_token(&t).await;
+    let exports = t
+        .get("/api/v1/audit?action=export&per_page=50", Some(&token))
+        .await
+        .json();
+    let entries = exports["items"].as_array().expect("items");
+    let of = |entity: &str| {
+        entries
+            .iter()
+            .find(|e| e["entity"] == entity)
+            .unwrap_or_else(|| panic!("an export of {entity}: {exports}"))
+            .clone()
+    };
+    let projects = of("project");
+    assert_eq!(projects["actor_login"], "officer");
+    assert_eq!(projects["after"]["filters"], json!({"stage": "contracted"}));
+    assert!(projects["after"]["rows"].as_u64().is_some());
+    assert_eq!(
+        of("investor")["after"]["filters"],
+        json!({"kind": "private"})
+    );
+    assert_eq!(of("lead")["after"]["filters"], json!({}));
+    let audit = of("audit");
+    assert_eq!(audit["actor_login"], "auditor");
+    assert_eq!(audit["after"]["filters"], json!({"entity": "unit"}));
+    let csv_rows = csv.text.trim_end().lines().count() - 1;
+    assert_eq!(audit["after"]["rows"], json!(csv_rows));
+    t.assert_audit_intact().await;
+}
+
+/// A login that a spreadsheet would take for a formula, tried at the sign-in form by anyone,
+/// reaches the auditor's export as text.
+#[tokio::test]
+async fn a_formula_typed_as_a_login_is_text_in_the_audit_export() {
+    let t = with_auditor().await;
+    let tried = "=cmd|' /C calc'!A0";
+    let refused = t.sign_in(tried, "whatever-it-is").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    let auditor = t.cookie_with("auditor", AUDITOR_PASSWORD).await;
+    let csv = t
+        .get_page("/audit.csv?action=sign_in_failed", &auditor)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let fields: Vec<&str> = csv
+        .text
+        .lines()
+        .skip(1)
+        .flat_map(|line| line.split(','))
+        .collect();
+    assert!(
+        fields.contains(&"'=cmd|' /C calc'!A0"),
+        "the login as text: {}",
+        csv.text
+    );
+    assert!(
+        !fields.iter().any(|f| f.starts_with(['=', '+', '-', '@'])),
+        "no field a spreadsheet would run: {}",
+        csv.text
+    );
+}

@@ -192,7 +192,7 @@ impl AccountState {
 }
 
 /// What an audit entry records as done, with its label (the keys the application writes).
-pub const AUDIT_ACTIONS: [(&str, &str); 26] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 28] = [
     ("create", "新建"),
     ("update", "修改"),
     ("transition", "阶段变更"),
@@ -219,10 +219,12 @@ pub const AUDIT_ACTIONS: [(&str, &str); 26] = [
     ("drop", "放弃"),
     ("convert", "转为项目"),
     ("permission_denied", "越权被拒"),
+    ("export", "导出"),
+    ("download", "下载"),
 ];
 
 /// What an audit entry is about.
-pub const AUDIT_ENTITIES: [(&str, &str); 11] = [
+pub const AUDIT_ENTITIES: [(&str, &str); 12] = [
     ("project", "项目"),
     ("investor", "客商"),
     ("lead", "线索"),
@@ -234,6 +236,7 @@ pub const AUDIT_ENTITIES: [(&str, &str); 11] = [
     ("unit", "单位"),
     ("session", "登录会话"),
     ("admin", "管理功能"),
+    ("audit", "审计日志"),
 ];
 
 /// The label of an audit action or entity key (the key itself when unknown).

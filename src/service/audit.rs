@@ -10,7 +10,7 @@ use serde::Deserialize;
 use time::Duration;
 
 /// The auditor's filters as typed (query string or form).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
@@ -61,10 +61,22 @@ impl App {
             },
             offset: if export { 0 } else { (page - 1) * per_page },
         };
-        let mut conn = self.db.pool.acquire().await?;
-        let (items, total) = audit::search(&mut conn, &search).await?;
+        let (items, total) = {
+            let mut conn = self.db.pool.acquire().await?;
+            audit::search(&mut conn, &search).await?
+        };
         if export {
             super::exports::within_export_limit("日志", total, self.config.export_max_rows)?;
+            // The connection is back in the pool before the write turn is taken.
+            self.record_export(
+                actor,
+                "export",
+                "audit",
+                None,
+                super::exports::filters_of(params),
+                items.len(),
+            )
+            .await?;
         }
         Ok(Page {
             items,

@@ -6,6 +6,20 @@ use crate::domain::user::Actor;
 use crate::domain::validation::Invalid;
 use crate::error::Result;
 use crate::sheet::{self, Cell};
+use crate::store::{audit, now_text};
+use serde_json::json;
+
+/// The filters a list was taken with, as the audit trail keeps them: only those set.
+pub(crate) fn filters_of<P: serde::Serialize>(params: &P) -> serde_json::Value {
+    match serde_json::to_value(params) {
+        Ok(serde_json::Value::Object(all)) => serde_json::Value::Object(
+            all.into_iter()
+                .filter(|(_, v)| !(v.is_null() || v.as_str().is_some_and(str::is_empty)))
+                .collect(),
+        ),
+        _ => json!({}),
+    }
+}
 
 /// Refuses an export of more rows than the configured maximum, saying how to narrow it.
 pub(crate) fn within_export_limit(what: &str, total: i64, max: i64) -> Result<()> {
@@ -38,6 +52,35 @@ fn wan(m: Option<crate::domain::money::Money>) -> (Cell, Cell) {
 }
 
 impl App {
+    /// Records that `actor` took data out of the system: what (`entity`, and which record when
+    /// it is one), with which filters, how many rows. Every export and download ends here.
+    pub(crate) async fn record_export(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        entity: &'static str,
+        entity_id: Option<String>,
+        filters: serde_json::Value,
+        rows: usize,
+    ) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        audit::append(
+            &mut tx,
+            Some(actor),
+            audit::Entry {
+                action,
+                entity,
+                entity_id,
+                before: None,
+                after: Some(json!({ "filters": filters, "rows": rows })),
+            },
+            &now_text(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The filtered 客商库 as a sheet (same filters and scope as the list).
     pub async fn export_investors(
         &self,
@@ -46,6 +89,7 @@ impl App {
     ) -> Result<Vec<u8>> {
         let page = self.list_all_investors(actor, params).await?;
         within_export_limit("客商", page.total, self.config.export_max_rows)?;
+        let count = page.items.len();
         let headers = [
             "编号",
             "客商名称",
@@ -79,7 +123,10 @@ impl App {
                 text(&i.notes),
             ]
         });
-        Ok(sheet::write_sheet("客商库", &headers, rows)?)
+        let book = sheet::write_sheet("客商库", &headers, rows)?;
+        self.record_export(actor, "export", "investor", None, filters_of(params), count)
+            .await?;
+        Ok(book)
     }
 
     /// The filtered leads as a sheet.
@@ -90,6 +137,7 @@ impl App {
     ) -> Result<Vec<u8>> {
         let page = self.list_all_leads(actor, params).await?;
         within_export_limit("线索", page.total, self.config.export_max_rows)?;
+        let count = page.items.len();
         let headers = [
             "编号",
             "线索内容",
@@ -125,7 +173,10 @@ impl App {
                 text(&l.notes),
             ]
         });
-        Ok(sheet::write_sheet("招商线索", &headers, rows)?)
+        let book = sheet::write_sheet("招商线索", &headers, rows)?;
+        self.record_export(actor, "export", "lead", None, filters_of(params), count)
+            .await?;
+        Ok(book)
     }
 
     /// The filtered project list as a sheet, in the list's order.
@@ -136,6 +187,7 @@ impl App {
     ) -> Result<Vec<u8>> {
         let (page, _) = self.list_all_projects(actor, params).await?;
         within_export_limit("项目", page.total, self.config.export_max_rows)?;
+        let count = page.items.len();
         let headers = [
             "编号",
             "项目名称",
@@ -185,6 +237,9 @@ impl App {
                 date(Some(p.last_progress_on)),
             ]
         });
-        Ok(sheet::write_sheet("招商项目", &headers, rows)?)
+        let book = sheet::write_sheet("招商项目", &headers, rows)?;
+        self.record_export(actor, "export", "project", None, filters_of(params), count)
+            .await?;
+        Ok(book)
     }
 }

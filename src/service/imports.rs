@@ -595,6 +595,7 @@ impl App {
         let mut titles: Vec<&str> = vec!["原行号"];
         titles.extend(headers.iter().map(String::as_str));
         titles.push("问题");
+        let count = rejected.len();
         let rows = rejected.into_iter().map(|r| {
             let mut cells = vec![Cell::Number(r.row as f64)];
             let mut values = r.cells;
@@ -603,6 +604,16 @@ impl App {
             cells.push(Cell::from(r.reasons.join("；")));
             cells
         });
-        Ok(sheet::write_sheet("未导入的行", &titles, rows)?)
+        let book = sheet::write_sheet("未导入的行", &titles, rows)?;
+        self.record_export(
+            actor,
+            "download",
+            "import",
+            Some(id.to_string()),
+            serde_json::json!({ "part": "rejected_rows" }),
+            count,
+        )
+        .await?;
+        Ok(book)
     }
 }

@@ -22,7 +22,7 @@ pub fn investor_not_found() -> Error {
 }
 
 /// List filters as they arrive (query string).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct InvestorParams {

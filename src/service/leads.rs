@@ -27,7 +27,7 @@ pub fn lead_not_found() -> Error {
     Error::NotFound("线索不存在，或不在您的管辖范围内".into())
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct LeadParams {

@@ -165,6 +165,47 @@ impl IntoResponse for PageError {
     }
 }
 
+/// An answer for a status and words that no `Error` stands for (the framework's own refusals,
+/// see `responses`): problem+json on the API, the error page elsewhere.
+pub(super) fn status_answer(
+    status: StatusCode,
+    title: &'static str,
+    detail: &str,
+    api: bool,
+) -> Response {
+    if api {
+        let problem = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail: detail.to_string(),
+            errors: None,
+            candidates: None,
+        };
+        let body = serde_json::to_string(&problem).unwrap_or_default();
+        return (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response();
+    }
+    let page = ErrorPage {
+        layout: Layout::default(),
+        title,
+        detail: detail.to_string(),
+        back_href: "/projects".to_string(),
+        back_label: "返回项目库",
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "error page failed to render");
+            (status, Html(detail.to_string())).into_response()
+        }
+    }
+}
+
 pub async fn not_found_page() -> PageError {
     PageError::App(Error::NotFound("您访问的页面不存在".into()), None)
 }

@@ -15,6 +15,7 @@ mod leads;
 mod openapi;
 mod projects;
 mod referrers;
+mod responses;
 mod session;
 mod views;
 mod visits;
@@ -75,6 +76,10 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             refusals_recorded,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            responses::rules,
         ))
         .with_state(app);
     for (name, value) in security {

@@ -90,15 +90,6 @@ async fn list_page(
     }
 }
 
-/// One CSV field, quoted when it needs to be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 fn csv_of(entries: &[LoggedEntry]) -> String {
     // A byte-order mark, so that Excel opens the Chinese text as UTF-8.
     let mut out = String::from(
@@ -119,7 +110,7 @@ fn csv_of(entries: &[LoggedEntry]) -> String {
             json(&e.before),
             json(&e.after),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = fields.iter().map(|f| crate::sheet::csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
