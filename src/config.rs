@@ -19,8 +19,10 @@ pub struct Config {
     pub lockout_attempts: i64,
     /// … for this many minutes.
     pub lockout_minutes: i64,
-    /// Sign-in attempts allowed per client address and minute.
+    /// Sign-in attempts allowed per client address and minute …
     pub sign_ins_per_minute: usize,
+    /// … and from all addresses together (so that many addresses cannot share the work).
+    pub sign_ins_per_minute_total: usize,
     /// The largest .xlsx file accepted for import, and the most rows.
     pub import_max_bytes: usize,
     pub import_max_rows: usize,
@@ -46,6 +48,7 @@ impl Default for Config {
             lockout_attempts: 5,
             lockout_minutes: 15,
             sign_ins_per_minute: 20,
+            sign_ins_per_minute_total: 600,
             import_max_bytes: 20 * 1024 * 1024,
             import_max_rows: 200_000,
             referral_rule: Default::default(),
@@ -105,6 +108,10 @@ impl Config {
         if let Some(v) = var::<usize>("ZHAOSHANG_SIGN_INS_PER_MINUTE")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_SIGN_INS_PER_MINUTE 须为正整数");
             c.sign_ins_per_minute = v;
+        }
+        if let Some(v) = var::<usize>("ZHAOSHANG_SIGN_INS_PER_MINUTE_TOTAL")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_SIGN_INS_PER_MINUTE_TOTAL 须为正整数");
+            c.sign_ins_per_minute_total = v;
         }
         if let Some(v) = var::<i64>("ZHAOSHANG_LOCKOUT_MINUTES")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_LOCKOUT_MINUTES 须为正整数");

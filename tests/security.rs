@@ -379,3 +379,76 @@ async fn refusals_of_business_data_are_audited() {
         vec![(Some("officer_town1".to_string()), Some(id.to_string()))]
     );
 }
+
+/// Guesses sent all at once cannot outrun the lock: each is counted before its password is
+/// checked, so at most the allowed number are ever checked, whatever their number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn wrong_passwords_sent_at_once_get_no_more_guesses_than_the_lock_allows() {
+    let t = spawn_app_with(Config {
+        password_checks: 4,
+        ..Config::default()
+    })
+    .await;
+    let attempts: Vec<_> = (0..20)
+        .map(|n| {
+            let password = if n == 19 { PASSWORD } else { "Wrong-Pass-1" };
+            t.spawn_send(common::api_request(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(&json!({"login": "officer", "password": password})),
+            ))
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.expect("answered").status);
+    }
+    let actions = audit_actions(&t).await;
+    let checked_and_wrong = actions.iter().filter(|a| *a == "sign_in_failed").count();
+    assert!(
+        checked_and_wrong <= 5,
+        "{checked_and_wrong} wrong passwords were checked: {actions:?} {statuses:?}"
+    );
+    let refused_wrong = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(refused_wrong <= 4, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::LOCKED, StatusCode::OK].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().any(|s| *s == StatusCode::LOCKED),
+        "{statuses:?}"
+    );
+    t.assert_audit_intact().await;
+}
+
+/// Beside the limit per address, one on all addresses together: many addresses cannot share
+/// the guessing.
+#[tokio::test]
+async fn sign_ins_from_all_addresses_together_are_limited() {
+    let t = spawn_app_with(Config {
+        sign_ins_per_minute_total: 3,
+        ..Config::default()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(
+            t.sign_in("nobody", "x").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let refused = t.sign_in("officer", PASSWORD).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.content_type, "application/problem+json");
+}

@@ -101,16 +101,20 @@ impl App {
                 "登录尝试过于频繁，请一分钟后再试".into(),
             ));
         }
+        if !self.allow_sign_in_anywhere(now) {
+            return Err(Error::TooManyRequests(
+                "系统正在处理大量登录请求，请稍后再试".into(),
+            ));
+        }
         let mut conn = self.db.pool.acquire().await?;
         let user = users::by_login(&mut conn, login).await?;
         drop(conn);
-        if let Some(u) = &user
-            && is_locked(u.locked_until, now)
-        {
-            self.audit_sign_in_refused(login, "sign_in_locked", client)
-                .await?;
-            return Err(locked_message(u.locked_until.unwrap_or(now)));
-        }
+        // Counted before the password is checked, so that guesses sent at once cannot outrun
+        // the lock: at most `lockout_attempts` of them are ever checked.
+        let counted = match &user {
+            Some(u) => Some(self.count_attempt(u, now, client).await?),
+            None => None,
+        };
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_string();
         let ok = self
@@ -129,7 +133,10 @@ impl App {
                     .await?;
                 return Err(Error::Unauthorized("该账号已停用，请联系系统管理员".into()));
             }
-            Some(u) => return Err(self.failed_sign_in(&u, now, client).await?),
+            Some(u) => {
+                let counted = counted.unwrap_or(u.failed_sign_ins + 1);
+                return Err(self.failed_sign_in(&u, counted, now, client).await?);
+            }
             None => {
                 self.audit_sign_in_refused(login, "sign_in_failed", client)
                     .await?;
@@ -138,9 +145,7 @@ impl App {
         };
         let token = random_token()?;
         let mut tx = self.db.write().await?;
-        if user.failed_sign_ins > 0 || user.locked_until.is_some() {
-            users::clear_failed_sign_ins(&mut tx, user.id).await?;
-        }
+        users::clear_failed_sign_ins(&mut tx, user.id).await?;
         sessions::insert(
             &mut tx,
             &token_hash(&token),
@@ -168,22 +173,56 @@ impl App {
         Ok((Token(token), actor))
     }
 
-    /// Counts a wrong password against an existing account, locking it at the limit.
-    async fn failed_sign_in(
+    /// Counts an attempt at `user` before its password is checked, and returns how many
+    /// attempts in a row this one is. Refuses (locked) an account that is locked, or whose
+    /// attempts in flight already fill the allowance — which locks it.
+    async fn count_attempt(
         &self,
         user: &users::UserRecord,
         now: i64,
         client: Option<&str>,
+    ) -> Result<i64> {
+        let mut tx = self.db.write().await?;
+        let Some(count) = users::attempt_count(&mut tx, user.id).await? else {
+            return Err(Error::Unauthorized(BAD_CREDENTIALS.into()));
+        };
+        if is_locked(count.locked_until, now) {
+            drop(tx);
+            self.audit_sign_in_refused(&user.login, "sign_in_locked", client)
+                .await?;
+            return Err(locked_message(count.locked_until.unwrap_or(now)));
+        }
+        if count.failed_sign_ins >= self.config.lockout_attempts {
+            let until = now + self.config.lockout_minutes * 60;
+            users::lock(&mut tx, user.id, until).await?;
+            self.audit_lock(&mut tx, user, until, client).await?;
+            tx.commit().await?;
+            return Err(locked_message(until));
+        }
+        users::count_attempt(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok(count.failed_sign_ins + 1)
+    }
+
+    /// A wrong password: the attempt was counted (`counted` in a row); the last one allowed
+    /// locks the account.
+    async fn failed_sign_in(
+        &self,
+        user: &users::UserRecord,
+        counted: i64,
+        now: i64,
+        client: Option<&str>,
     ) -> Result<Error> {
         let lock_until = lock_after_failure(
-            user.failed_sign_ins,
+            counted - 1,
             self.config.lockout_attempts,
             self.config.lockout_minutes,
             now,
         );
         let mut tx = self.db.write().await?;
-        users::record_failed_sign_in(&mut tx, user.id, lock_until).await?;
-        let stamp = store::now_text();
+        if let Some(until) = lock_until {
+            users::lock(&mut tx, user.id, until).await?;
+        }
         store::audit::append_attempt(
             &mut tx,
             &user.login,
@@ -193,34 +232,43 @@ impl App {
                 entity: "user",
                 entity_id: Some(user.id.to_string()),
                 before: None,
-                after: Some(
-                    json!({ "login": user.login, "failed_in_a_row": user.failed_sign_ins + 1 }),
-                ),
+                after: Some(json!({ "login": user.login, "failed_in_a_row": counted })),
             },
-            &stamp,
+            &store::now_text(),
         )
         .await?;
         if let Some(until) = lock_until {
-            store::audit::append_attempt(
-                &mut tx,
-                &user.login,
-                client,
-                store::audit::Entry {
-                    action: "lock",
-                    entity: "user",
-                    entity_id: Some(user.id.to_string()),
-                    before: None,
-                    after: Some(json!({ "login": user.login, "locked_until": until })),
-                },
-                &stamp,
-            )
-            .await?;
+            self.audit_lock(&mut tx, user, until, client).await?;
         }
         tx.commit().await?;
         Ok(match lock_until {
             Some(until) => locked_message(until),
             None => Error::Unauthorized(BAD_CREDENTIALS.into()),
         })
+    }
+
+    async fn audit_lock(
+        &self,
+        tx: &mut store::Conn,
+        user: &users::UserRecord,
+        until: i64,
+        client: Option<&str>,
+    ) -> Result<()> {
+        store::audit::append_attempt(
+            tx,
+            &user.login,
+            client,
+            store::audit::Entry {
+                action: "lock",
+                entity: "user",
+                entity_id: Some(user.id.to_string()),
+                before: None,
+                after: Some(json!({ "login": user.login, "locked_until": until })),
+            },
+            &store::now_text(),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Replaces the caller's password after checking the current one; ends the account's other
@@ -283,6 +331,14 @@ impl App {
     }
 
     /// Counts an attempt from `addr`; false when it is one too many this minute.
+    /// The limit on sign-in attempts from all addresses together.
+    fn allow_sign_in_anywhere(&self, now: i64) -> bool {
+        let Ok(mut window) = self.sign_ins_anywhere.lock() else {
+            return true;
+        };
+        window.allow(now, self.config.sign_ins_per_minute_total)
+    }
+
     fn allow_sign_in_attempt(&self, addr: &str, now: i64) -> bool {
         let Ok(mut windows) = self.sign_in_attempts.lock() else {
             return true;

@@ -114,6 +114,7 @@ pub struct App {
     pub config: Arc<Config>,
     /// Recent sign-in attempts per client address (this process only).
     sign_in_attempts: Arc<Mutex<HashMap<String, AttemptWindow>>>,
+    sign_ins_anywhere: Arc<Mutex<AttemptWindow>>,
     /// Turns for password hashing and checking (see `password_work`).
     password_turns: Arc<tokio::sync::Semaphore>,
 }
@@ -125,6 +126,7 @@ impl App {
             password_turns: Arc::new(tokio::sync::Semaphore::new(config.password_checks.max(1))),
             config: Arc::new(config),
             sign_in_attempts: Default::default(),
+            sign_ins_anywhere: Default::default(),
         }
     }
 

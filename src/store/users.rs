@@ -120,20 +120,44 @@ pub async fn assignable(conn: &mut Conn, root: &UnitPath) -> sqlx::Result<Vec<Us
 
 /// Counts one more failed sign-in; with `lock_until`, locks the account and starts counting
 /// afresh.
-pub async fn record_failed_sign_in(
-    conn: &mut Conn,
-    id: UserId,
-    lock_until: Option<i64>,
-) -> sqlx::Result<()> {
-    let sql = match lock_until {
-        Some(_) => "UPDATE users SET failed_sign_ins = 0, locked_until = $2 WHERE id = $1",
-        None => "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1",
-    };
-    let mut q = sqlx::query(sql).bind(id.0);
-    if let Some(until) = lock_until {
-        q = q.bind(until);
-    }
-    q.execute(conn).await?;
+/// Where an account's sign-in attempts stand, read inside the write transaction that counts
+/// the next one.
+pub struct AttemptCount {
+    pub failed_sign_ins: i64,
+    pub locked_until: Option<i64>,
+}
+
+/// The account's attempt count, read in the caller's write transaction.
+pub async fn attempt_count(conn: &mut Conn, id: UserId) -> sqlx::Result<Option<AttemptCount>> {
+    sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| {
+            Ok(AttemptCount {
+                failed_sign_ins: r.try_get("failed_sign_ins")?,
+                locked_until: r.try_get("locked_until")?,
+            })
+        })
+        .transpose()
+}
+
+/// Counts one more attempt against the account, before its password is checked.
+pub async fn count_attempt(conn: &mut Conn, id: UserId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks the account until `until` (the count starts again when the lock ends).
+pub async fn lock(conn: &mut Conn, id: UserId, until: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = $2 WHERE id = $1")
+        .bind(id.0)
+        .bind(until)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
