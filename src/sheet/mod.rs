@@ -1,6 +1,8 @@
 //! Spreadsheet files in and out (.xlsx only): the first sheet read as rows of text, and lists
 //! written as a sheet with a bold header. Format concerns stop here; rules live in `domain`.
 
+mod guard;
+
 use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Cursor;
@@ -10,8 +12,14 @@ use std::io::Cursor;
 pub enum SheetError {
     NotXlsx,
     Damaged(String),
-    TooLarge { limit_mib: usize },
-    TooManyRows { limit: usize },
+    TooLarge {
+        limit_mib: usize,
+    },
+    TooManyRows {
+        limit: usize,
+    },
+    /// Reading it would cost far more than its size suggests: which limit it passed.
+    TooComplex(String),
     Empty,
 }
 
@@ -31,6 +39,7 @@ impl SheetError {
             SheetError::TooManyRows { limit } => {
                 format!("超过 {limit} 行，请拆分后分批上传")
             }
+            SheetError::TooComplex(why) => format!("{why}，请拆分或重新保存后再上传"),
             SheetError::Empty => "第一个工作表是空的：第一行应为表头，其后每行一条记录".into(),
         }
     }
@@ -71,6 +80,9 @@ fn cell_text(cell: &DataRef<'_>) -> String {
 
 /// Columns read from a sheet; cells further right are not part of any import.
 const MAX_COLUMNS: usize = 256;
+/// The most text the rows read may hold together (a shared string repeated in many cells is
+/// copied into each).
+const MAX_TEXT_BYTES: usize = 48 * 1024 * 1024;
 
 /// The first sheet as rows of text, blank rows left out, each with its 1-based row number in
 /// the sheet (so messages can say "第 12 行").
@@ -88,6 +100,7 @@ pub fn read_rows(
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(SheetError::NotXlsx);
     }
+    guard::judge(bytes, max_rows)?;
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Damaged(e.to_string()))?;
     let Some(first) = book.sheet_names().first().cloned() else {
@@ -102,6 +115,7 @@ pub fn read_rows(
     };
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
     let mut current: Option<(u32, Vec<String>)> = None;
+    let mut text_bytes = 0usize;
     while let Some(cell) = cells
         .next_cell()
         .map_err(|e| SheetError::Damaged(e.to_string()))?
@@ -110,6 +124,13 @@ pub fn read_rows(
         let text = cell_text(cell.get_value());
         if text.trim().is_empty() || column as usize >= MAX_COLUMNS {
             continue;
+        }
+        text_bytes += text.len();
+        if text_bytes > MAX_TEXT_BYTES {
+            return Err(SheetError::TooComplex(format!(
+                "表格中的文字合计超过 {} MB",
+                MAX_TEXT_BYTES / (1024 * 1024)
+            )));
         }
         if current.as_ref().is_none_or(|(r, _)| *r != row) {
             if rows.len() > max_rows {
