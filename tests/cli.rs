@@ -155,3 +155,167 @@ async fn audit_verify_detects_deleted_entries_in_the_middle_and_at_the_end() {
         text(&out)
     );
 }
+
+/// Rewrites the chain from entry `from` on with the old unkeyed SHA-256 (what anyone can
+/// compute without the key), after giving entry `edit.0` the content `edit.1`.
+async fn unkeyed_chain(t: &common::TestApp, from: i64, edit: Option<(i64, &str)>) {
+    use sha2::{Digest, Sha256};
+    use sqlx::Row;
+    let mut conn = t.db.pool.acquire().await.unwrap();
+    let rows = sqlx::query(
+        "SELECT id, at, actor_id, actor_login, actor_unit_id, action, entity, entity_id, \
+         before_json, after_json, client_addr, prev_hash FROM audit_log WHERE id >= $1 ORDER BY id",
+    )
+    .bind(from)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let mut prev: String = rows[0].get("prev_hash");
+    for row in &rows {
+        let id: i64 = row.get("id");
+        let after: Option<String> = match edit {
+            Some((target, content)) if target == id => Some(content.to_string()),
+            _ => row.get("after_json"),
+        };
+        let mut fields = vec![
+            serde_json::json!(row.get::<String, _>("at")),
+            serde_json::json!(row.get::<Option<i64>, _>("actor_id")),
+            serde_json::json!(row.get::<Option<String>, _>("actor_login")),
+            serde_json::json!(row.get::<String, _>("action")),
+            serde_json::json!(row.get::<String, _>("entity")),
+            serde_json::json!(row.get::<Option<String>, _>("entity_id")),
+            serde_json::json!(row.get::<Option<String>, _>("before_json")),
+            serde_json::json!(after),
+            serde_json::json!(row.get::<Option<String>, _>("client_addr")),
+            serde_json::json!(prev),
+        ];
+        if let Some(unit) = row.get::<Option<i64>, _>("actor_unit_id") {
+            fields.push(serde_json::json!(unit));
+        }
+        let hash = hex::encode(Sha256::digest(
+            serde_json::Value::Array(fields).to_string().as_bytes(),
+        ));
+        sqlx::query(
+            "UPDATE audit_log SET after_json = $1, prev_hash = $2, hash = $3 WHERE id = $4",
+        )
+        .bind(&after)
+        .bind(&prev)
+        .bind(&hash)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        prev = hash;
+    }
+}
+
+/// The chain is keyed: someone who edits an entry in the database and recomputes every hash
+/// after it (without the key, which lives outside the database) is still caught.
+#[tokio::test]
+async fn an_edit_with_the_chain_recomputed_without_the_key_is_caught() {
+    let t = spawn_app().await;
+    let ids = entry_ids(&t).await;
+    let target = ids[ids.len() / 2];
+    unkeyed_chain(&t, target, Some((target, r#"{"name":"改过"}"#))).await;
+    let out = zhaoshang(&t.url, &["audit", "verify"], None);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("第 {target} 号记录的内容与其哈希不符")),
+        "{}",
+        text(&out)
+    );
+}
+
+/// A trail chained before the chain was keyed is sealed with the key once, on upgrade — only
+/// if its old chain holds, so a trail tampered with before the upgrade is never made whole.
+#[tokio::test]
+async fn a_trail_chained_before_the_key_is_sealed_once_on_upgrade_if_it_holds() {
+    let t = spawn_app().await;
+    let ids = entry_ids(&t).await;
+    unkeyed_chain(&t, ids[0], None).await;
+    execute(
+        &t,
+        "UPDATE change_counters SET value = 0 WHERE name = 'audit_keyed'",
+    )
+    .await;
+    let upgraded = zhaoshang(&t.url, &["migrate"], None);
+    assert!(upgraded.status.success(), "{}", text(&upgraded));
+    let ok = zhaoshang(&t.url, &["audit", "verify"], None);
+    assert!(ok.status.success(), "{}", text(&ok));
+
+    // Tampered under the old chain, then upgraded: left unsealed, and reported.
+    let target = ids[ids.len() / 3];
+    unkeyed_chain(&t, ids[0], None).await;
+    execute(
+        &t,
+        &format!("UPDATE audit_log SET after_json = '{{\"name\":\"改过\"}}' WHERE id = {target}"),
+    )
+    .await;
+    execute(
+        &t,
+        "UPDATE change_counters SET value = 0 WHERE name = 'audit_keyed'",
+    )
+    .await;
+    let upgraded = zhaoshang(&t.url, &["migrate"], None);
+    assert!(upgraded.status.success(), "{}", text(&upgraded));
+    let out = zhaoshang(&t.url, &["audit", "verify"], None);
+    assert!(!out.status.success(), "{}", text(&out));
+}
+
+/// The chain's head kept apart from the database finds what the chain alone cannot: the last
+/// entries deleted with the counter lowered, or the tail replaced by other entries.
+#[tokio::test]
+async fn an_anchor_kept_apart_finds_a_truncated_or_rewritten_tail() {
+    let t = spawn_app().await;
+    let printed = zhaoshang(&t.url, &["audit", "anchor"], None);
+    assert!(printed.status.success(), "{}", text(&printed));
+    let anchor = String::from_utf8_lossy(&printed.stdout).trim().to_string();
+    let ok = zhaoshang(&t.url, &["audit", "verify", "--anchor", &anchor], None);
+    assert!(ok.status.success(), "{}", text(&ok));
+
+    let ids = entry_ids(&t).await;
+    let keep = ids[ids.len() - 50];
+    execute(&t, &format!("DELETE FROM audit_log WHERE id > {keep}")).await;
+    execute(
+        &t,
+        "UPDATE change_counters SET value = (SELECT COUNT(*) FROM audit_log) WHERE name = 'audit'",
+    )
+    .await;
+    // The chain alone now looks whole …
+    let fooled = zhaoshang(&t.url, &["audit", "verify"], None);
+    assert!(fooled.status.success(), "{}", text(&fooled));
+    // … the anchor does not.
+    let caught = zhaoshang(&t.url, &["audit", "verify", "--anchor", &anchor], None);
+    assert!(!caught.status.success());
+    assert!(
+        text(&caught).contains("最后的记录被删除过"),
+        "{}",
+        text(&caught)
+    );
+
+    // Refilled with new entries to the same count: still not the head that was kept.
+    for n in 0..50 {
+        let out = zhaoshang(
+            &t.url,
+            &[
+                "unit",
+                "add",
+                "--code",
+                &format!("refill_{n}"),
+                "--name",
+                &format!("补{n}"),
+                "--parent",
+                "yutian_county",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let caught = zhaoshang(&t.url, &["audit", "verify", "--anchor", &anchor], None);
+    assert!(!caught.status.success(), "{}", text(&caught));
+    assert!(text(&caught).contains("与锚点不符"), "{}", text(&caught));
+
+    let garbled = zhaoshang(&t.url, &["audit", "verify", "--anchor", "12:xyz"], None);
+    assert!(!garbled.status.success());
+    assert!(text(&garbled).contains("--anchor"), "{}", text(&garbled));
+}

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `demo`, `unit add`, `user add`, `audit verify`.
+//! The command line: `serve`, `migrate`, `demo`, `unit add`, `user add`, `audit verify`,
+//! `audit anchor`.
 //! Thin: parse, call a service, print.
 
 use crate::config::Config;
@@ -6,7 +7,7 @@ use crate::domain::user::Role;
 use crate::service::App;
 use crate::service::setup::generated_password;
 use crate::store::Db;
-use crate::store::audit::ChainCheck;
+use crate::store::audit::{Anchor, ChainCheck};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -94,8 +95,16 @@ pub enum UserAction {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditAction {
-    /// Check the hash chain of the audit trail and name the first broken entry.
-    Verify,
+    /// Check the keyed chain of the audit trail and name the first broken entry; with
+    /// --anchor, also that the head recorded then is still there.
+    Verify {
+        /// A head printed earlier by `audit anchor` (`entries:mac`).
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Print the chain's head (`entries:mac`), to keep apart from the database and check
+    /// against later with `audit verify --anchor`.
+    Anchor,
 }
 
 pub async fn run() -> ExitCode {
@@ -207,13 +216,25 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             println!("已添加账号 {login}（{}，编号 {id}）。", role.label());
         }
         Command::Audit {
-            action: AuditAction::Verify,
+            action: AuditAction::Verify { anchor },
         } => {
+            let anchor = match anchor.as_deref() {
+                None => None,
+                Some(text) => Some(Anchor::parse(text).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--anchor 须为 `audit anchor` 打印的“条数:MAC”（64 位十六进制）"
+                    )
+                })?),
+            };
             let app = open(&cli.db).await?;
-            match app.verify_audit().await? {
-                ChainCheck::Intact { entries } => {
-                    println!("审计日志完整：共 {entries} 条，哈希链逐条校验通过。");
-                }
+            match app.verify_audit(anchor.as_ref()).await? {
+                ChainCheck::Intact { entries } => match &anchor {
+                    Some(a) => println!(
+                        "审计日志完整：共 {entries} 条，逐条校验通过，且包含锚点记录的前 {} 条。",
+                        a.entries
+                    ),
+                    None => println!("审计日志完整：共 {entries} 条，逐条校验通过。"),
+                },
                 ChainCheck::Altered { id } => {
                     anyhow::bail!("审计日志第 {id} 号记录的内容与其哈希不符：该记录被改动过。")
                 }
@@ -223,7 +244,21 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 ChainCheck::Missing { expected, found } => anyhow::bail!(
                     "审计日志应有 {expected} 条记录，实有 {found} 条：最后的记录被删除过。"
                 ),
+                ChainCheck::Rewritten { position } => anyhow::bail!(
+                    "审计日志第 {position} 条记录的哈希与锚点不符：日志自该处起被改写过。"
+                ),
             }
+        }
+        Command::Audit {
+            action: AuditAction::Anchor,
+        } => {
+            let app = open(&cli.db).await?;
+            let anchor = app.audit_anchor().await?;
+            println!("{anchor}");
+            eprintln!(
+                "以上为审计日志当前的锚点（共 {} 条）。请将其保存在数据库之外，日后用 audit verify --anchor 核对。",
+                anchor.entries
+            );
         }
         Command::Migrate => {
             open(&cli.db).await?;

@@ -176,9 +176,22 @@ impl App {
 
     /// True when no unit exists yet (a fresh database).
     /// Checks the audit trail's hash chain from the first entry to the last.
-    pub async fn verify_audit(&self) -> Result<audit::ChainCheck> {
+    /// Checks the whole chain, and with an anchor that the head it recorded is still there.
+    pub async fn verify_audit(&self, anchor: Option<&audit::Anchor>) -> Result<audit::ChainCheck> {
         let mut conn = self.db.pool.acquire().await?;
-        Ok(audit::verify(&mut conn).await?)
+        let check = audit::verify(&mut conn).await?;
+        if let (audit::ChainCheck::Intact { .. }, Some(anchor)) = (&check, anchor)
+            && let Some(broken) = audit::check_anchor(&mut conn, anchor).await?
+        {
+            return Ok(broken);
+        }
+        Ok(check)
+    }
+
+    /// The chain's head, to keep apart from the database.
+    pub async fn audit_anchor(&self) -> Result<audit::Anchor> {
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(audit::anchor(&mut conn).await?)
     }
 
     pub async fn is_empty(&self) -> Result<bool> {

@@ -2,7 +2,9 @@
 //! The application appends and reads; it has no path that edits or deletes an entry.
 
 use super::Conn;
+use super::audit_key::{AuditKey, key};
 use crate::domain::user::Actor;
+use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -29,8 +31,8 @@ struct Sealed<'a> {
 }
 
 impl Sealed<'_> {
-    /// SHA-256 over the canonical JSON array of the fields and the previous entry's hash.
-    fn hash(&self, prev_hash: &str) -> String {
+    /// The canonical JSON array of the fields and the previous entry's MAC.
+    fn canonical(&self, prev_hash: &str) -> String {
         let mut fields = vec![
             serde_json::json!(self.at),
             serde_json::json!(self.actor_id),
@@ -47,8 +49,20 @@ impl Sealed<'_> {
         if let Some(unit) = self.actor_unit_id {
             fields.push(serde_json::json!(unit));
         }
-        let canonical = serde_json::Value::Array(fields);
-        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+        serde_json::Value::Array(fields).to_string()
+    }
+
+    /// HMAC-SHA-256 of the canonical fields under the installation's key (see `audit_key`).
+    fn mac(&self, prev_hash: &str, key: &AuditKey) -> String {
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key.bytes())
+            .expect("HMAC takes a key of any length");
+        mac.update(self.canonical(prev_hash).as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The unkeyed SHA-256 the chain used before it was keyed (checked once, on upgrade).
+    fn legacy_hash(&self, prev_hash: &str) -> String {
+        hex::encode(Sha256::digest(self.canonical(prev_hash).as_bytes()))
     }
 }
 
@@ -120,8 +134,9 @@ async fn append_entry(
         after_json: after.as_deref(),
         client_addr: client,
     };
+    let key = key()?;
     let prev_hash = next_link(conn).await?;
-    let hash = sealed.hash(&prev_hash);
+    let hash = sealed.mac(&prev_hash, key);
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, actor_login, action, entity, entity_id, before_json, \
          after_json, client_addr, prev_hash, hash, actor_unit_id) \
@@ -159,9 +174,20 @@ pub async fn seal_unchained(conn: &mut Conn) -> sqlx::Result<()> {
         return Ok(());
     }
     let rows = read_all(conn).await?;
+    reseal(conn, &rows).await?;
+    sqlx::query("UPDATE change_counters SET value = $1 WHERE name = 'audit'")
+        .bind(rows.len() as i64)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes every entry's link and MAC afresh under the key.
+async fn reseal(conn: &mut Conn, rows: &[StoredEntry]) -> sqlx::Result<()> {
+    let key = key()?;
     let mut prev = String::new();
-    for row in &rows {
-        let hash = row.sealed().hash(&prev);
+    for row in rows {
+        let hash = row.sealed().mac(&prev, key);
         sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
             .bind(&prev)
             .bind(&hash)
@@ -170,11 +196,60 @@ pub async fn seal_unchained(conn: &mut Conn) -> sqlx::Result<()> {
             .await?;
         prev = hash;
     }
-    sqlx::query("UPDATE change_counters SET value = $1 WHERE name = 'audit'")
-        .bind(rows.len() as i64)
+    Ok(())
+}
+
+/// What sealing a trail chained before it was keyed found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upgrade {
+    /// Already keyed (or nothing to do).
+    Keyed,
+    /// The unkeyed chain held, and every entry now carries a MAC.
+    Sealed { entries: usize },
+    /// The unkeyed chain did not hold: nothing was sealed, so verification reports the damage.
+    Broken(ChainCheck),
+}
+
+/// Seals, once, a trail chained before its chain was keyed: only if the old unkeyed chain
+/// holds entry by entry, so that a trail already tampered with is never made to look whole.
+pub async fn seal_with_key(conn: &mut Conn) -> sqlx::Result<Upgrade> {
+    let keyed: i64 = sqlx::query("SELECT value FROM change_counters WHERE name = 'audit_keyed'")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("value")?;
+    if keyed != 0 {
+        return Ok(Upgrade::Keyed);
+    }
+    let rows = read_all(conn).await?;
+    if let Some(broken) = first_break(&rows, |row, prev| row.sealed().legacy_hash(prev)) {
+        return Ok(Upgrade::Broken(broken));
+    }
+    reseal(conn, &rows).await?;
+    sqlx::query("UPDATE change_counters SET value = 1 WHERE name = 'audit_keyed'")
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(Upgrade::Sealed {
+        entries: rows.len(),
+    })
+}
+
+/// The first entry that does not link to the one before it, or whose seal does not match.
+fn first_break(
+    rows: &[StoredEntry],
+    seal: impl Fn(&StoredEntry, &str) -> String,
+) -> Option<ChainCheck> {
+    let mut prev = String::new();
+    for row in rows {
+        if row.prev_hash.as_deref() != Some(prev.as_str()) {
+            return Some(ChainCheck::Unlinked { id: row.id });
+        }
+        let hash = seal(row, &prev);
+        if row.hash.as_deref() != Some(hash.as_str()) {
+            return Some(ChainCheck::Altered { id: row.id });
+        }
+        prev = hash;
+    }
+    None
 }
 
 struct StoredEntry {
@@ -258,21 +333,91 @@ pub enum ChainCheck {
         expected: i64,
         found: i64,
     },
+    /// The entry an anchor names carries another MAC: the log was rewritten from there on.
+    Rewritten {
+        position: i64,
+    },
 }
 
-/// Walks the whole log in order, recomputing every hash and link.
+/// The head of the chain, to keep apart from the database: how many entries, and the MAC of
+/// the last. A later check against it finds a tail deleted (with the counter lowered) or a
+/// chain recomputed, which the chain alone cannot show once the key is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub entries: i64,
+    pub mac: String,
+}
+
+impl Anchor {
+    /// `entries:mac`, as `audit anchor` prints it.
+    pub fn parse(text: &str) -> Option<Anchor> {
+        let (entries, mac) = text.trim().split_once(':')?;
+        let entries: i64 = entries.trim().parse().ok().filter(|n| *n >= 0)?;
+        let mac = mac.trim();
+        (mac.len() == 64 && mac.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Anchor {
+            entries,
+            mac: mac.to_ascii_lowercase(),
+        })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.entries, self.mac)
+    }
+}
+
+/// The chain's head now.
+pub async fn anchor(conn: &mut Conn) -> sqlx::Result<Anchor> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM audit_log) AS entries, \
+         (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS mac",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Anchor {
+        entries: row.try_get("entries")?,
+        mac: row.try_get::<Option<String>, _>("mac")?.unwrap_or_default(),
+    })
+}
+
+/// Whether the log still holds the head an anchor recorded: as many entries at least, and the
+/// same MAC at that position (the chain before it is checked by `verify`).
+pub async fn check_anchor(conn: &mut Conn, anchor: &Anchor) -> sqlx::Result<Option<ChainCheck>> {
+    if anchor.entries == 0 {
+        return Ok(None);
+    }
+    let found: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
+    if found < anchor.entries {
+        return Ok(Some(ChainCheck::Missing {
+            expected: anchor.entries,
+            found,
+        }));
+    }
+    let mac: Option<String> =
+        sqlx::query("SELECT hash FROM audit_log ORDER BY id LIMIT 1 OFFSET $1")
+            .bind(anchor.entries - 1)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>("hash"))
+            .transpose()?
+            .flatten();
+    Ok(
+        (mac.as_deref() != Some(anchor.mac.as_str())).then_some(ChainCheck::Rewritten {
+            position: anchor.entries,
+        }),
+    )
+}
+
+/// Walks the whole log in order, recomputing every MAC and link.
 pub async fn verify(conn: &mut Conn) -> sqlx::Result<ChainCheck> {
+    let key = key()?;
     let rows = read_all(conn).await?;
-    let mut prev = String::new();
-    for row in &rows {
-        if row.prev_hash.as_deref() != Some(prev.as_str()) {
-            return Ok(ChainCheck::Unlinked { id: row.id });
-        }
-        let hash = row.sealed().hash(&prev);
-        if row.hash.as_deref() != Some(hash.as_str()) {
-            return Ok(ChainCheck::Altered { id: row.id });
-        }
-        prev = hash;
+    if let Some(broken) = first_break(&rows, |row, prev| row.sealed().mac(prev, key)) {
+        return Ok(broken);
     }
     let expected: i64 = sqlx::query("SELECT value FROM change_counters WHERE name = 'audit'")
         .fetch_one(&mut *conn)

@@ -2,6 +2,7 @@
 //! Placeholders are `$N` everywhere; dates are TEXT, money BIGINT yuan, flags BIGINT 0/1.
 
 pub mod audit;
+pub mod audit_key;
 pub mod bulk;
 pub mod events;
 pub mod imports;
@@ -140,6 +141,8 @@ impl Db {
     /// Connects by URL: `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
+        // Every process that opens the database may append to its audit trail.
+        audit_key::load()?;
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -250,6 +253,16 @@ impl Db {
         }
         let mut tx = self.write().await?;
         audit::seal_unchained(&mut tx).await?;
+        match audit::seal_with_key(&mut tx).await? {
+            audit::Upgrade::Keyed => {}
+            audit::Upgrade::Sealed { entries } => {
+                tracing::warn!(entries, "the audit trail is now sealed with the audit key")
+            }
+            audit::Upgrade::Broken(check) => tracing::error!(
+                ?check,
+                "the audit trail did not hold before it was keyed: left as it is, for `audit verify` to report"
+            ),
+        }
         tx.commit().await?;
         Ok(())
     }
