@@ -11,6 +11,12 @@
 //! project, PATCH one of its own projects with the version it holds, move one a stage on, add a
 //! progress note, create an investor, list with a stage filter, search by a two-character word.
 //! Exits non-zero on any 5xx or transport error, or when a check after a round fails.
+//!
+//! Then two hostile rounds (see `hostile`): a burst of 200 sign-ins nobody can complete, and the
+//! uploads built to exhaust a reader (ZHAOSHANG_LOAD_HOSTILE=0 leaves them out).
+
+#[path = "load/hostile.rs"]
+mod hostile;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -427,6 +433,7 @@ async fn main() {
     let http: Http = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(256)
         .build_http();
+    let http_for_hostile = http.clone();
     let signed_in = {
         let anonymous = Server {
             http: http.clone(),
@@ -533,6 +540,17 @@ async fn main() {
         }
         println!("  server memory: {}", memory_of(pid.as_deref()));
         failed |= not_ok > 0 || all.transport_errors > 0 || !problems.is_empty();
+    }
+    if env("ZHAOSHANG_LOAD_HOSTILE").as_deref() != Some("0") {
+        failed |=
+            !hostile::sign_in_burst(&http_for_hostile, &server.base, pid.as_deref(), 200).await;
+        failed |= !hostile::hostile_uploads(
+            &http_for_hostile,
+            &server.base,
+            &server.token,
+            pid.as_deref(),
+        )
+        .await;
     }
     if failed {
         println!(
