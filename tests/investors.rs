@@ -442,3 +442,53 @@ async fn an_investor_page_says_when_it_lists_only_the_latest_of_its_leads() {
     // The projects, with none cut, say nothing more.
     assert!(page.texts("#investor-projects-cut").is_empty());
 }
+
+/// Duplicates are looked for across the whole tree, but a record outside the caller's scope is
+/// only counted: no name, id or unit — and the caller is told whom to ask.
+#[tokio::test]
+async fn a_duplicate_outside_the_callers_scope_is_told_without_naming_it() {
+    let t = spawn_app().await;
+    let town1 = t.token("officer_town1").await;
+    let town2 = t.token("officer_town2").await;
+    let kept = create(
+        &t,
+        &town1,
+        json!({"name": "宁波甬钢（集团）有限公司", "kind": "private", "credit_code": CODE}),
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text);
+    let kept = kept.json();
+    let kept_unit = kept["unit_name"].as_str().unwrap().to_string();
+
+    for body in [
+        json!({"name": "另一个名字", "kind": "private", "credit_code": CODE}),
+        json!({"name": "宁波甬钢 (集团) 股份有限公司", "kind": "foreign"}),
+    ] {
+        let refused = create(&t, &town2, body).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+        let answer = refused.json();
+        let detail = answer["detail"].as_str().unwrap();
+        assert!(detail.contains("管辖范围以外"), "{detail}");
+        assert!(
+            detail.contains("联系") || detail.contains("了解"),
+            "{detail}"
+        );
+        assert!(!detail.contains("甬钢"), "no name: {detail}");
+        assert!(!detail.contains(&kept_unit), "no unit: {detail}");
+        assert!(
+            answer["candidates"].as_array().is_none_or(Vec::is_empty),
+            "no candidates: {answer}"
+        );
+        assert!(!refused.text.contains(&format!("\"id\":{}", kept["id"])));
+    }
+    // Within scope the record is still named (the county leader sees both towns).
+    let county = t.token("leader").await;
+    let named = create(
+        &t,
+        &county,
+        json!({"name": "又一个名字", "kind": "private", "credit_code": CODE}),
+    )
+    .await;
+    assert_eq!(named.status, StatusCode::CONFLICT);
+    assert!(named.json()["detail"].as_str().unwrap().contains("甬钢"));
+}

@@ -94,6 +94,34 @@ impl UnitPath {
     pub fn contains(&self, other: &UnitPath) -> bool {
         other.0.starts_with(&self.0)
     }
+    /// The lowest unit above (or at) both this unit and `other`, as a path: whom two units ask
+    /// about what they share.
+    pub fn shared_with(&self, other: &UnitPath) -> UnitPath {
+        let shared: Vec<&str> = self
+            .0
+            .trim_matches('/')
+            .split('/')
+            .zip(other.0.trim_matches('/').split('/'))
+            .take_while(|(a, b)| a == b && !a.is_empty())
+            .map(|(a, _)| a)
+            .collect();
+        if shared.is_empty() {
+            UnitPath(String::new())
+        } else {
+            UnitPath(format!("/{}/", shared.join("/")))
+        }
+    }
+
+    /// The unit this path ends at.
+    pub fn unit(&self) -> Option<UnitId> {
+        self.0
+            .trim_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .map(UnitId)
+    }
+
     /// The LIKE pattern matching this unit and its descendants.
     pub fn subtree_pattern(&self) -> String {
         format!("{}%", self.0)
@@ -225,6 +253,16 @@ pub fn password_problem(login: &str, password: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn two_units_share_the_lowest_unit_above_both() {
+        let path = |p: &str| UnitPath(p.to_string());
+        assert_eq!(path("/1/4/9/").shared_with(&path("/1/5/")), path("/1/"));
+        assert_eq!(path("/1/4/9/").shared_with(&path("/1/4/")), path("/1/4/"));
+        assert_eq!(path("/1/4/").shared_with(&path("/2/")), path(""));
+        assert_eq!(path("/1/4/").unit(), Some(UnitId(4)));
+        assert_eq!(path("").unit(), None);
+    }
+
     use super::*;
 
     #[test]

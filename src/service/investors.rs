@@ -41,6 +41,26 @@ pub(crate) fn visible(actor: &Actor, investor: &Investor) -> bool {
     }
 }
 
+impl App {
+    /// Whom to ask about records kept outside the caller's scope: the lowest unit above both
+    /// the caller's and theirs (named; the records' own units are not).
+    async fn whom_to_ask(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        others: &[&Candidate],
+    ) -> Result<String> {
+        let shared = others.iter().fold(actor.unit_path.clone(), |path, c| {
+            path.shared_with(&c.unit_path)
+        });
+        let unit = match shared.unit() {
+            Some(id) => units::by_id(conn, id).await?,
+            None => None,
+        };
+        Ok(unit.map_or_else(|| "上级招商主管部门".to_string(), |u| u.name))
+    }
+}
+
 fn candidates_json(list: &[Candidate]) -> Vec<serde_json::Value> {
     list.iter()
         .map(|c| json!({ "id": c.id, "name": c.name, "credit_code": c.credit_code, "unit": c.unit_name }))
@@ -218,6 +238,15 @@ impl App {
         if let Some(code) = &fields.credit_code
             && let Some(same) = investors::by_credit_code(&mut tx, code.as_str(), None).await?
         {
+            if !actor.unit_path.contains(&same.unit_path) {
+                let ask = self.whom_to_ask(&mut tx, actor, &[&same]).await?;
+                return Err(Error::Duplicate(
+                    format!(
+                        "统一社会信用代码 {code} 已由您管辖范围以外的单位登记为客商，同一代码即同一客商，请勿重复录入；如需共同跟进，请联系{ask}协调"
+                    ),
+                    Vec::new(),
+                ));
+            }
             return Err(Error::Duplicate(
                 format!(
                     "统一社会信用代码 {code} 已登记为客商“{}”（{}），同一代码即同一客商，请勿重复录入",
@@ -228,16 +257,32 @@ impl App {
         }
         let similar = investors::by_name_key(&mut tx, &fields.name_key).await?;
         if !similar.is_empty() && !confirm_duplicate {
-            let names: Vec<String> = similar
+            // Records outside the caller's scope are counted, never named.
+            let (ours, others): (Vec<&Candidate>, Vec<&Candidate>) = similar
                 .iter()
-                .map(|c| format!("“{}”（{}）", c.name, c.unit_name))
-                .collect();
+                .partition(|c| actor.unit_path.contains(&c.unit_path));
+            let mut said = Vec::new();
+            if !ours.is_empty() {
+                let names: Vec<String> = ours
+                    .iter()
+                    .map(|c| format!("“{}”（{}）", c.name, c.unit_name))
+                    .collect();
+                said.push(format!("客商库中已有名称相近的{}", names.join("、")));
+            }
+            if !others.is_empty() {
+                let ask = self.whom_to_ask(&mut tx, actor, &others).await?;
+                said.push(format!(
+                    "您管辖范围以外的单位另有 {} 条名称相近的客商（可向{ask}了解）",
+                    others.len()
+                ));
+            }
+            let shown: Vec<Candidate> = ours.into_iter().cloned().collect();
             return Err(Error::Duplicate(
                 format!(
-                    "客商库中已有名称相近的{}，可能是同一家企业；确认不是同一家后可继续新建",
-                    names.join("、")
+                    "{}，可能是同一家企业；确认不是同一家后可继续新建",
+                    said.join("；")
                 ),
-                candidates_json(&similar),
+                candidates_json(&shown),
             ));
         }
         let now = now_text();
@@ -286,6 +331,15 @@ impl App {
         if let Some(code) = &fields.credit_code
             && let Some(same) = investors::by_credit_code(&mut tx, code.as_str(), Some(id)).await?
         {
+            if !actor.unit_path.contains(&same.unit_path) {
+                let ask = self.whom_to_ask(&mut tx, actor, &[&same]).await?;
+                return Err(Error::Duplicate(
+                    format!(
+                        "统一社会信用代码 {code} 已由您管辖范围以外的单位登记为客商；如为同一家企业，请联系{ask}协调合并"
+                    ),
+                    Vec::new(),
+                ));
+            }
             return Err(Error::Duplicate(
                 format!(
                     "统一社会信用代码 {code} 已登记为客商“{}”（{}），如为同一家企业请合并两条记录",

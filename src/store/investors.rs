@@ -192,6 +192,7 @@ fn candidate(r: &sqlx::any::AnyRow) -> sqlx::Result<Candidate> {
         name: r.try_get("name")?,
         credit_code: r.try_get("credit_code")?,
         unit_name: r.try_get("unit_name")?,
+        unit_path: UnitPath(r.try_get("unit_path")?),
     })
 }
 
@@ -202,8 +203,8 @@ pub async fn by_credit_code(
     except: Option<InvestorId>,
 ) -> sqlx::Result<Option<Candidate>> {
     sqlx::query(
-        "SELECT i.id, i.name, i.credit_code, un.name AS unit_name FROM investors i \
-         JOIN units un ON un.id = i.unit_id \
+        "SELECT i.id, i.name, i.credit_code, un.name AS unit_name, un.path AS unit_path \
+         FROM investors i JOIN units un ON un.id = i.unit_id \
          WHERE i.credit_code = $1 AND i.merged_into IS NULL AND i.id <> $2",
     )
     .bind(code)
@@ -217,8 +218,8 @@ pub async fn by_credit_code(
 /// Live records whose names probably mean the same company.
 pub async fn by_name_key(conn: &mut Conn, key: &str) -> sqlx::Result<Vec<Candidate>> {
     sqlx::query(
-        "SELECT i.id, i.name, i.credit_code, un.name AS unit_name FROM investors i \
-         JOIN units un ON un.id = i.unit_id \
+        "SELECT i.id, i.name, i.credit_code, un.name AS unit_name, un.path AS unit_path \
+         FROM investors i JOIN units un ON un.id = i.unit_id \
          WHERE i.name_key = $1 AND i.merged_into IS NULL ORDER BY i.id",
     )
     .bind(key)

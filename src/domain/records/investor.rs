@@ -40,4 +40,7 @@ pub struct Candidate {
     pub name: String,
     pub credit_code: Option<String>,
     pub unit_name: String,
+    /// Where it is kept: whether the caller may be told of it at all.
+    #[serde(skip)]
+    pub unit_path: crate::domain::user::UnitPath,
 }
