@@ -126,7 +126,7 @@ pub struct InvestorFields {
     pub contacts: Vec<Contact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub name: String,
     pub title: Option<String>,

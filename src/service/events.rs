@@ -29,7 +29,7 @@ pub struct EventParams {
 }
 
 /// An event with what happened there, and its totals.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct EventDetail {
     #[serde(flatten)]
     pub event: PromotionEvent,

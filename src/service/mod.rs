@@ -34,6 +34,18 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+impl<T> Page<T> {
+    /// The same page with each row turned into another shape (the API's response types).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
 /// A record as the audit trail keeps it: its fields as a JSON object. Failing to build one is
 /// an error, so the hash-chained trail never holds a null where a record should be.
 pub(crate) fn snapshot<T: serde::Serialize>(record: &T) -> Result<serde_json::Value> {

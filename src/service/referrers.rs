@@ -50,7 +50,7 @@ pub struct YearRewards {
     pub lines: Vec<RewardLine>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ReferrerDetail {
     #[serde(flatten)]
     pub referrer: Referrer,

@@ -487,7 +487,7 @@ pub struct Search {
     pub offset: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct LoggedEntry {
     pub id: i64,
     pub at: String,

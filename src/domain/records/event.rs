@@ -8,7 +8,7 @@ use crate::domain::user::UnitPath;
 use serde::Serialize;
 use time::Date;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PromotionEvent {
     pub id: EventId,
     pub kind: EventKind,
@@ -28,13 +28,13 @@ pub struct PromotionEvent {
     pub created_by: Option<UserId>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct MetInvestor {
     pub id: InvestorId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Signing {
     pub project_id: ProjectId,
     pub project_name: String,

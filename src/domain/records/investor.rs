@@ -6,7 +6,7 @@ use crate::domain::user::UnitPath;
 use serde::Serialize;
 
 /// An investor as stored, with its contacts.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Investor {
     pub id: InvestorId,
     pub name: String,

@@ -8,7 +8,7 @@ use crate::domain::money::Money;
 use crate::domain::user::UnitPath;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Lead {
     pub id: LeadId,
     pub title: String,
@@ -37,7 +37,7 @@ pub struct Lead {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct LeadNote {
     pub body: String,
     pub noted_on: String,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use time::Date;
 
 /// A project as read back, with the names of its unit and people.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Project {
     pub id: ProjectId,
     pub name: String,
@@ -21,11 +21,9 @@ pub struct Project {
     pub total_investment: Money,
     /// In whole ㎡.
     #[serde(serialize_with = "ser_area", rename = "land_area_m2")]
-    #[schema(value_type = Option<i64>)]
     pub land_area: Option<Area>,
     /// In whole ㎡.
     #[serde(serialize_with = "ser_area", rename = "building_area_m2")]
-    #[schema(value_type = Option<i64>)]
     pub building_area: Option<Area>,
     pub expected_output: Option<Money>,
     pub expected_tax: Option<Money>,
@@ -127,7 +125,7 @@ impl HistoryKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
     pub id: HistoryEntryId,
     pub kind: HistoryKind,

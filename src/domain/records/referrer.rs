@@ -6,7 +6,7 @@ use crate::domain::referrer::ReferrerKind;
 use crate::domain::user::UnitPath;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Referrer {
     pub id: ReferrerId,
     pub kind: ReferrerKind,

@@ -3,7 +3,7 @@
 use crate::domain::ids::UnitId;
 use crate::domain::user::UnitPath;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unit {
     pub id: UnitId,
     pub code: String,

@@ -7,13 +7,13 @@ use crate::domain::visit::Direction;
 use serde::Serialize;
 use time::Date;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Participant {
     pub id: UserId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Visit {
     pub id: VisitId,
     pub direction: Direction,

@@ -2,6 +2,7 @@
 //! unlocking (security administrator).
 
 pub(super) mod pages;
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::ApiUser;
@@ -9,7 +10,6 @@ use super::error::ApiError;
 use super::extract::{ApiUnitId, ApiUserId};
 use super::json::parse_body;
 use super::openapi::Items;
-use crate::domain::records::unit::Unit;
 use crate::service::App;
 use crate::service::admin::AccountView;
 use crate::web::openapi::{Current, Found, SignedIn, Valid};
@@ -18,6 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use responses::UnitResponse;
 use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -42,7 +43,7 @@ pub fn api_routes() -> Router<App> {
     operation_id = "admin_list_units",
     summary = "Units (administrators)",
     responses(
-        (status = 200, description = "单位", body = Items<Unit>),
+        (status = 200, description = "单位", body = Items<UnitResponse>),
         SignedIn,
     ),
     security(("bearer" = [])),
@@ -50,8 +51,11 @@ pub fn api_routes() -> Router<App> {
 async fn list_units(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
-) -> ApiResult<Json<Items<Unit>>> {
-    Ok(Json(Items::of(app.admin_units(&actor).await?)))
+) -> ApiResult<Json<Items<UnitResponse>>> {
+    let units = app.admin_units(&actor).await?;
+    Ok(Json(Items::of(
+        units.into_iter().map(UnitResponse::from).collect(),
+    )))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -71,7 +75,7 @@ struct NewUnit {
     summary = "Create a unit",
     request_body = NewUnit,
     responses(
-        (status = 201, description = "新单位", body = Unit),
+        (status = 201, description = "新单位", body = UnitResponse),
         SignedIn,
         Valid,
         Current,
@@ -82,12 +86,12 @@ async fn create_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<Unit>)> {
+) -> ApiResult<(StatusCode, Json<UnitResponse>)> {
     let body: NewUnit = parse_body(&body)?;
     let unit = app
         .admin_create_unit(&actor, &body.code, &body.name, body.parent.as_deref())
         .await?;
-    Ok((StatusCode::CREATED, Json(unit)))
+    Ok((StatusCode::CREATED, Json(unit.into())))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -105,7 +109,7 @@ struct UnitChange {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = UnitChange,
     responses(
-        (status = 200, description = "修改后的单位", body = Unit),
+        (status = 200, description = "修改后的单位", body = UnitResponse),
         SignedIn,
         Found,
         Valid,
@@ -118,11 +122,12 @@ async fn change_unit(
     ApiUser(actor): ApiUser,
     ApiUnitId(id): ApiUnitId,
     body: Bytes,
-) -> ApiResult<Json<Unit>> {
+) -> ApiResult<Json<UnitResponse>> {
     let body: UnitChange = parse_body(&body)?;
     Ok(Json(
         app.admin_change_unit(&actor, id, body.name.as_deref(), body.parent.as_deref())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -134,7 +139,7 @@ async fn change_unit(
     summary = "Retire a unit",
     params(("id" = i64, Path, description = "记录编号")),
     responses(
-        (status = 200, description = "已撤销的单位", body = Unit),
+        (status = 200, description = "已撤销的单位", body = UnitResponse),
         SignedIn,
         Found,
         Current,
@@ -145,8 +150,8 @@ async fn retire_unit(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiUnitId(id): ApiUnitId,
-) -> ApiResult<Json<Unit>> {
-    Ok(Json(app.admin_retire_unit(&actor, id).await?))
+) -> ApiResult<Json<UnitResponse>> {
+    Ok(Json(app.admin_retire_unit(&actor, id).await?.into()))
 }
 
 #[utoipa::path(

@@ -1,5 +1,6 @@
 //! The auditor's screens and API over the audit trail: filter, page, export.
 
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
@@ -17,6 +18,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use responses::AuditEntryResponse;
 
 pub fn page_routes() -> Router<App> {
     Router::new()
@@ -152,7 +154,7 @@ async fn export_csv(
     summary = "The audit trail (auditors only), filtered and paged",
     params(crate::service::audit::AuditParams),
     responses(
-        (status = 200, description = "一页审计日志", body = Page<LoggedEntry>),
+        (status = 200, description = "一页审计日志", body = Page<AuditEntryResponse>),
         SignedIn,
         Valid,
     ),
@@ -162,6 +164,7 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<AuditParams>,
-) -> Result<Json<Page<LoggedEntry>>, ApiError> {
-    Ok(Json(app.audit_entries(&actor, &params, false).await?))
+) -> Result<Json<Page<AuditEntryResponse>>, ApiError> {
+    let page = app.audit_entries(&actor, &params, false).await?;
+    Ok(Json(page.map(AuditEntryResponse::from)))
 }

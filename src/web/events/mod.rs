@@ -1,5 +1,6 @@
 //! Promotion events over the JSON API (`/api/v1/events`) and as pages (`/events`).
 
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
@@ -9,7 +10,6 @@ use super::json::parse_body;
 use super::views::{EventDetailPage, EventFormPage, EventListPage, Layout, Listing, Saved};
 use crate::domain::event::EventInput;
 use crate::domain::money::Money;
-use crate::domain::records::event::PromotionEvent;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::events::{EventDetail, EventParams};
@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use responses::{EventDetailResponse, EventResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -92,7 +93,7 @@ impl EventJson {
     summary = "Promotion events, filtered and paged",
     params(crate::service::events::EventParams),
     responses(
-        (status = 200, description = "一页招商活动", body = Page<PromotionEvent>),
+        (status = 200, description = "一页招商活动", body = Page<EventResponse>),
         SignedIn,
         Valid,
     ),
@@ -102,8 +103,9 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<EventParams>,
-) -> ApiResult<Json<Page<PromotionEvent>>> {
-    Ok(Json(app.list_events(&actor, &params).await?))
+) -> ApiResult<Json<Page<EventResponse>>> {
+    let page = app.list_events(&actor, &params).await?;
+    Ok(Json(page.map(EventResponse::from)))
 }
 
 #[utoipa::path(
@@ -114,7 +116,7 @@ async fn list_api(
     summary = "Record a promotion event",
     request_body = EventJson,
     responses(
-        (status = 201, description = "新招商活动", body = EventDetail),
+        (status = 201, description = "新招商活动", body = EventDetailResponse),
         SignedIn,
         Valid,
     ),
@@ -129,7 +131,7 @@ async fn record_api(
     app.event_role_check(&actor).await?;
     let fields = body.apply(EventInput::default()).parse(app.today())?;
     let detail = app.record_event(&actor, &fields).await?;
-    Ok((StatusCode::CREATED, Json(detail)).into_response())
+    Ok((StatusCode::CREATED, Json(EventDetailResponse::from(detail))).into_response())
 }
 
 #[utoipa::path(
@@ -140,7 +142,7 @@ async fn record_api(
     summary = "One event with the investors met and the signings",
     params(("id" = i64, Path, description = "记录编号")),
     responses(
-        (status = 200, description = "招商活动", body = EventDetail),
+        (status = 200, description = "招商活动", body = EventDetailResponse),
         SignedIn,
         Found,
     ),
@@ -150,8 +152,8 @@ async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiEventId(id): ApiEventId,
-) -> ApiResult<Json<EventDetail>> {
-    Ok(Json(app.get_event(&actor, id).await?))
+) -> ApiResult<Json<EventDetailResponse>> {
+    Ok(Json(app.get_event(&actor, id).await?.into()))
 }
 
 #[utoipa::path(
@@ -163,7 +165,7 @@ async fn detail_api(
     params(("id" = i64, Path, description = "记录编号")),
     request_body = EventJson,
     responses(
-        (status = 200, description = "修改后的活动", body = EventDetail),
+        (status = 200, description = "修改后的活动", body = EventDetailResponse),
         SignedIn,
         Found,
         Valid,
@@ -176,12 +178,14 @@ async fn update_api(
     ApiUser(actor): ApiUser,
     ApiEventId(id): ApiEventId,
     body: Bytes,
-) -> ApiResult<Json<EventDetail>> {
+) -> ApiResult<Json<EventDetailResponse>> {
     let body: EventJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.event_for_update(&actor, id).await?;
     let fields = body.apply(EventInput::from(&current)).parse(app.today())?;
-    Ok(Json(app.update_event(&actor, id, &fields, version).await?))
+    Ok(Json(
+        app.update_event(&actor, id, &fields, version).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -199,7 +203,7 @@ struct MetJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = MetJson,
     responses(
-        (status = 201, description = "活动", body = EventDetail),
+        (status = 201, description = "活动", body = EventDetailResponse),
         SignedIn,
         Found,
         Valid,
@@ -216,7 +220,7 @@ async fn met_api(
     let body: MetJson = parse_body(&body)?;
     let investor = body.investor_id.map(|i| i.to_string()).unwrap_or_default();
     let detail = app.event_met(&actor, id, &investor).await?;
-    Ok((StatusCode::CREATED, Json(detail)).into_response())
+    Ok((StatusCode::CREATED, Json(EventDetailResponse::from(detail))).into_response())
 }
 
 #[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
@@ -242,7 +246,7 @@ struct SignedJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = SignedJson,
     responses(
-        (status = 201, description = "活动", body = EventDetail),
+        (status = 201, description = "活动", body = EventDetailResponse),
         SignedIn,
         Found,
         Valid,
@@ -268,7 +272,7 @@ async fn signed_api(
     let detail = app
         .event_signed(&actor, id, &project, &amount, &currency)
         .await?;
-    Ok((StatusCode::CREATED, Json(detail)).into_response())
+    Ok((StatusCode::CREATED, Json(EventDetailResponse::from(detail))).into_response())
 }
 
 // ---- Pages ----

@@ -1,5 +1,6 @@
 //! The 客商库 over the JSON API (`/api/v1/investors`) and as pages (`/investors`).
 
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
@@ -12,7 +13,6 @@ use super::views::{
 };
 use crate::domain::ids::{InvestorId, UnitId};
 use crate::domain::investor::{ContactInput, InvestorInput};
-use crate::domain::records::investor::Investor;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::investors::InvestorParams;
@@ -25,7 +25,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use serde::{Deserialize, Serialize};
+use responses::{InvestorDetail, InvestorResponse};
+use serde::Deserialize;
 use serde_json::Value;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -56,7 +57,7 @@ pub fn routes() -> Router<App> {
     summary = "The 客商库, filtered and paged",
     params(crate::service::investors::InvestorParams),
     responses(
-        (status = 200, description = "一页客商", body = Page<Investor>),
+        (status = 200, description = "一页客商", body = Page<InvestorResponse>),
         SignedIn,
         Valid,
     ),
@@ -66,8 +67,9 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<InvestorParams>,
-) -> ApiResult<Json<Page<Investor>>> {
-    Ok(Json(app.list_investors(&actor, &params).await?))
+) -> ApiResult<Json<Page<InvestorResponse>>> {
+    let page = app.list_investors(&actor, &params).await?;
+    Ok(Json(page.map(InvestorResponse::from)))
 }
 
 /// The fields a create or an update may carry besides the investor's own.
@@ -104,7 +106,7 @@ fn overlay(base: &InvestorInput, body: &Value) -> ApiResult<InvestorInput> {
     summary = "Register an investor (duplicates by credit code or similar name are caught)",
     request_body(content = Object, description = "客商字段（同表单）；PATCH 只需所改字段与 version"),
     responses(
-        (status = 201, description = "新客商", body = Investor),
+        (status = 201, description = "新客商", body = InvestorResponse),
         SignedIn,
         Valid,
         (status = 409, description = "可能重复：candidates 列出已有记录", body = Problem, content_type = "application/problem+json"),
@@ -122,7 +124,7 @@ async fn create_api(
     let unit = body["unit_id"].as_i64().map(UnitId);
     let confirm = body["confirm_duplicate"].as_bool().unwrap_or(false);
     let created = app.create_investor(&actor, &fields, unit, confirm).await?;
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    Ok((StatusCode::CREATED, Json(InvestorResponse::from(created))).into_response())
 }
 
 #[utoipa::path(
@@ -146,37 +148,7 @@ async fn detail_api(
 ) -> ApiResult<Json<InvestorDetail>> {
     let investor = app.get_investor(&actor, id).await?;
     let projects = app.projects_of_investor(&actor, id).await?;
-    Ok(Json(InvestorDetail {
-        investor,
-        projects_total: projects.total,
-        projects: projects
-            .items
-            .into_iter()
-            .map(|p| ProjectSummary {
-                id: p.id,
-                name: p.name,
-                stage: p.stage,
-                total_investment: p.total_investment,
-            })
-            .collect(),
-    }))
-}
-
-/// An investor, with how many projects name it and the latest of them.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct InvestorDetail {
-    #[serde(flatten)]
-    investor: Investor,
-    projects_total: i64,
-    projects: Vec<ProjectSummary>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ProjectSummary {
-    id: crate::domain::ids::ProjectId,
-    name: String,
-    stage: crate::domain::stage::Stage,
-    total_investment: crate::domain::money::Money,
+    Ok(Json(InvestorDetail::of(investor, projects)))
 }
 
 #[utoipa::path(
@@ -188,7 +160,7 @@ pub(crate) struct ProjectSummary {
     params(("id" = i64, Path, description = "记录编号")),
     request_body(content = Object, description = "客商字段（同表单）；PATCH 只需所改字段与 version"),
     responses(
-        (status = 200, description = "修改后的客商", body = Investor),
+        (status = 200, description = "修改后的客商", body = InvestorResponse),
         SignedIn,
         Found,
         Valid,
@@ -201,13 +173,15 @@ async fn update_api(
     ApiUser(actor): ApiUser,
     ApiInvestorId(id): ApiInvestorId,
     body: Bytes,
-) -> ApiResult<Json<Investor>> {
+) -> ApiResult<Json<InvestorResponse>> {
     let body: Value = parse_body(&body)?;
     let version = super::json::required_version(body["version"].as_i64())?;
     let current = app.investor_for_update(&actor, id).await?;
     let fields = overlay(&InvestorInput::from(&current), &body)?.parse()?;
     Ok(Json(
-        app.update_investor(&actor, id, &fields, version).await?,
+        app.update_investor(&actor, id, &fields, version)
+            .await?
+            .into(),
     ))
 }
 
@@ -225,7 +199,7 @@ struct MergeJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = MergeJson,
     responses(
-        (status = 200, description = "合并后的客商", body = Investor),
+        (status = 200, description = "合并后的客商", body = InvestorResponse),
         SignedIn,
         Found,
         Valid,
@@ -238,11 +212,12 @@ async fn merge_api(
     ApiUser(actor): ApiUser,
     ApiInvestorId(id): ApiInvestorId,
     body: Bytes,
-) -> ApiResult<Json<Investor>> {
+) -> ApiResult<Json<InvestorResponse>> {
     let body: MergeJson = parse_body(&body)?;
     Ok(Json(
         app.merge_investors(&actor, id, InvestorId(body.into))
-            .await?,
+            .await?
+            .into(),
     ))
 }
 

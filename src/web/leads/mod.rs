@@ -1,5 +1,6 @@
 //! Leads over the JSON API (`/api/v1/leads`) and as pages (`/leads`).
 
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
@@ -17,13 +18,15 @@ use crate::error::Error;
 use crate::service::leads::{ConvertInput, LeadParams};
 use crate::service::{App, Page};
 use crate::web::openapi::{Current, Found, SignedIn, Valid};
+use crate::web::projects::responses::ProjectResponse;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use serde::{Deserialize, Serialize};
+use responses::{LeadDetail, LeadResponse};
+use serde::Deserialize;
 use std::collections::HashMap;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -158,7 +161,7 @@ fn no_lead() -> LeadFields {
     summary = "Leads the caller may see, filtered and paged",
     params(crate::service::leads::LeadParams),
     responses(
-        (status = 200, description = "一页线索", body = Page<Lead>),
+        (status = 200, description = "一页线索", body = Page<LeadResponse>),
         SignedIn,
         Valid,
     ),
@@ -168,8 +171,9 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<LeadParams>,
-) -> ApiResult<Json<Page<Lead>>> {
-    Ok(Json(app.list_leads(&actor, &params).await?))
+) -> ApiResult<Json<Page<LeadResponse>>> {
+    let page = app.list_leads(&actor, &params).await?;
+    Ok(Json(page.map(LeadResponse::from)))
 }
 
 #[utoipa::path(
@@ -180,7 +184,7 @@ async fn list_api(
     summary = "Submit a lead",
     request_body = LeadJson,
     responses(
-        (status = 201, description = "新线索", body = Lead),
+        (status = 201, description = "新线索", body = LeadResponse),
         SignedIn,
         Valid,
     ),
@@ -198,7 +202,7 @@ async fn submit_api(
         .fields(no_lead())
         .map_err(|problems| ApiError(problems.into()))?;
     let lead = app.submit_lead(&actor, &fields).await?;
-    Ok((StatusCode::CREATED, Json(lead)).into_response())
+    Ok((StatusCode::CREATED, Json(LeadResponse::from(lead))).into_response())
 }
 
 #[utoipa::path(
@@ -221,15 +225,7 @@ async fn detail_api(
     ApiLeadId(id): ApiLeadId,
 ) -> ApiResult<Json<LeadDetail>> {
     let (lead, follow_ups) = app.get_lead(&actor, id).await?;
-    Ok(Json(LeadDetail { lead, follow_ups }))
-}
-
-/// A lead and its follow-ups.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct LeadDetail {
-    #[serde(flatten)]
-    lead: Lead,
-    follow_ups: Vec<crate::domain::records::lead::LeadNote>,
+    Ok(Json(LeadDetail::of(lead, follow_ups)))
 }
 
 #[utoipa::path(
@@ -241,7 +237,7 @@ pub(crate) struct LeadDetail {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = LeadJson,
     responses(
-        (status = 200, description = "修改后的线索", body = Lead),
+        (status = 200, description = "修改后的线索", body = LeadResponse),
         SignedIn,
         Found,
         Valid,
@@ -254,14 +250,16 @@ async fn update_api(
     ApiUser(actor): ApiUser,
     ApiLeadId(id): ApiLeadId,
     body: Bytes,
-) -> ApiResult<Json<Lead>> {
+) -> ApiResult<Json<LeadResponse>> {
     let body: LeadJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.lead_for_work(&actor, id).await?;
     let fields = body
         .fields(fields_of(&current))
         .map_err(|problems| ApiError(problems.into()))?;
-    Ok(Json(app.update_lead(&actor, id, &fields, version).await?))
+    Ok(Json(
+        app.update_lead(&actor, id, &fields, version).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -281,7 +279,7 @@ struct AssignJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = AssignJson,
     responses(
-        (status = 200, description = "分派后的线索", body = Lead),
+        (status = 200, description = "分派后的线索", body = LeadResponse),
         SignedIn,
         Found,
         Valid,
@@ -294,13 +292,14 @@ async fn assign_api(
     ApiUser(actor): ApiUser,
     ApiLeadId(id): ApiLeadId,
     body: Bytes,
-) -> ApiResult<Json<Lead>> {
+) -> ApiResult<Json<LeadResponse>> {
     let body: AssignJson = parse_body(&body)?;
     let unit = body.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let officer = body.officer_id.map(|u| u.to_string()).unwrap_or_default();
     Ok(Json(
         app.assign_lead(&actor, id, &unit, &officer, body.version)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -320,7 +319,7 @@ struct NoteJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = NoteJson,
     responses(
-        (status = 201, description = "线索", body = Lead),
+        (status = 201, description = "线索", body = LeadResponse),
         SignedIn,
         Found,
         Valid,
@@ -336,7 +335,7 @@ async fn note_api(
 ) -> ApiResult<Response> {
     let body: NoteJson = parse_body(&body)?;
     let lead = app.note_lead(&actor, id, &body.body, &body.date).await?;
-    Ok((StatusCode::CREATED, Json(lead)).into_response())
+    Ok((StatusCode::CREATED, Json(LeadResponse::from(lead))).into_response())
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -356,7 +355,7 @@ struct DropJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = DropJson,
     responses(
-        (status = 200, description = "已放弃的线索", body = Lead),
+        (status = 200, description = "已放弃的线索", body = LeadResponse),
         SignedIn,
         Found,
         Valid,
@@ -369,11 +368,12 @@ async fn drop_api(
     ApiUser(actor): ApiUser,
     ApiLeadId(id): ApiLeadId,
     body: Bytes,
-) -> ApiResult<Json<Lead>> {
+) -> ApiResult<Json<LeadResponse>> {
     let body: DropJson = parse_body(&body)?;
     Ok(Json(
         app.drop_lead(&actor, id, &body.reason, body.version)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -399,7 +399,7 @@ struct ConvertJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = ConvertJson,
     responses(
-        (status = 201, description = "新项目", body = crate::domain::records::project::Project),
+        (status = 201, description = "新项目", body = ProjectResponse),
         SignedIn,
         Found,
         Valid,
@@ -428,7 +428,7 @@ async fn convert_api(
         industry_code: body.industry_code,
     };
     let (_, project) = app.convert_lead(&actor, id, &input, body.version).await?;
-    Ok((StatusCode::CREATED, Json(project)).into_response())
+    Ok((StatusCode::CREATED, Json(ProjectResponse::from(project))).into_response())
 }
 
 // ---- Pages ----

@@ -3,10 +3,8 @@
 use crate::domain::area::Area;
 use crate::domain::ids::{InvestorId, ReferrerId, UnitId, UserId};
 use crate::domain::industry::IndustryCode;
-use crate::domain::listing::Totals;
 use crate::domain::money::{Currency, Money};
 use crate::domain::project::{ProjectFields, channel_choice, entry_date, industry_choice};
-use crate::domain::records::project::{HistoryEntry, Project};
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::service::App;
@@ -16,22 +14,15 @@ use crate::web::error::ApiError;
 use crate::web::extract::ApiProjectId;
 use crate::web::json::{ApiResult, parse_body, required_version};
 use crate::web::openapi::{Current, Found, SignedIn, Valid};
+use crate::web::projects::responses::{
+    History, HistoryEntryResponse, ProjectList, ProjectResponse,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-
-/// A page of projects and the sums over every project the filters select.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ProjectList {
-    items: Vec<Project>,
-    total: i64,
-    page: i64,
-    per_page: i64,
-    sums: Totals,
-}
+use serde::Deserialize;
 
 #[utoipa::path(
     get,
@@ -54,13 +45,7 @@ pub(super) async fn list_api(
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<ProjectList>> {
     let (page, sums) = app.list_projects(&actor, &params).await?;
-    Ok(Json(ProjectList {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        sums,
-        items: page.items,
-    }))
+    Ok(Json(ProjectList::of(page, sums)))
 }
 
 /// A money value as the API takes it.
@@ -220,7 +205,7 @@ impl ProjectJson {
     summary = "Record a project (stage 线索)",
     request_body = ProjectJson,
     responses(
-        (status = 201, description = "新项目", body = Project),
+        (status = 201, description = "新项目", body = ProjectResponse),
         SignedIn,
         Valid,
     ),
@@ -252,7 +237,7 @@ pub(super) async fn create_api(
             axum::http::header::LOCATION,
             format!("/api/v1/projects/{}", project.id),
         )],
-        Json(project),
+        Json(ProjectResponse::from(project)),
     )
         .into_response())
 }
@@ -265,7 +250,7 @@ pub(super) async fn create_api(
     summary = "One project",
     params(("id" = i64, Path, description = "记录编号")),
     responses(
-        (status = 200, description = "项目", body = Project),
+        (status = 200, description = "项目", body = ProjectResponse),
         SignedIn,
         Found,
     ),
@@ -276,8 +261,8 @@ pub(super) async fn show_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiProjectId(id): ApiProjectId,
-) -> ApiResult<Json<Project>> {
-    Ok(Json(app.get_project(&actor, id).await?))
+) -> ApiResult<Json<ProjectResponse>> {
+    Ok(Json(app.get_project(&actor, id).await?.into()))
 }
 
 #[utoipa::path(
@@ -292,7 +277,7 @@ pub(super) async fn show_api(
         description = "只需所改字段；version（读取时的版本号）必填；lead_on 创建后不可修改"
     ),
     responses(
-        (status = 200, description = "修改后的项目", body = Project),
+        (status = 200, description = "修改后的项目", body = ProjectResponse),
         SignedIn,
         Found,
         Valid,
@@ -306,7 +291,7 @@ pub(super) async fn patch_api(
     ApiUser(actor): ApiUser,
     ApiProjectId(id): ApiProjectId,
     body: Bytes,
-) -> ApiResult<Json<Project>> {
+) -> ApiResult<Json<ProjectResponse>> {
     let body: ProjectJson = parse_body(&body)?;
     let version = required_version(body.version)?;
     if body.lead_on.is_some() {
@@ -319,7 +304,9 @@ pub(super) async fn patch_api(
         .fields(Some(fields_of(&current)?), current.unit_id)
         .map_err(|problems| ApiError(problems.into()))?;
     Ok(Json(
-        app.update_project(&actor, id, &fields, version).await?,
+        app.update_project(&actor, id, &fields, version)
+            .await?
+            .into(),
     ))
 }
 
@@ -349,7 +336,7 @@ struct TransitionJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = TransitionJson,
     responses(
-        (status = 200, description = "变更后的项目", body = Project),
+        (status = 200, description = "变更后的项目", body = ProjectResponse),
         SignedIn,
         Found,
         Valid,
@@ -363,7 +350,7 @@ pub(super) async fn transition_api(
     ApiUser(actor): ApiUser,
     ApiProjectId(id): ApiProjectId,
     body: Bytes,
-) -> ApiResult<Json<Project>> {
+) -> ApiResult<Json<ProjectResponse>> {
     let body: TransitionJson = parse_body(&body)?;
     // Dates and codes are text in JSON too; the amount is typed as sent, never turned into 万.
     let written = TransitionInput {
@@ -387,7 +374,8 @@ pub(super) async fn transition_api(
     };
     Ok(Json(
         app.transition_project(&actor, id, &request, body.version)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -411,14 +399,7 @@ pub(super) async fn history_api(
     ApiUser(actor): ApiUser,
     ApiProjectId(id): ApiProjectId,
 ) -> ApiResult<Json<History>> {
-    let items: Vec<HistoryEntry> = app.project_history(&actor, id).await?;
-    Ok(Json(History { items }))
-}
-
-/// A project's history, oldest first.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct History {
-    items: Vec<HistoryEntry>,
+    Ok(Json(History::of(app.project_history(&actor, id).await?)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -439,7 +420,7 @@ struct NoteJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = NoteJson,
     responses(
-        (status = 201, description = "新的进展记录", body = HistoryEntry),
+        (status = 201, description = "新的进展记录", body = HistoryEntryResponse),
         SignedIn,
         Found,
         Valid,
@@ -454,6 +435,6 @@ pub(super) async fn note_api(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: NoteJson = parse_body(&body)?;
-    let event = app.add_note(&actor, id, &body.body, &body.date).await?;
-    Ok((StatusCode::CREATED, Json(event)).into_response())
+    let entry = app.add_note(&actor, id, &body.body, &body.date).await?;
+    Ok((StatusCode::CREATED, Json(HistoryEntryResponse::from(entry))).into_response())
 }

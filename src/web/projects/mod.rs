@@ -3,6 +3,7 @@
 
 pub(super) mod api;
 mod pages;
+pub(super) mod responses;
 pub(super) mod views;
 
 use crate::service::App;

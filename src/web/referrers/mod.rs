@@ -1,5 +1,6 @@
 //! Referrers over the JSON API (`/api/v1/referrers`) and as pages (`/referrers`).
 
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
@@ -10,11 +11,10 @@ use super::views::{
     Layout, Listing, ReferrerDetailPage, ReferrerFormPage, ReferrerListPage, Saved,
 };
 use crate::domain::ids::UnitId;
-use crate::domain::records::referrer::Referrer;
 use crate::domain::referrer::ReferrerInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
-use crate::service::referrers::{ReferrerDetail, ReferrerParams};
+use crate::service::referrers::ReferrerParams;
 use crate::service::{App, Page};
 use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
@@ -23,7 +23,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use serde::{Deserialize, Serialize};
+use responses::{Credited, ReferrerDetailResponse, ReferrerResponse};
+use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -84,7 +85,7 @@ impl ReferrerJson {
     summary = "Referrers (以商招商, 委托招商), filtered and paged",
     params(crate::service::referrers::ReferrerParams),
     responses(
-        (status = 200, description = "一页引荐人", body = Page<Referrer>),
+        (status = 200, description = "一页引荐人", body = Page<ReferrerResponse>),
         SignedIn,
         Valid,
     ),
@@ -94,8 +95,9 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<ReferrerParams>,
-) -> ApiResult<Json<Page<Referrer>>> {
-    Ok(Json(app.list_referrers(&actor, &params).await?))
+) -> ApiResult<Json<Page<ReferrerResponse>>> {
+    let page = app.list_referrers(&actor, &params).await?;
+    Ok(Json(page.map(ReferrerResponse::from)))
 }
 
 #[utoipa::path(
@@ -106,7 +108,7 @@ async fn list_api(
     summary = "Register a referrer",
     request_body = ReferrerJson,
     responses(
-        (status = 201, description = "新引荐人", body = Referrer),
+        (status = 201, description = "新引荐人", body = ReferrerResponse),
         SignedIn,
         Valid,
     ),
@@ -122,7 +124,7 @@ async fn create_api(
     let unit = body.unit_id.map(UnitId);
     let fields = body.apply(ReferrerInput::default()).parse()?;
     let created = app.create_referrer(&actor, &fields, unit).await?;
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    Ok((StatusCode::CREATED, Json(ReferrerResponse::from(created))).into_response())
 }
 
 #[utoipa::path(
@@ -133,7 +135,7 @@ async fn create_api(
     summary = "One referrer with its projects and rewards by year",
     params(("id" = i64, Path, description = "记录编号")),
     responses(
-        (status = 200, description = "引荐人", body = ReferrerDetail),
+        (status = 200, description = "引荐人", body = ReferrerDetailResponse),
         SignedIn,
         Found,
     ),
@@ -143,8 +145,8 @@ async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiReferrerId(id): ApiReferrerId,
-) -> ApiResult<Json<ReferrerDetail>> {
-    Ok(Json(app.get_referrer(&actor, id).await?))
+) -> ApiResult<Json<ReferrerDetailResponse>> {
+    Ok(Json(app.get_referrer(&actor, id).await?.into()))
 }
 
 #[utoipa::path(
@@ -156,7 +158,7 @@ async fn detail_api(
     params(("id" = i64, Path, description = "记录编号")),
     request_body = ReferrerJson,
     responses(
-        (status = 200, description = "修改后的引荐人", body = Referrer),
+        (status = 200, description = "修改后的引荐人", body = ReferrerResponse),
         SignedIn,
         Found,
         Valid,
@@ -169,13 +171,15 @@ async fn update_api(
     ApiUser(actor): ApiUser,
     ApiReferrerId(id): ApiReferrerId,
     body: Bytes,
-) -> ApiResult<Json<Referrer>> {
+) -> ApiResult<Json<ReferrerResponse>> {
     let body: ReferrerJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.referrer_for_update(&actor, id).await?;
     let fields = body.apply(ReferrerInput::from(&current)).parse()?;
     Ok(Json(
-        app.update_referrer(&actor, id, &fields, version).await?,
+        app.update_referrer(&actor, id, &fields, version)
+            .await?
+            .into(),
     ))
 }
 
@@ -216,14 +220,6 @@ async fn credit_api(
         referrer_id: id,
         version: project.version,
     }))
-}
-
-/// A project credited to a referrer, and the project's version after it.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct Credited {
-    project_id: crate::domain::ids::ProjectId,
-    referrer_id: crate::domain::ids::ReferrerId,
-    version: i64,
 }
 
 async fn list_page(

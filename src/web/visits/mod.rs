@@ -1,5 +1,6 @@
 //! Visits over the JSON API (`/api/v1/visits`) and as pages (`/visits`).
 
+pub(super) mod responses;
 pub(super) mod views;
 
 use super::auth::{ApiUser, PageUser};
@@ -9,7 +10,6 @@ use super::json::parse_body;
 use super::views::{
     Layout, Listing, Saved, VisitDetailPage, VisitFormPage, VisitListPage, VisitRow,
 };
-use crate::domain::records::visit::Visit;
 use crate::domain::validation::Invalid;
 use crate::domain::visit::VisitInput;
 use crate::error::Error;
@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use responses::VisitResponse;
 use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -104,7 +105,7 @@ impl VisitJson {
     summary = "Visits the caller may see, filtered and paged",
     params(crate::service::visits::VisitParams),
     responses(
-        (status = 200, description = "一页拜访记录", body = Page<Visit>),
+        (status = 200, description = "一页拜访记录", body = Page<VisitResponse>),
         SignedIn,
         Valid,
     ),
@@ -114,8 +115,9 @@ async fn list_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     Query(params): Query<VisitParams>,
-) -> ApiResult<Json<Page<Visit>>> {
-    Ok(Json(app.list_visits(&actor, &params).await?))
+) -> ApiResult<Json<Page<VisitResponse>>> {
+    let page = app.list_visits(&actor, &params).await?;
+    Ok(Json(page.map(VisitResponse::from)))
 }
 
 #[utoipa::path(
@@ -126,7 +128,7 @@ async fn list_api(
     summary = "Record a visit (走出去 or 请进来)",
     request_body = VisitJson,
     responses(
-        (status = 201, description = "新拜访记录", body = Visit),
+        (status = 201, description = "新拜访记录", body = VisitResponse),
         SignedIn,
         Valid,
     ),
@@ -141,7 +143,7 @@ async fn record_api(
     app.may_record_visits(&actor).await?;
     let fields = body.apply(VisitInput::default()).parse(app.today())?;
     let visit = app.record_visit(&actor, &fields).await?;
-    Ok((StatusCode::CREATED, Json(visit)).into_response())
+    Ok((StatusCode::CREATED, Json(VisitResponse::from(visit))).into_response())
 }
 
 #[utoipa::path(
@@ -152,7 +154,7 @@ async fn record_api(
     summary = "One visit",
     params(("id" = i64, Path, description = "记录编号")),
     responses(
-        (status = 200, description = "拜访记录", body = Visit),
+        (status = 200, description = "拜访记录", body = VisitResponse),
         SignedIn,
         Found,
     ),
@@ -162,8 +164,8 @@ async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiVisitId(id): ApiVisitId,
-) -> ApiResult<Json<Visit>> {
-    Ok(Json(app.get_visit(&actor, id).await?))
+) -> ApiResult<Json<VisitResponse>> {
+    Ok(Json(app.get_visit(&actor, id).await?.into()))
 }
 
 #[utoipa::path(
@@ -175,7 +177,7 @@ async fn detail_api(
     params(("id" = i64, Path, description = "记录编号")),
     request_body = VisitJson,
     responses(
-        (status = 200, description = "修改后的拜访记录", body = Visit),
+        (status = 200, description = "修改后的拜访记录", body = VisitResponse),
         SignedIn,
         Found,
         Valid,
@@ -188,12 +190,14 @@ async fn update_api(
     ApiUser(actor): ApiUser,
     ApiVisitId(id): ApiVisitId,
     body: Bytes,
-) -> ApiResult<Json<Visit>> {
+) -> ApiResult<Json<VisitResponse>> {
     let body: VisitJson = parse_body(&body)?;
     let version = super::json::required_version(body.version)?;
     let current = app.visit_for_update(&actor, id).await?;
     let fields = body.apply(VisitInput::from(&current)).parse(app.today())?;
-    Ok(Json(app.update_visit(&actor, id, &fields, version).await?))
+    Ok(Json(
+        app.update_visit(&actor, id, &fields, version).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -211,7 +215,7 @@ struct FollowUpJson {
     params(("id" = i64, Path, description = "记录编号")),
     request_body = FollowUpJson,
     responses(
-        (status = 200, description = "办结后的拜访记录", body = Visit),
+        (status = 200, description = "办结后的拜访记录", body = VisitResponse),
         SignedIn,
         Found,
         Valid,
@@ -224,9 +228,11 @@ async fn follow_up_api(
     ApiUser(actor): ApiUser,
     ApiVisitId(id): ApiVisitId,
     body: Bytes,
-) -> ApiResult<Json<Visit>> {
+) -> ApiResult<Json<VisitResponse>> {
     let body: FollowUpJson = parse_body(&body)?;
-    Ok(Json(app.close_follow_up(&actor, id, &body.outcome).await?))
+    Ok(Json(
+        app.close_follow_up(&actor, id, &body.outcome).await?.into(),
+    ))
 }
 
 // ---- Pages ----
