@@ -228,7 +228,7 @@ impl LeadFields {
 }
 
 /// Who a lead is assigned to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assignment {
     pub unit_id: UnitId,
     pub officer_id: Option<UserId>,

@@ -222,7 +222,7 @@ impl App {
 
 /// An account to create: `must_change` marks a one-time password; an enterprise account names
 /// the investor it speaks for.
-#[derive(Clone, Copy, utoipa::ToSchema)]
+#[derive(Clone, Copy)]
 pub(crate) struct NewAccount<'a> {
     pub login: &'a str,
     pub name: &'a str,
