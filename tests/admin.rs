@@ -10,10 +10,17 @@ use serde_json::{Value, json};
 use zhaoshang::domain::user::Role;
 
 const ADMIN_PASSWORD: &str = "Admin-Pass-2026";
+const SEC_PASSWORD: &str = ADMIN_PASSWORD;
+const AUDIT_PASSWORD: &str = ADMIN_PASSWORD;
 
+/// The demo county with its three administrators.
 async fn admins() -> (common::TestApp, String, String) {
     let t = spawn_app().await;
-    for (login, role) in [("sysadmin", Role::Sysadmin), ("secadmin", Role::Secadmin)] {
+    for (login, role) in [
+        ("sysadmin", Role::Sysadmin),
+        ("secadmin", Role::Secadmin),
+        ("auditor", Role::Auditor),
+    ] {
         t.app
             .add_user(login, login, role, "yutian_county", ADMIN_PASSWORD, false)
             .await
@@ -55,11 +62,12 @@ async fn the_system_administrator_adds_units_and_accounts_with_one_time_password
             .any(|u| u["code"] == "town_xin")
     );
 
+    // 三员分立: the system administrator makes the account, with no role …
     let created = t
         .post_json(
             "/api/v1/users",
             Some(&sys),
-            &json!({"login": "xin_officer", "name": "新镇专员", "role": "officer", "unit": "town_xin"}),
+            &json!({"login": "xin_officer", "name": "新镇专员", "unit": "town_xin"}),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -68,7 +76,33 @@ async fn the_system_administrator_adds_units_and_accounts_with_one_time_password
         .unwrap()
         .to_string();
     assert_eq!(created.json()["user"]["must_change_password"], true);
-    // The new account must change the password before anything else.
+    assert_eq!(created.json()["user"]["role"], "pending");
+    let new_id = created.json()["user"]["id"].as_i64().unwrap();
+    // … and cannot give it one, business or administrator.
+    for role in ["officer", "auditor"] {
+        let refused = t
+            .post_json(
+                "/api/v1/users",
+                Some(&sys),
+                &json!({"login": "x2", "name": "某", "role": role, "unit": "town_xin"}),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.json()["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("role"),
+            "{}",
+            refused.text
+        );
+        assert!(
+            !refused.text.contains("expected one of"),
+            "{}",
+            refused.text
+        );
+    }
+    // The new account changes its password, and still may see nothing …
     let token = t.sign_in("xin_officer", &one_time).await.json()["token"]
         .as_str()
         .unwrap()
@@ -77,16 +111,34 @@ async fn the_system_administrator_adds_units_and_accounts_with_one_time_password
         t.get("/api/v1/projects", Some(&token)).await.status,
         StatusCode::FORBIDDEN
     );
-    // Administrator roles are not the system administrator's to give.
-    let sec = t
+    let changed = t
         .post_json(
-            "/api/v1/users",
-            Some(&sys),
-            &json!({"login": "x2", "name": "某", "role": "auditor", "unit": "town_xin"}),
+            "/api/v1/session/password",
+            Some(&token),
+            &json!({"current": one_time, "new": "Xin-Officer-2026", "confirm": "Xin-Officer-2026"}),
         )
         .await;
-    assert_eq!(sec.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(sec.json()["errors"][0]["field"], "role");
+    assert!(changed.status.is_success(), "{}", changed.text);
+    let token = t.token_with("xin_officer", "Xin-Officer-2026").await;
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // … until the security administrator gives it a role.
+    let sec = t.token_with("secadmin", SEC_PASSWORD).await;
+    let assigned = t
+        .patch_json(
+            &format!("/api/v1/users/{new_id}"),
+            Some(&sec),
+            &json!({"role": "officer", "unit": "town_xin"}),
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text);
+    let token = t.token_with("xin_officer", "Xin-Officer-2026").await;
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&token)).await.status,
+        StatusCode::OK
+    );
     // Bad input names the field and the rule.
     let bad = t
         .post_json(
@@ -378,4 +430,94 @@ async fn units_are_renamed_moved_and_retired_and_scope_follows_the_tree() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// No administrator takes over another: the system administrator cannot reset, disable or
+/// re-enable an administrator's account, the security administrator cannot unlock or re-role
+/// one, nor make an ordinary account an administrator. Those are done on the server's command
+/// line (`user add`, `user reset`) only.
+#[tokio::test]
+async fn no_administrator_can_reset_or_take_over_another_administrators_account() {
+    let (t, sys, sec) = admins().await;
+    let list = t.get("/api/v1/users", Some(&sys)).await.json();
+    let auditor = user_id(&list, "auditor");
+    let security = user_id(&list, "secadmin");
+    let system = user_id(&list, "sysadmin");
+    for (path, token) in [
+        (format!("/api/v1/users/{auditor}/reset-password"), &sys),
+        (format!("/api/v1/users/{security}/reset-password"), &sys),
+        (format!("/api/v1/users/{auditor}/disable"), &sys),
+        (format!("/api/v1/users/{security}/disable"), &sys),
+        (format!("/api/v1/users/{auditor}/unlock"), &sec),
+        (format!("/api/v1/users/{system}/unlock"), &sec),
+    ] {
+        let refused = t.post_json(&path, Some(token), &json!({})).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            refused.text
+        );
+        assert!(
+            refused.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("命令行")
+        );
+    }
+    let rerole = t
+        .patch_json(
+            &format!("/api/v1/users/{system}"),
+            Some(&sec),
+            &json!({"role": "leader", "unit": "yutian_county"}),
+        )
+        .await;
+    assert_eq!(rerole.status, StatusCode::FORBIDDEN, "{}", rerole.text);
+    let officer = user_id(&list, "officer");
+    for role in ["auditor", "sysadmin", "secadmin"] {
+        let made = t
+            .patch_json(
+                &format!("/api/v1/users/{officer}"),
+                Some(&sec),
+                &json!({"role": role, "unit": "yutian_county"}),
+            )
+            .await;
+        assert_eq!(
+            made.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{role}: {}",
+            made.text
+        );
+        assert_eq!(made.json()["errors"][0]["field"], "role");
+    }
+    // The auditor's password still works: nobody changed it.
+    assert_eq!(
+        t.sign_in("auditor", AUDIT_PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
+
+/// The command line resets any account, administrators included, and says so in the trail.
+#[tokio::test]
+async fn the_command_line_resets_an_administrators_password() {
+    let (t, _, _) = admins().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+        .args(["--db", &t.url, "user", "reset", "--login", "auditor"])
+        .env("ZHAOSHANG_PASSWORD", "Audit-New-2026!")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        t.sign_in("auditor", "Audit-New-2026!").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.sign_in("auditor", AUDIT_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    t.assert_audit_intact().await;
 }

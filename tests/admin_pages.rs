@@ -166,16 +166,23 @@ async fn a_new_account_gets_a_one_time_password_shown_once_and_must_change_it() 
             &[
                 ("login", "有 空格"),
                 ("name", "王敏"),
-                ("role", "officer"),
-                ("unit", ""),
+                ("unit", "town_houhu"),
             ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text.contains("账号须为"), "{}", refused.text);
     assert!(refused.text.contains("value=\"王敏\""));
-    // The chosen role stays chosen.
-    assert!(refused.text.contains("<option value=\"officer\" selected>"));
+    // The chosen unit stays chosen.
+    assert!(
+        refused
+            .text
+            .contains("<option value=\"town_houhu\" selected>")
+    );
+    // 三员分立: the form offers no role; the security administrator gives one.
+    let form = scraper::Html::parse_document(&refused.text);
+    let role_fields = scraper::Selector::parse("#new-account select[name=role]").unwrap();
+    assert_eq!(form.select(&role_fields).count(), 0);
 
     let created = t
         .post_form(
@@ -184,7 +191,6 @@ async fn a_new_account_gets_a_one_time_password_shown_once_and_must_change_it() 
             &[
                 ("login", "wangmin"),
                 ("name", "王敏"),
-                ("role", "officer"),
                 ("unit", "town_houhu"),
             ],
         )

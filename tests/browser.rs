@@ -352,7 +352,6 @@ async fn a_locked_account_sees_why_and_a_system_administrator_sees_no_business_m
     // corrected form shows the one-time password.
     fill(&c, "#new-account input[name=login]", "zhang san").await;
     fill(&c, "#new-account input[name=name]", "张三").await;
-    choose(&c, "#new-account select[name=role]", "officer").await;
     choose(&c, "#new-account select[name=unit]", "town_houhu").await;
     click(&c, "#new-account button.primary").await;
     wait_containing(&c, "#new-account .error:not(:empty)", "账号须为").await;

@@ -311,12 +311,23 @@ async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
             .unwrap();
     }
     let sys = t.token("sysadmin").await;
-    let unknown = t
+    let sec = t.token("secadmin").await;
+    // 三员分立: the system administrator makes the account; the security administrator gives
+    // it the enterprise role and its investor, together.
+    let created = t
         .post_json(
             "/api/v1/users",
             Some(&sys),
-            &json!({"login": "firm2", "name": "企业二", "role": "enterprise", "unit": "park",
-                    "enterprise_credit_code": CODE}),
+            &json!({"login": "firm2", "name": "企业二", "unit": "park"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let user_id = created.json()["user"]["id"].as_i64().unwrap();
+    let unknown = t
+        .patch_json(
+            &format!("/api/v1/users/{user_id}"),
+            Some(&sec),
+            &json!({"role": "enterprise", "unit": "park", "enterprise_credit_code": CODE}),
         )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -326,20 +337,18 @@ async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
     );
     let code = investors["items"][0]["credit_code"].as_str().unwrap();
     let linked = t
-        .post_json(
-            "/api/v1/users",
-            Some(&sys),
-            &json!({"login": "firm2", "name": "企业二", "role": "enterprise", "unit": "park",
-                    "enterprise_credit_code": code}),
+        .patch_json(
+            &format!("/api/v1/users/{user_id}"),
+            Some(&sec),
+            &json!({"role": "enterprise", "unit": "park", "enterprise_credit_code": code}),
         )
         .await;
-    assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.text);
-    // Account and link are one change: one audit entry names both.
-    let user_id = linked.json()["user"]["id"].as_i64().unwrap();
+    assert_eq!(linked.status, StatusCode::OK, "{}", linked.text);
+    // Role and link are one change: one audit entry names both.
     let mut conn = t.db.pool.acquire().await.unwrap();
-    let (investor_id, entries): (Option<i64>, i64) = sqlx::query_as(
-        "SELECT u.investor_id, (SELECT COUNT(*) FROM audit_log a
-                 WHERE a.entity = 'user' AND a.entity_id = $1)
+    let (investor_id, assigned): (Option<i64>, String) = sqlx::query_as(
+        "SELECT u.investor_id, (SELECT a.after_json FROM audit_log a
+                 WHERE a.entity = 'user' AND a.entity_id = $1 AND a.action = 'assign')
          FROM users u WHERE u.id = $2",
     )
     .bind(user_id.to_string())
@@ -348,7 +357,9 @@ async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
     .await
     .unwrap();
     assert_eq!(investor_id, investors["items"][0]["id"].as_i64());
-    assert_eq!(entries, 1);
+    let assigned: serde_json::Value = serde_json::from_str(&assigned).unwrap();
+    assert_eq!(assigned["role"], "enterprise");
+    assert_eq!(assigned["investor_id"], investors["items"][0]["id"]);
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `demo`, `unit add`, `user add`, `audit verify`,
+//! The command line: `serve`, `migrate`, `demo`, `unit add`, `user add`, `user reset`,
+//! `audit verify`,
 //! `audit anchor`.
 //! Thin: parse, call a service, print.
 
@@ -90,6 +91,13 @@ pub enum UserAction {
         /// The code of the account's unit.
         #[arg(long)]
         unit: String,
+    },
+    /// Set an account's password (the administrators' accounts are reset only here); its
+    /// lock is lifted and its sessions end. The password comes from ZHAOSHANG_PASSWORD, else it
+    /// is asked for.
+    Reset {
+        #[arg(long)]
+        login: String,
     },
 }
 
@@ -214,6 +222,17 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 .add_user(&login, &name, role, &unit, &password, false)
                 .await?;
             println!("已添加账号 {login}（{}，编号 {id}）。", role.label());
+        }
+        Command::User {
+            action: UserAction::Reset { login },
+        } => {
+            let password = match std::env::var("ZHAOSHANG_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => ask_password(&format!("账号 {login} 的新密码："))?,
+            };
+            let app = open(&cli.db).await?;
+            app.reset_password_on_server(&login, &password).await?;
+            println!("已重置账号 {} 的密码，其登录已全部失效。", login.trim());
         }
         Command::Audit {
             action: AuditAction::Verify { anchor },

@@ -99,6 +99,7 @@ impl Currency {
 impl Role {
     pub fn label(self) -> &'static str {
         match self {
+            Role::Pending => "待分配角色",
             Role::Leader => "领导",
             Role::Officer => "招商专员",
             Role::Department => "职能部门",

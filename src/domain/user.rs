@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A new account: the system administrator created it, and until the security administrator
+    /// gives it a role it may do nothing but change its password.
+    Pending,
     Leader,
     Officer,
     Department,
@@ -16,7 +19,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
+        Role::Pending,
         Role::Leader,
         Role::Officer,
         Role::Department,
@@ -28,6 +32,7 @@ impl Role {
 
     pub fn key(self) -> &'static str {
         match self {
+            Role::Pending => "pending",
             Role::Leader => "leader",
             Role::Officer => "officer",
             Role::Department => "department",
@@ -40,6 +45,12 @@ impl Role {
 
     pub fn parse(key: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The roles the security administrator gives from the pages and the API: the business
+    /// ones. The three administrators are made on the server's command line only.
+    pub fn assignable(self) -> bool {
+        !(self.is_administrator() || self == Role::Pending)
     }
 
     /// May read projects: of the own unit subtree, or for an enterprise its own projects.

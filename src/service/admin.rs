@@ -217,45 +217,26 @@ impl App {
             .collect())
     }
 
-    /// Creates an account with a business role and a one-time password, returned once.
-    /// Administrator roles are given by the security administrator.
+    /// Creates an account with a one-time password, returned once, and no role: the security
+    /// administrator gives it one (三员分立 — the system administrator makes accounts but never
+    /// decides what they may see).
     pub async fn admin_create_account(
         &self,
         actor: &Actor,
         login: &str,
         name: &str,
-        role: &str,
         unit_code: &str,
-        enterprise_credit_code: &str,
     ) -> Result<(AccountView, String)> {
         self.require(actor, &[Role::Sysadmin], "创建账号").await?;
-        let role = match Role::parse(role.trim()) {
-            Some(r) if !r.is_administrator() => r,
-            Some(_) => {
-                return Err(Invalid::single(
-                    "role",
-                    "系统管理员、安全管理员、审计员角色须由安全管理员授予",
-                )
-                .into());
-            }
-            None => return Err(Invalid::single("role", "角色无效").into()),
-        };
-        let mut errors = Invalid::default();
-        let investor = self
-            .enterprise_investor(Some(role), enterprise_credit_code, &mut errors)
-            .await?;
-        if !errors.is_empty() {
-            return Err(errors.into());
-        }
         let password = generated_password()?;
         let account = super::setup::NewAccount {
             login,
             name,
-            role,
+            role: Role::Pending,
             unit_code,
             password: &password,
             must_change: true,
-            investor,
+            investor: None,
         };
         let id = self.add_user_as(Some(actor), &account).await?;
         Ok((self.account(id).await?, password))
@@ -307,6 +288,9 @@ impl App {
         Ok(AccountView::of(&u, crate::store::now_unix()))
     }
 
+    /// An account an administrator may manage from the pages or the API: not their own, and not
+    /// one of the three administrators (made, reset and unlocked on the server's command line
+    /// only, so no administrator can take over another's account).
     async fn target(&self, actor: &Actor, id: UserId) -> Result<users::UserRecord> {
         let mut conn = self.db.pool.acquire().await?;
         let u = users::by_id(&mut conn, id)
@@ -314,6 +298,11 @@ impl App {
             .ok_or_else(Error::account_not_found)?;
         if u.id == actor.id {
             return Err(Error::Conflict("不能对自己的账号做此操作".into()));
+        }
+        if u.role.is_administrator() {
+            return Err(Error::Forbidden(
+                "管理员账号（系统管理员、安全管理员、审计管理员）只能在服务器上用命令行管理".into(),
+            ));
         }
         Ok(u)
     }
@@ -414,10 +403,17 @@ impl App {
             .await?;
         let target = self.target(actor, id).await?;
         let mut errors = Invalid::default();
-        let role = Role::parse(role.trim());
-        if role.is_none() {
-            errors.add("role", "角色无效");
-        }
+        let role = match Role::parse(role.trim()) {
+            Some(r) if r.assignable() => Some(r),
+            Some(r) if r.is_administrator() => {
+                errors.add("role", "管理员角色只能在服务器上用命令行授予");
+                None
+            }
+            _ => {
+                errors.add("role", "请选择要授予的业务角色");
+                None
+            }
+        };
         let mut conn = self.db.pool.acquire().await?;
         let unit = units::by_code(&mut conn, unit_code.trim()).await?;
         drop(conn);

@@ -65,6 +65,43 @@ impl App {
 
     /// Creates an account. `must_change` marks a one-time password.
     #[allow(clippy::too_many_arguments)]
+    /// Sets an account's password from the server's command line — the one way to reset an
+    /// administrator's (no administrator may reset another's from the pages or the API). The
+    /// lock is lifted and open sessions end; the audit trail records it as done on the server.
+    pub async fn reset_password_on_server(&self, login: &str, password: &str) -> Result<UserId> {
+        let login = login.trim();
+        if let Some(problem) = password_problem(login, password) {
+            return Err(Invalid::single("password", problem).into());
+        }
+        let hash = {
+            let password = password.to_string();
+            self.password_work(move || hash_password(&password))
+                .await??
+        };
+        let mut tx = self.db.write().await?;
+        let user = users::by_login(&mut tx, login)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("账号“{login}”不存在")))?;
+        users::set_password(&mut tx, user.id, &hash).await?;
+        users::clear_failed_sign_ins(&mut tx, user.id).await?;
+        crate::store::sessions::delete_all_of(&mut tx, user.id.0).await?;
+        audit::append(
+            &mut tx,
+            None,
+            audit::Entry {
+                action: "reset_password",
+                entity: "user",
+                entity_id: Some(user.id.to_string()),
+                before: None,
+                after: Some(json!({ "login": login, "on_server": true })),
+            },
+            &now_text(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user.id)
+    }
+
     pub async fn add_user(
         &self,
         login: &str,

@@ -173,19 +173,16 @@ async fn list_accounts(
     Ok(Json(Items::of(app.admin_accounts(&actor).await?)))
 }
 
+/// A new account: no role (the security administrator gives it one, see `Assignment`).
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct NewAccount {
     #[serde(default)]
     login: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
-    role: String,
-    #[serde(default)]
     unit: String,
-    /// For an enterprise account: the credit code of the 客商库 record it speaks for.
-    #[serde(default)]
-    enterprise_credit_code: String,
 }
 
 #[utoipa::path(
@@ -193,7 +190,7 @@ struct NewAccount {
     path = "/api/v1/users",
     tag = "admin",
     operation_id = "admin_create_account",
-    summary = "Create an account with a one-time password",
+    summary = "Create an account with a one-time password and no role (the security administrator assigns one)",
     request_body = NewAccount,
     responses(
         (status = 201, description = "新账号及一次性密码", body = OneTimePassword),
@@ -210,14 +207,7 @@ async fn create_account(
 ) -> ApiResult<(StatusCode, Json<OneTimePassword>)> {
     let body: NewAccount = parse_body(&body)?;
     let (account, password) = app
-        .admin_create_account(
-            &actor,
-            &body.login,
-            &body.name,
-            &body.role,
-            &body.unit,
-            &body.enterprise_credit_code,
-        )
+        .admin_create_account(&actor, &body.login, &body.name, &body.unit)
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -180,6 +180,7 @@ async fn render(
     let all_roles = || {
         Role::ALL
             .iter()
+            .filter(|r| r.assignable())
             .map(|r| (r.key().to_string(), r.label().to_string()))
     };
     let account_rows = accounts
@@ -194,7 +195,15 @@ async fn render(
                     code_of(Some(crate::domain::ids::UnitId(a.unit_id))),
                 )
             };
-            let own = a.id == actor.id;
+            let administrator = Role::parse(a.role).is_some_and(Role::is_administrator);
+            let managed = a.id != actor.id && !administrator;
+            let unmanaged_note = if a.id == actor.id {
+                "本人账号"
+            } else if administrator {
+                "管理员账号，在服务器上用命令行管理"
+            } else {
+                ""
+            };
             AdminAccountRow {
                 id: a.id.0,
                 login: a.login.clone(),
@@ -204,8 +213,9 @@ async fn render(
                 state: a.state.label(),
                 active: a.active,
                 locked: a.locked,
-                own,
-                edit_roles: if own {
+                managed,
+                unmanaged_note,
+                edit_roles: if !managed {
                     Vec::new()
                 } else {
                     opts(all_roles(), &role)
@@ -234,21 +244,10 @@ async fn render(
         ),
         new_account_login: blank_unless(new_account, &typed.login),
         new_account_name: blank_unless(new_account, &typed.name),
-        new_account_roles: with_placeholder(
-            "请选择角色",
-            opts(
-                Role::ALL
-                    .iter()
-                    .filter(|r| !r.is_administrator())
-                    .map(|r| (r.key().to_string(), r.label().to_string())),
-                &blank_unless(new_account, &typed.role),
-            ),
-        ),
         new_account_units: with_placeholder(
             "请选择单位",
             unit_options(&blank_unless(new_account, &typed.unit), None),
         ),
-        new_account_enterprise: blank_unless(new_account, &typed.enterprise_credit_code),
         units: unit_rows,
         accounts: account_rows,
         failed: refusal.typed.form.clone(),
@@ -398,14 +397,7 @@ async fn create_account(
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
     match app
-        .admin_create_account(
-            &user.actor,
-            &form.login,
-            &form.name,
-            &form.role,
-            &form.unit,
-            &form.enterprise_credit_code,
-        )
+        .admin_create_account(&user.actor, &form.login, &form.name, &form.unit)
         .await
     {
         Ok((account, password)) => Ok(one_time_password(&user, &account, password, true)),

@@ -27,8 +27,11 @@ pub struct AdminAccountRow {
     pub state: &'static str,
     pub active: bool,
     pub locked: bool,
-    /// The administrator's own account: no actions on it here.
-    pub own: bool,
+    /// Actions on it are offered: not the administrator's own account, and not one of the three
+    /// administrators' (managed on the server's command line only).
+    pub managed: bool,
+    /// Why no actions are offered, when none are.
+    pub unmanaged_note: &'static str,
     /// The security administrator's 分配 form.
     pub edit_roles: Vec<Opt>,
     pub edit_units: Vec<Opt>,
@@ -60,9 +63,7 @@ pub struct AdminPage {
     pub new_unit_parents: Vec<Opt>,
     pub new_account_login: String,
     pub new_account_name: String,
-    pub new_account_roles: Vec<Opt>,
     pub new_account_units: Vec<Opt>,
-    pub new_account_enterprise: String,
     pub failed: AdminForm,
     pub errors: Invalid,
     pub flash: Option<String>,
