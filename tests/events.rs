@@ -143,3 +143,81 @@ async fn an_event_totals_the_investors_met_and_the_projects_signed_there() {
     assert!(refused.text.contains("请填写项目编号"));
     assert!(refused.text.contains("value=\"一亿\""));
 }
+
+/// An event lists only the investors met that the reader may see, and counts the rest: a
+/// county leader may note a town's investor at another town's event, and that town's officer
+/// learns there was one, not who.
+#[tokio::test]
+async fn investors_met_outside_the_readers_scope_are_counted_not_named() {
+    let t = spawn_app().await;
+    let town1 = t.token("officer_town1").await;
+    let town2 = t.token("officer_town2").await;
+    let leader = t.token("leader").await;
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let event = t
+        .post_json(
+            "/api/v1/events",
+            Some(&town2),
+            &json!({"kind": "promotion", "title": "二镇专场推介会", "held_on": today, "city": "宁波"}),
+        )
+        .await;
+    assert_eq!(event.status, StatusCode::CREATED, "{}", event.text);
+    let id = event.json()["id"].as_i64().unwrap();
+    let theirs = t
+        .post_json(
+            "/api/v1/investors",
+            Some(&town1),
+            &json!({"name": "一镇专属客商有限公司", "kind": "foreign"}),
+        )
+        .await
+        .json()["id"]
+        .clone();
+    let ours = t
+        .post_json(
+            "/api/v1/investors",
+            Some(&town2),
+            &json!({"name": "二镇自家客商有限公司", "kind": "foreign"}),
+        )
+        .await
+        .json()["id"]
+        .clone();
+    for (token, investor) in [(&leader, &theirs), (&town2, &ours)] {
+        let met = t
+            .post_json(
+                &format!("/api/v1/events/{id}/investors"),
+                Some(token),
+                &json!({"investor_id": investor}),
+            )
+            .await;
+        assert_eq!(met.status, StatusCode::CREATED, "{}", met.text);
+    }
+    let seen = t.get(&format!("/api/v1/events/{id}"), Some(&town2)).await;
+    let detail = seen.json();
+    let names: Vec<&str> = detail["investors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["二镇自家客商有限公司"]);
+    assert_eq!(detail["investors_elsewhere"], 1);
+    assert_eq!(detail["totals"]["investors_met"], 2);
+    assert!(!seen.text.contains("一镇专属"), "{}", seen.text);
+    // The page too: the one it may see, and a count of the other.
+    let page = t
+        .get_page(&format!("/events/{id}"), &t.cookie("officer_town2").await)
+        .await;
+    assert_eq!(page.texts("#event-investors li"), ["二镇自家客商有限公司"]);
+    assert_eq!(
+        page.texts("#event-investors-elsewhere"),
+        ["另有 1 家由您管辖范围以外的单位登记"]
+    );
+    assert!(!page.text.contains("一镇专属"));
+    // The leader, whose scope holds both, sees both.
+    let all = t
+        .get(&format!("/api/v1/events/{id}"), Some(&leader))
+        .await
+        .json();
+    assert_eq!(all["investors"].as_array().unwrap().len(), 2);
+    assert_eq!(all["investors_elsewhere"], 0);
+}

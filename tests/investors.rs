@@ -503,3 +503,62 @@ async fn a_duplicate_outside_the_callers_scope_is_told_without_naming_it() {
     assert_eq!(named.status, StatusCode::CONFLICT);
     assert!(named.json()["detail"].as_str().unwrap().contains("甬钢"));
 }
+
+/// An enterprise sees its own project's facts and stages, never the office's working notes
+/// (备注) or who referred it (引荐人): not in the API, not on the page, not in an export.
+#[tokio::test]
+async fn an_enterprise_sees_no_internal_field_of_its_project() {
+    let t = spawn_app().await;
+    let firm = t.token("enterprise").await;
+    let own = t.get("/api/v1/projects", Some(&firm)).await.json()["items"][0].clone();
+    let id = own["id"].as_i64().unwrap();
+    // The office writes a note and names a referrer on it.
+    let leader = t.token("leader").await;
+    let current = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&leader))
+        .await
+        .json();
+    let edited = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            Some(&leader),
+            &json!({"version": current["version"], "notes": "内部备注：对方要价偏高",
+                    "referrer": "王海涛（内部引荐人）"}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+
+    for path in [
+        format!("/api/v1/projects/{id}"),
+        "/api/v1/projects".to_string(),
+    ] {
+        let seen = t.get(&path, Some(&firm)).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(!seen.text.contains("内部备注"), "{path}: {}", seen.text);
+        assert!(!seen.text.contains("王海涛"), "{path}: {}", seen.text);
+    }
+    let cookie = t.cookie("enterprise").await;
+    let page = t.get_page(&format!("/projects/{id}"), &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let shown = page.texts("main").join(" ");
+    assert!(
+        !shown.contains("内部备注") && !shown.contains("王海涛"),
+        "{shown}"
+    );
+    let export = t.get_page("/projects.xlsx", &cookie).await;
+    if export.status == StatusCode::OK {
+        let rows = zhaoshang::sheet::read_rows(&export.bytes, 1 << 24, 100).unwrap();
+        let cells: Vec<&String> = rows.iter().flat_map(|(_, r)| r).collect();
+        assert!(
+            !cells
+                .iter()
+                .any(|c| c.contains("内部备注") || c.contains("王海涛")),
+            "{cells:?}"
+        );
+    }
+    // The office still sees both.
+    let office = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&leader))
+        .await;
+    assert!(office.text.contains("内部备注") && office.text.contains("王海涛"));
+}

@@ -33,7 +33,10 @@ pub struct EventParams {
 pub struct EventDetail {
     #[serde(flatten)]
     pub event: PromotionEvent,
+    /// The investors met that the caller may see …
     pub investors: Vec<MetInvestor>,
+    /// … and how many others, kept outside the caller's scope, were met (counted, not named).
+    pub investors_elsewhere: usize,
     pub signings: Vec<Signing>,
     pub totals: EventTotals,
 }
@@ -177,16 +180,21 @@ impl App {
         actor: &Actor,
         event: PromotionEvent,
     ) -> Result<EventDetail> {
-        let investors = events::investors_met(conn, event.id).await?;
+        let met = events::investors_met(conn, event.id).await?;
         let signings: Vec<Signing> = events::signings(conn, event.id)
             .await?
             .into_iter()
             .filter(|s| actor.unit_path.contains(&s.unit_path))
             .collect();
+        let totals = totals(&met, &signings);
+        let (investors, elsewhere): (Vec<MetInvestor>, Vec<MetInvestor>) = met
+            .into_iter()
+            .partition(|i| actor.unit_path.contains(&i.unit_path));
         Ok(EventDetail {
-            totals: totals(&investors, &signings),
+            totals,
             event,
             investors,
+            investors_elsewhere: elsewhere.len(),
             signings,
         })
     }

@@ -147,7 +147,8 @@ pub async fn add_signing(
 
 pub async fn investors_met(conn: &mut Conn, event: EventId) -> sqlx::Result<Vec<MetInvestor>> {
     sqlx::query(
-        "SELECT i.id, i.name FROM event_investors ei JOIN investors i ON i.id = ei.investor_id \
+        "SELECT i.id, i.name, un.path FROM event_investors ei \
+         JOIN investors i ON i.id = ei.investor_id JOIN units un ON un.id = i.unit_id \
          WHERE ei.event_id = $1 ORDER BY i.name",
     )
     .bind(event.0)
@@ -158,6 +159,7 @@ pub async fn investors_met(conn: &mut Conn, event: EventId) -> sqlx::Result<Vec<
         Ok(MetInvestor {
             id: InvestorId(r.try_get("id")?),
             name: r.try_get("name")?,
+            unit_path: crate::domain::user::UnitPath(r.try_get("path")?),
         })
     })
     .collect()

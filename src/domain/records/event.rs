@@ -32,6 +32,9 @@ pub struct PromotionEvent {
 pub struct MetInvestor {
     pub id: InvestorId,
     pub name: String,
+    /// Where the record is kept: whether the caller may be shown it.
+    #[serde(skip)]
+    pub unit_path: crate::domain::user::UnitPath,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -75,6 +75,17 @@ fn ser_area<S: serde::Serializer>(a: &Option<Area>, s: S) -> Result<S::Ok, S::Er
 }
 
 impl Project {
+    /// The project as `role` may see it: an enterprise sees its own project's facts and stages,
+    /// not the investment office's working notes (备注) nor who referred it (引荐人).
+    pub fn seen_by(mut self, role: crate::domain::user::Role) -> Project {
+        if role == crate::domain::user::Role::Enterprise {
+            self.notes = None;
+            self.referrer = None;
+            self.referrer_id = None;
+        }
+        self
+    }
+
     pub fn stage_state(&self) -> StageState {
         StageState {
             stage: self.stage,

@@ -215,7 +215,7 @@ impl App {
         }
         let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
         let page = Page {
-            items,
+            items: items.into_iter().map(|p| p.seen_by(actor.role)).collect(),
             total: totals.count,
             page,
             per_page,
@@ -276,7 +276,7 @@ impl App {
         };
         let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
         Ok(super::Excerpt {
-            items,
+            items: items.into_iter().map(|p| p.seen_by(actor.role)).collect(),
             total: totals.count,
         })
     }
@@ -290,7 +290,10 @@ impl App {
     pub async fn get_project(&self, actor: &Actor, id: ProjectId) -> Result<Project> {
         self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        self.in_scope(&mut conn, actor, id).await
+        Ok(self
+            .in_scope(&mut conn, actor, id)
+            .await?
+            .seen_by(actor.role))
     }
 
     pub async fn project_history(

@@ -90,6 +90,8 @@ pub(crate) struct EventDetailResponse {
     #[serde(flatten)]
     event: EventResponse,
     investors: Vec<MetInvestorResponse>,
+    /// Investors met that are kept outside the caller's scope: counted, not named.
+    investors_elsewhere: usize,
     signings: Vec<SigningResponse>,
     totals: EventTotals,
 }
@@ -103,6 +105,7 @@ impl From<EventDetail> for EventDetailResponse {
                 .into_iter()
                 .map(MetInvestorResponse::from)
                 .collect(),
+            investors_elsewhere: d.investors_elsewhere,
             signings: d.signings.into_iter().map(SigningResponse::from).collect(),
             totals: d.totals,
         }

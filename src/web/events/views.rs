@@ -84,6 +84,8 @@ pub struct EventDetailPage {
     pub layout: Layout,
     pub e: crate::domain::records::event::PromotionEvent,
     pub investors: Vec<crate::domain::records::event::MetInvestor>,
+    /// Met, but kept outside the caller's scope: counted, not named.
+    pub investors_elsewhere: usize,
     pub signings: Vec<SigningRow>,
     pub totals: crate::service::events::EventTotals,
     pub currencies: Vec<Opt>,
@@ -121,6 +123,7 @@ impl EventDetailPage {
                 .collect(),
             currencies: currency_opts(typed.get("currency").map_or("", String::as_str)),
             investors: d.investors,
+            investors_elsewhere: d.investors_elsewhere,
             totals: d.totals,
             e: d.event,
             can_write,
