@@ -487,20 +487,7 @@ pub struct Search {
     pub offset: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LoggedEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor_login: Option<String>,
-    /// The acting account's unit at the time, by name.
-    pub actor_unit: Option<String>,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<String>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub client_addr: Option<String>,
-}
+pub use crate::domain::records::audit::LoggedEntry;
 
 fn push_search(b: &mut super::SqlBuilder, s: &Search) {
     use super::Bind;

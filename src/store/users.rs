@@ -3,24 +3,7 @@ use crate::domain::ids::{InvestorId, UnitId, UserId};
 use crate::domain::user::{Role, UnitPath};
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
-pub struct UserRecord {
-    pub id: UserId,
-    pub login: String,
-    pub name: String,
-    pub role: Role,
-    pub unit_id: UnitId,
-    pub unit_path: UnitPath,
-    pub password_hash: String,
-    pub active: bool,
-    pub failed_sign_ins: i64,
-    /// Unix seconds until which sign-in is refused.
-    pub locked_until: Option<i64>,
-    /// A one-time password: nothing but changing it is allowed until it is changed.
-    pub must_change_password: bool,
-    /// For an enterprise account: the investor record it speaks for.
-    pub investor_id: Option<InvestorId>,
-}
+pub use crate::domain::records::user::UserRecord;
 
 const SELECT: &str = "SELECT u.id, u.login, u.name, u.role, u.unit_id, un.path AS unit_path, \
      u.password_hash, u.active, u.failed_sign_ins, u.locked_until, u.must_change_password, u.investor_id \

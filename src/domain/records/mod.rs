@@ -3,10 +3,12 @@
 //! rules on them live beside them in `domain`. The JSON API answers with its own response types
 //! (`web/<feature>/responses.rs`), built from these.
 
+pub mod audit;
 pub mod event;
 pub mod investor;
 pub mod lead;
 pub mod project;
 pub mod referrer;
 pub mod unit;
+pub mod user;
 pub mod visit;

@@ -1,6 +1,6 @@
 //! What the audit API answers: its own shape, built from the trail's entries.
 
-use crate::store::audit::LoggedEntry;
+use crate::domain::records::audit::LoggedEntry;
 use serde::Serialize;
 
 /// One entry of the audit trail: who did what to which record, and the record before and after.

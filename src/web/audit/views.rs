@@ -32,7 +32,7 @@ pub struct AuditRowView {
 }
 
 impl AuditRowView {
-    pub fn of(e: &crate::store::audit::LoggedEntry) -> AuditRowView {
+    pub fn of(e: &crate::domain::records::audit::LoggedEntry) -> AuditRowView {
         let json =
             |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
         AuditRowView {

@@ -260,7 +260,7 @@ impl ProjectFormPage {
         } else {
             input.unit_id.clone()
         };
-        let person = |u: &crate::store::users::UserRecord| {
+        let person = |u: &crate::domain::records::user::UserRecord| {
             (u.id.to_string(), format!("{}（{}）", u.name, u.login))
         };
         ProjectFormPage {

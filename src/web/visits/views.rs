@@ -101,7 +101,7 @@ impl VisitFormPage {
     pub fn build(
         layout: Layout,
         input: crate::domain::visit::VisitInput,
-        people: &[crate::store::users::UserRecord],
+        people: &[crate::domain::records::user::UserRecord],
         today: Date,
         errors: Invalid,
     ) -> VisitFormPage {
