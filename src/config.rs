@@ -28,7 +28,8 @@ pub struct Config {
     pub import_max_rows: usize,
     /// How referrers are rewarded (see `domain::reward`).
     pub referral_rule: crate::domain::reward::RewardRule,
-    /// Password hashes and checks that may run at once (each holds about 19 MiB while it runs).
+    /// Password hashes and checks that may run at once (each holds about 19 MiB while it runs,
+    /// which the allocator keeps a while after: one at a time keeps a burst of sign-ins small).
     pub password_checks: usize,
     /// Days without progress after which a project is flagged quiet, then stalled.
     pub idle_thresholds: crate::domain::project::IdleThresholds,
@@ -52,7 +53,7 @@ impl Default for Config {
             import_max_bytes: 20 * 1024 * 1024,
             import_max_rows: 200_000,
             referral_rule: Default::default(),
-            password_checks: 2,
+            password_checks: 1,
             idle_thresholds: Default::default(),
             export_max_rows: 50_000,
         }

@@ -48,7 +48,7 @@ pub struct ImportView {
     pub headers: Vec<String>,
     pub rows_valid: i64,
     pub rows_rejected: i64,
-    /// Up to 200 rejected rows (the sheet has them all).
+    /// Up to 200 rejected rows (the rejected-rows sheet has up to `KEPT_REJECTED`).
     pub rejected: Vec<RejectedRow>,
     pub imported: bool,
     pub imported_at: Option<String>,
@@ -57,6 +57,9 @@ pub struct ImportView {
 }
 
 const SHOWN_REJECTED: usize = 200;
+/// Rejected rows kept for the rejected-rows sheet: a file of a hundred thousand bad rows is
+/// fixed at its source, not row by row, and its rows must not fill the database.
+const KEPT_REJECTED: usize = 10_000;
 
 fn view(r: &ImportRecord) -> Result<ImportView> {
     let kind = ImportKind::parse(&r.kind)
@@ -430,7 +433,9 @@ impl App {
             created_by: actor.id,
             headers_json: &to_json(&checked.headers)?,
             valid_json: &checked.valid_json,
-            rejected_json: &to_json(&checked.rejected)?,
+            rejected_json: &to_json(
+                &checked.rejected[..checked.rejected.len().min(KEPT_REJECTED)],
+            )?,
             rows_valid: checked.rows_valid as i64,
             rows_rejected: checked.rejected.len() as i64,
         };

@@ -78,6 +78,13 @@ fn cell_text(cell: &DataRef<'_>) -> String {
     }
 }
 
+/// A file the reader could not make sense of: what part, in the user's words (the reader's own
+/// message is for the log, not for the user).
+fn unreadable(what: &str, e: &calamine::XlsxError) -> SheetError {
+    tracing::debug!(error = %e, "an uploaded workbook could not be read");
+    SheetError::Damaged(what.to_string())
+}
+
 /// Columns read from a sheet; cells further right are not part of any import.
 const MAX_COLUMNS: usize = 256;
 /// The most text the rows read may hold together (a shared string repeated in many cells is
@@ -102,7 +109,7 @@ pub fn read_rows(
     }
     guard::judge(bytes, max_rows)?;
     let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Damaged(e.to_string()))?;
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable("工作簿的结构无法解析", &e))?;
     let Some(first) = book.sheet_names().first().cloned() else {
         return Err(SheetError::Empty);
     };
@@ -111,14 +118,14 @@ pub fn read_rows(
     let mut cells = match book.worksheet_cells_reader(&first) {
         Ok(reader) => reader,
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Err(SheetError::Empty),
-        Err(e) => return Err(SheetError::Damaged(e.to_string())),
+        Err(e) => return Err(unreadable("第一个工作表无法打开", &e)),
     };
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
     let mut current: Option<(u32, Vec<String>)> = None;
     let mut text_bytes = 0usize;
     while let Some(cell) = cells
         .next_cell()
-        .map_err(|e| SheetError::Damaged(e.to_string()))?
+        .map_err(|e| unreadable("工作表的内容无法解析", &e))?
     {
         let (row, column) = cell.get_position();
         let text = cell_text(cell.get_value());

@@ -307,13 +307,13 @@ impl Db {
     }
 }
 
-/// Every SQLite connection's settings. 16 MiB of page cache per connection (SQLite's default
+/// Every SQLite connection's settings. 8 MiB of page cache per connection (SQLite's default
 /// of 2 MiB is too small for indexes over 100k+ rows; lists are answered from memory, so more
-/// mostly holds pages no one reads again, and each connection's cache is resident memory);
-/// statement journals in memory.
+/// mostly holds pages no one reads again, and each of the five connections' caches is resident
+/// memory); statement journals in memory.
 const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-     PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;";
+     PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;";
 
 /// `sqlite://data/x.db` → creates the parent folder and asks SQLite to create the file.
 fn sqlite_url(url: &str) -> anyhow::Result<String> {
