@@ -78,7 +78,17 @@ async fn the_system_administrator_adds_units_and_accounts_with_one_time_password
     assert_eq!(created.json()["user"]["must_change_password"], true);
     assert_eq!(created.json()["user"]["role"], "pending");
     let new_id = created.json()["user"]["id"].as_i64().unwrap();
-    // … and cannot give it one, business or administrator.
+    // The security administrator cannot give it a role before its owner has replaced the
+    // one-time password the system administrator saw.
+    let early = t
+        .patch_json(
+            &format!("/api/v1/users/{new_id}"),
+            Some(&t.token_with("secadmin", SEC_PASSWORD).await),
+            &json!({"role": "officer", "unit": "town_xin"}),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    // … and the system administrator cannot give it one, business or administrator.
     for role in ["officer", "auditor"] {
         let refused = t
             .post_json(

@@ -226,40 +226,55 @@ async fn an_edit_with_the_chain_recomputed_without_the_key_is_caught() {
     );
 }
 
-/// A trail chained before the chain was keyed is sealed with the key once, on upgrade — only
-/// if its old chain holds, so a trail tampered with before the upgrade is never made whole.
+/// A trail chained before the chain was keyed is sealed with the key once: on the upgrade's
+/// first start, which creates the key, and only if its old chain holds. A database that merely
+/// says "not keyed yet" on a later start (anyone who can edit it could say so, after
+/// recomputing the old unkeyed chain) gets nothing sealed.
 #[tokio::test]
 async fn a_trail_chained_before_the_key_is_sealed_once_on_upgrade_if_it_holds() {
     let t = spawn_app().await;
     let ids = entry_ids(&t).await;
-    unkeyed_chain(&t, ids[0], None).await;
-    execute(
-        &t,
-        "UPDATE change_counters SET value = 0 WHERE name = 'audit_keyed'",
-    )
-    .await;
-    let upgraded = zhaoshang(&t.url, &["migrate"], None);
-    assert!(upgraded.status.success(), "{}", text(&upgraded));
-    let ok = zhaoshang(&t.url, &["audit", "verify"], None);
-    assert!(ok.status.success(), "{}", text(&ok));
+    let key_dir =
+        std::env::temp_dir().join(format!("zs-key-{}", ids.len() * 7919 + ids[0] as usize));
+    let _ = std::fs::remove_dir_all(&key_dir);
+    let new_key = key_dir.join("audit.key");
+    let with_new_key = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+            .arg("--db")
+            .arg(&t.url)
+            .args(args)
+            .env("ZHAOSHANG_AUDIT_KEY_FILE", &new_key)
+            .output()
+            .expect("run zhaoshang")
+    };
 
-    // Tampered under the old chain, then upgraded: left unsealed, and reported.
+    // Forged: an entry changed and the old chain recomputed, the flag lowered. The key already
+    // exists, so nothing is sealed and the change is reported.
     let target = ids[ids.len() / 3];
-    unkeyed_chain(&t, ids[0], None).await;
-    execute(
-        &t,
-        &format!("UPDATE audit_log SET after_json = '{{\"name\":\"改过\"}}' WHERE id = {target}"),
-    )
-    .await;
+    unkeyed_chain(&t, ids[0], Some((target, r#"{"name":"改过"}"#))).await;
     execute(
         &t,
         "UPDATE change_counters SET value = 0 WHERE name = 'audit_keyed'",
     )
     .await;
-    let upgraded = zhaoshang(&t.url, &["migrate"], None);
-    assert!(upgraded.status.success(), "{}", text(&upgraded));
+    let started = zhaoshang(&t.url, &["migrate"], None);
+    assert!(started.status.success(), "{}", text(&started));
     let out = zhaoshang(&t.url, &["audit", "verify"], None);
     assert!(!out.status.success(), "{}", text(&out));
+
+    // An honest upgrade: the old chain holds, and this start makes the key — sealed once.
+    unkeyed_chain(&t, ids[0], None).await;
+    let upgraded = with_new_key(&["migrate"]);
+    assert!(upgraded.status.success(), "{}", text(&upgraded));
+    let ok = with_new_key(&["audit", "verify"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+
+    // A keyed trail meeting a key made on this start: the old key is missing, and it says so.
+    let _ = std::fs::remove_file(&new_key);
+    let missing = with_new_key(&["audit", "verify"]);
+    assert!(!missing.status.success());
+    assert!(text(&missing).contains("原密钥缺失"), "{}", text(&missing));
+    let _ = std::fs::remove_dir_all(&key_dir);
 }
 
 /// The chain's head kept apart from the database finds what the chain alone cannot: the last

@@ -323,6 +323,23 @@ async fn an_enterprise_account_sees_only_its_own_projects_and_their_stages() {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let user_id = created.json()["user"]["id"].as_i64().unwrap();
+    // Its owner replaces the one-time password first (a role is given only after that).
+    let one_time = created.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let first = t.sign_in("firm2", &one_time).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let changed = t
+        .post_json(
+            "/api/v1/session/password",
+            Some(&first),
+            &json!({"current": one_time, "new": "Firm-Two-2026!", "confirm": "Firm-Two-2026!"}),
+        )
+        .await;
+    assert!(changed.status.is_success(), "{}", changed.text);
     let unknown = t
         .patch_json(
             &format!("/api/v1/users/{user_id}"),
@@ -561,4 +578,38 @@ async fn an_enterprise_sees_no_internal_field_of_its_project() {
         .get(&format!("/api/v1/projects/{id}"), Some(&leader))
         .await;
     assert!(office.text.contains("内部备注") && office.text.contains("王海涛"));
+}
+
+/// Nor the office's 备注 on its own 客商库 record.
+#[tokio::test]
+async fn an_enterprise_sees_no_internal_note_on_its_investor_record() {
+    let t = spawn_app().await;
+    let firm = t.token("enterprise").await;
+    let own = t.get("/api/v1/investors", Some(&firm)).await.json()["items"][0].clone();
+    let id = own["id"].as_i64().unwrap();
+    let leader = t.token("leader").await;
+    let edited = t
+        .patch_json(
+            &format!("/api/v1/investors/{id}"),
+            Some(&leader),
+            &json!({"version": own["version"], "notes": "内部备注：资金链偏紧"}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    for path in [
+        format!("/api/v1/investors/{id}"),
+        "/api/v1/investors".to_string(),
+    ] {
+        let seen = t.get(&path, Some(&firm)).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(!seen.text.contains("资金链"), "{path}: {}", seen.text);
+    }
+    let page = t
+        .get_page(&format!("/investors/{id}"), &t.cookie("enterprise").await)
+        .await;
+    assert!(!page.texts("main").join(" ").contains("资金链"));
+    let office = t
+        .get(&format!("/api/v1/investors/{id}"), Some(&leader))
+        .await;
+    assert!(office.text.contains("资金链"));
 }

@@ -402,6 +402,14 @@ impl App {
         self.require(actor, &[Role::Secadmin], "分配角色和单位")
             .await?;
         let target = self.target(actor, id).await?;
+        // Whoever made the account saw its one-time password: a role is given only once its
+        // owner has replaced it, so that the system administrator never holds a working
+        // business account.
+        if target.must_change_password {
+            return Err(Error::Conflict(
+                "该账号的一次性密码尚未由本人修改：请待本人首次登录并修改密码后，再分配角色".into(),
+            ));
+        }
         let mut errors = Invalid::default();
         let role = match Role::parse(role.trim()) {
             Some(r) if r.assignable() => Some(r),

@@ -109,23 +109,25 @@ impl App {
         let mut conn = self.db.pool.acquire().await?;
         let user = users::by_login(&mut conn, login).await?;
         drop(conn);
-        // Counted before the password is checked, so that guesses sent at once cannot outrun
-        // the lock: at most `lockout_attempts` of them are ever checked.
+        // The turn first, so that an attempt refused for want of one (429) is not counted …
+        let turn = self.password_turn().await?;
+        // … then counted before the password is checked, so that guesses sent at once cannot
+        // outrun the lock: at most `lockout_attempts` of them are ever checked. (An attempt
+        // whose client leaves during the check stays counted, as a guess would.)
         let counted = match &user {
             Some(u) => Some(self.count_attempt(u, now, client).await?),
             None => None,
         };
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_string();
-        let ok = self
-            .password_work(move || {
-                let against = match &hash {
-                    Some(h) => h.as_str(),
-                    None => dummy_hash(),
-                };
-                verify_password(&password, against)
-            })
-            .await?;
+        let ok = Self::in_password_turn(turn, move || {
+            let against = match &hash {
+                Some(h) => h.as_str(),
+                None => dummy_hash(),
+            };
+            verify_password(&password, against)
+        })
+        .await?;
         let user = match user {
             Some(u) if ok && u.active => u,
             Some(u) if ok && !u.active => {

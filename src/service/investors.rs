@@ -162,7 +162,7 @@ impl App {
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = investors::search(&mut conn, &search).await?;
         Ok(Page {
-            items,
+            items: items.into_iter().map(|i| i.seen_by(actor.role)).collect(),
             total,
             page,
             per_page,
@@ -172,7 +172,10 @@ impl App {
     pub async fn get_investor(&self, actor: &Actor, id: InvestorId) -> Result<Investor> {
         self.may_read_investors(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        self.investor_in_scope(&mut conn, actor, id).await
+        Ok(self
+            .investor_in_scope(&mut conn, actor, id)
+            .await?
+            .seen_by(actor.role))
     }
 
     /// The name of the record `investor` was merged into, when the caller may read that one

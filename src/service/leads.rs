@@ -169,7 +169,7 @@ impl App {
         let mut conn = self.db.pool.acquire().await?;
         let (items, total) = leads::search(&mut conn, &search).await?;
         Ok(Page {
-            items,
+            items: items.into_iter().map(|l| l.seen_by(actor.role)).collect(),
             total,
             page,
             per_page,
@@ -192,7 +192,15 @@ impl App {
         self.lead_role(actor, Role::is_business, "查看招商线索")
             .await?;
         let mut conn = self.db.pool.acquire().await?;
-        let lead = self.lead_in_scope(&mut conn, actor, id).await?;
+        let lead = self
+            .lead_in_scope(&mut conn, actor, id)
+            .await?
+            .seen_by(actor.role);
+        // The officers' follow-up notes are the office's working record: an enterprise that
+        // submitted the lead sees where it stands, not those.
+        if actor.role == Role::Enterprise {
+            return Ok((lead, Vec::new()));
+        }
         let notes = leads::notes(&mut conn, id).await?;
         Ok((lead, notes))
     }

@@ -161,13 +161,27 @@ impl App {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T> {
-        let turn = tokio::time::timeout(
+        let turn = self.password_turn().await?;
+        Self::in_password_turn(turn, work).await
+    }
+
+    /// A turn to hash or check a password (see `password_work`), for a caller that has more to
+    /// do once it has one (sign-in counts the attempt only when its check is sure to run).
+    pub(crate) async fn password_turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        tokio::time::timeout(
             std::time::Duration::from_secs(2),
             self.password_turns.clone().acquire_owned(),
         )
         .await
         .map_err(|_| Error::TooManyRequests("同时登录的人较多，请稍后再试".into()))?
-        .map_err(|e| Error::Internal(e.into()))?;
+        .map_err(|e| Error::Internal(e.into()))
+    }
+
+    /// Runs `work` off the request workers in the turn already taken.
+    pub(crate) async fn in_password_turn<T: Send + 'static>(
+        turn: tokio::sync::OwnedSemaphorePermit,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
             work()

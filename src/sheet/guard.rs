@@ -50,51 +50,47 @@ pub fn judge(bytes: &[u8], max_rows: usize) -> Result<(), SheetError> {
         if size > 1024 * 1024 && size / packed.max(1) > MAX_RATIO {
             return Err(inflates_too_far());
         }
-        if name == "xl/sharedStrings.xml" && size > MAX_SHARED_STRINGS_BYTES {
-            return Err(too_much_shared_text());
-        }
-        if name == "xl/sharedStrings.xml"
-            || (name.starts_with("xl/worksheets/") && name.ends_with(".xml"))
-        {
-            parts_to_stream.push((i, name, size));
+        // The reader finds parts through the workbook's relationships and matches names
+        // without regard to case, so every XML part is judged, wherever it sits.
+        let name = name.replace('\\', "/").to_ascii_lowercase();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            parts_to_stream.push((i, size));
         }
     }
-    for (i, name, declared) in parts_to_stream {
+    let cell_limit = max_rows.saturating_add(1).saturating_mul(CELLS_PER_ROW);
+    for (i, declared) in parts_to_stream {
         let part = archive.by_index(i).map_err(damaged)?;
-        let shared = name == "xl/sharedStrings.xml";
-        let limit = if shared {
-            MAX_SHARED_STRINGS_BYTES
-        } else {
-            MAX_PART_BYTES
-        };
-        let seen = stream(part.take(limit + 1))?;
+        let seen = stream(part.take(MAX_PART_BYTES + 1))?;
         // The directory may understate a part; what it really inflates to is what counts.
-        if seen.bytes > limit || seen.bytes > declared.saturating_add(1) {
-            return Err(if shared {
-                too_much_shared_text()
-            } else {
-                inflates_too_far()
-            });
+        if seen.bytes > MAX_PART_BYTES || seen.bytes > declared.saturating_add(1) {
+            return Err(inflates_too_far());
         }
-        if shared {
-            if seen
-                .declared_strings
-                .is_some_and(|n| n > seen.strings.max(1))
+        // Shared strings, under whatever name: the reader keeps them all in memory, and makes
+        // room for as many as an `sst` tag declares before reading one.
+        if seen.shared_tags > 0 {
+            if seen.bytes > MAX_SHARED_STRINGS_BYTES {
+                return Err(too_much_shared_text());
+            }
+            if seen.shared_tags > 1
+                || seen
+                    .declared_strings
+                    .is_some_and(|n| n > seen.strings.max(1))
             {
                 return Err(SheetError::Damaged("共享文本的数量与声明不符".into()));
             }
-        } else {
-            if let Some(rows) = seen.declared_rows
-                && rows > max_rows.saturating_add(1)
-            {
-                return Err(SheetError::TooManyRows { limit: max_rows });
-            }
-            if seen.cells > max_rows.saturating_add(1).saturating_mul(CELLS_PER_ROW) {
-                return Err(SheetError::TooComplex(format!(
-                    "工作表中的单元格超过 {} 个",
-                    max_rows.saturating_add(1).saturating_mul(CELLS_PER_ROW)
-                )));
-            }
+        }
+        if seen.dimension_tags > 1 {
+            return Err(SheetError::Damaged("工作表声明了多个范围".into()));
+        }
+        if let Some(rows) = seen.declared_rows
+            && rows > max_rows.saturating_add(1)
+        {
+            return Err(SheetError::TooManyRows { limit: max_rows });
+        }
+        if seen.cells > cell_limit {
+            return Err(SheetError::TooComplex(format!(
+                "工作表中的单元格超过 {cell_limit} 个"
+            )));
         }
     }
     Ok(())
@@ -130,19 +126,23 @@ struct Seen {
     bytes: u64,
     cells: usize,
     strings: usize,
+    shared_tags: usize,
+    dimension_tags: usize,
+    /// The furthest row any `dimension` tag declares.
     declared_rows: Option<usize>,
+    /// The largest string count any `sst` tag declares.
     declared_strings: Option<usize>,
 }
 
 /// Streams a part's XML through a small buffer: counts `<c>` and `<si>` elements, reads the
-/// `<dimension ref>` and `<sst uniqueCount>` attributes, and refuses a text run or a tag longer
-/// than any real cell or tag.
+/// `<dimension ref>` and `<sst uniqueCount>` attributes (by local name, with either quote),
+/// and refuses a text run or a tag longer than any real cell or tag.
 fn stream(mut part: impl Read) -> Result<Seen, SheetError> {
     let mut seen = Seen::default();
     let mut buf = vec![0u8; 64 * 1024];
     let mut in_tag = false;
     let mut run = 0usize;
-    // The start of the current tag (its name and first attributes), enough for what is read.
+    // The current tag, whole (at most `MAX_TAG_BYTES`): attributes may sit anywhere in it.
     let mut tag: Vec<u8> = Vec::with_capacity(256);
     loop {
         let n = match part.read(&mut buf) {
@@ -176,9 +176,7 @@ fn stream(mut part: impl Read) -> Result<Seen, SheetError> {
                     if run > MAX_TAG_BYTES {
                         return Err(SheetError::Damaged("XML 标签过长".into()));
                     }
-                    if tag.len() < 256 {
-                        tag.push(b);
-                    }
+                    tag.push(b);
                 }
             }
         }
@@ -191,32 +189,54 @@ fn note_tag(tag: &[u8], seen: &mut Seen) {
         .iter()
         .position(|b| b.is_ascii_whitespace() || *b == b'/')
         .unwrap_or(tag.len());
-    match &tag[..name_end] {
+    let name = &tag[..name_end];
+    // The reader matches local names: `x:sst` is `sst`.
+    let local = match name.iter().rposition(|b| *b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    };
+    match local {
         b"c" => seen.cells += 1,
         b"si" => seen.strings += 1,
         b"dimension" => {
-            seen.declared_rows = attribute(tag, b"ref").and_then(|r| last_row_of(&r));
+            seen.dimension_tags += 1;
+            let rows = attribute(tag, b"ref").and_then(|r| last_row_of(&r));
+            seen.declared_rows = seen.declared_rows.max(rows);
         }
         b"sst" => {
-            seen.declared_strings = attribute(tag, b"uniqueCount")
-                .and_then(|v| String::from_utf8(v).ok())
-                .and_then(|v| v.parse().ok())
-                .or(Some(usize::MAX).filter(|_| attribute(tag, b"uniqueCount").is_some()));
+            seen.shared_tags += 1;
+            let declared = attribute(tag, b"uniqueCount").map(|v| {
+                String::from_utf8(v)
+                    .ok()
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(usize::MAX)
+            });
+            seen.declared_strings = seen.declared_strings.max(declared);
         }
         _ => {}
     }
 }
 
-/// The value of `name="…"` in a tag's text.
+/// The value of `name="…"` or `name='…'` in a tag's text (the attribute's own name, not one
+/// that merely ends with it).
 fn attribute(tag: &[u8], name: &[u8]) -> Option<Vec<u8>> {
-    let mut pattern = name.to_vec();
-    pattern.extend_from_slice(b"=\"");
-    let start = tag
-        .windows(pattern.len())
-        .position(|w| w == pattern.as_slice())?
-        + pattern.len();
-    let len = tag[start..].iter().position(|b| *b == b'"')?;
-    Some(tag[start..start + len].to_vec())
+    let mut at = 0;
+    while let Some(found) = tag[at..].windows(name.len()).position(|w| w == name) {
+        let start = at + found;
+        at = start + name.len();
+        let own_name = start == 0 || tag[start - 1].is_ascii_whitespace() || tag[start - 1] == b':';
+        let mut rest = tag[at..].iter().skip_while(|b| b.is_ascii_whitespace());
+        if !own_name || rest.next() != Some(&b'=') {
+            continue;
+        }
+        let mut rest = rest.skip_while(|b| b.is_ascii_whitespace());
+        let quote = *rest.next()?;
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        return Some(rest.take_while(|b| **b != quote).copied().collect());
+    }
+    None
 }
 
 /// The last row a `ref` such as `A1:XFD1048576` reaches (1-based).
@@ -252,6 +272,55 @@ mod tests {
         let mut xml = b"<c><is><t>".to_vec();
         xml.extend(std::iter::repeat_n(b'x', MAX_TEXT_RUN_BYTES + 1));
         assert!(matches!(stream(&xml[..]), Err(SheetError::TooComplex(_))));
+    }
+
+    #[test]
+    fn shared_strings_asking_for_room_are_caught_however_they_are_written() {
+        let padding = "a=\"x\" ".repeat(100);
+        for (name, sst) in [
+            (
+                "xl/sharedStrings.xml",
+                r#"<x:sst xmlns:x="m" uniqueCount="1000000000000"><x:si><x:t>a</x:t></x:si></x:sst>"#.to_string(),
+            ),
+            (
+                "xl/sharedStrings.xml",
+                r#"<sst uniqueCount='1000000000000'><si><t>a</t></si></sst>"#.to_string(),
+            ),
+            (
+                "xl/sharedStrings.xml",
+                format!(r#"<sst {padding}uniqueCount="1000000000000"><si><t>a</t></si></sst>"#),
+            ),
+            (
+                "xl/sharedStrings.xml",
+                r#"<sst uniqueCount="1"><si><t>a</t></si></sst><sst uniqueCount="1000000000000"/>"#.to_string(),
+            ),
+            (
+                "xl/sharedstrings.xml",
+                r#"<sst uniqueCount="1000000000000"><si><t>a</t></si></sst>"#.to_string(),
+            ),
+        ] {
+            let book = crate::sheet::raw_workbook_named(
+                &sheet("A1:A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
+                Some((name, sst.as_bytes())),
+            );
+            assert!(
+                matches!(read(&book), Err(SheetError::Damaged(_))),
+                "{name}: {sst}"
+            );
+        }
+    }
+
+    #[test]
+    fn attributes_are_read_by_their_own_name_with_either_quote() {
+        assert_eq!(
+            attribute(br#"sst count="9" uniqueCount="2""#, b"uniqueCount"),
+            Some(b"2".to_vec())
+        );
+        assert_eq!(
+            attribute(b"sst uniqueCount = '7'", b"uniqueCount"),
+            Some(b"7".to_vec())
+        );
+        assert_eq!(attribute(br#"sst xuniqueCount="7""#, b"uniqueCount"), None);
     }
 
     #[test]

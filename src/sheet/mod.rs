@@ -242,6 +242,15 @@ pub fn csv_field(text: &str) -> String {
 /// the reader against hand-made (and hostile) files.
 #[doc(hidden)]
 pub fn raw_workbook(sheet_xml: &[u8], shared_strings: Option<&[u8]>) -> Vec<u8> {
+    raw_workbook_named(
+        sheet_xml,
+        shared_strings.map(|sst| ("xl/sharedStrings.xml", sst)),
+    )
+}
+
+/// As `raw_workbook`, with the shared strings' part under a name of the caller's choosing.
+#[doc(hidden)]
+pub fn raw_workbook_named(sheet_xml: &[u8], shared_strings: Option<(&str, &[u8])>) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -263,14 +272,15 @@ pub fn raw_workbook(sheet_xml: &[u8], shared_strings: Option<&[u8]>) -> Vec<u8> 
         br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
     );
     let mut rels = br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#.to_vec();
-    if shared_strings.is_some() {
-        rels.extend_from_slice(br#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#);
+    if let Some((name, _)) = shared_strings {
+        let target = name.trim_start_matches("xl/");
+        rels.extend_from_slice(format!(r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="{target}"/>"#).as_bytes());
     }
     rels.extend_from_slice(b"</Relationships>");
     part("xl/_rels/workbook.xml.rels", &rels);
     part("xl/worksheets/sheet1.xml", sheet_xml);
-    if let Some(sst) = shared_strings {
-        part("xl/sharedStrings.xml", sst);
+    if let Some((name, sst)) = shared_strings {
+        part(name, sst);
     }
     zip.finish().unwrap().into_inner()
 }

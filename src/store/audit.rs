@@ -165,12 +165,19 @@ async fn append_entry(
 pub async fn seal_unchained(conn: &mut Conn) -> sqlx::Result<()> {
     let row = sqlx::query(
         "SELECT (SELECT value FROM change_counters WHERE name = 'audit') AS appended, \
-         (SELECT COUNT(*) FROM audit_log WHERE hash IS NOT NULL) AS chained",
+         (SELECT COUNT(*) FROM audit_log WHERE hash IS NOT NULL) AS chained, \
+         (SELECT value FROM change_counters WHERE name = 'audit_keyed') AS keyed",
     )
     .fetch_one(&mut *conn)
     .await?;
-    let (appended, chained): (i64, i64) = (row.try_get("appended")?, row.try_get("chained")?);
-    if appended > 0 || chained > 0 {
+    let (appended, chained, keyed): (i64, i64, i64) = (
+        row.try_get("appended")?,
+        row.try_get("chained")?,
+        row.try_get("keyed")?,
+    );
+    // Never once the chain is keyed (hashes emptied in the database must stay a break), and
+    // only on the first start with a new key (see `seal_with_key`).
+    if appended > 0 || chained > 0 || keyed != 0 || !may_seal_entries(conn).await? {
         return Ok(());
     }
     let rows = read_all(conn).await?;
@@ -208,6 +215,36 @@ pub enum Upgrade {
     Sealed { entries: usize },
     /// The unkeyed chain did not hold: nothing was sealed, so verification reports the damage.
     Broken(ChainCheck),
+    /// The trail has entries and the key was not made by this start: the database alone says
+    /// "not keyed yet", which anyone who can edit it could say. Nothing was sealed.
+    Refused,
+}
+
+/// Whether entries may be sealed with the key now: an empty trail always (nothing to vouch
+/// for), one with entries only on the start that created the key — the one start on which an
+/// upgraded installation meets its key. Otherwise a flag in the database could get a chain
+/// that anyone recomputed without the key sealed with it.
+async fn may_seal_entries(conn: &mut Conn) -> sqlx::Result<bool> {
+    let entries: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
+    Ok(entries == 0 || super::audit_key::created_here())
+}
+
+/// A key made on this start for a trail already keyed with another: the old key is missing.
+pub async fn key_missing(conn: &mut Conn) -> sqlx::Result<bool> {
+    if !super::audit_key::created_here() {
+        return Ok(false);
+    }
+    let row = sqlx::query(
+        "SELECT (SELECT value FROM change_counters WHERE name = 'audit_keyed') AS keyed, \
+         (SELECT COUNT(*) FROM audit_log) AS entries",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (keyed, entries): (i64, i64) = (row.try_get("keyed")?, row.try_get("entries")?);
+    Ok(keyed != 0 && entries > 0)
 }
 
 /// Seals, once, a trail chained before its chain was keyed: only if the old unkeyed chain
@@ -219,6 +256,9 @@ pub async fn seal_with_key(conn: &mut Conn) -> sqlx::Result<Upgrade> {
         .try_get("value")?;
     if keyed != 0 {
         return Ok(Upgrade::Keyed);
+    }
+    if !may_seal_entries(conn).await? {
+        return Ok(Upgrade::Refused);
     }
     let rows = read_all(conn).await?;
     if let Some(broken) = first_break(&rows, |row, prev| row.sealed().legacy_hash(prev)) {

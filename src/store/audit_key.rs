@@ -30,6 +30,15 @@ impl AuditKey {
 /// This process's key: one installation, one key, whichever databases it opens.
 static KEY: OnceLock<AuditKey> = OnceLock::new();
 
+/// Whether this process created the key file (a first start): only then may a trail that has
+/// entries be sealed with it (see `store::audit::seal_with_key`).
+static CREATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when this process made the key file rather than finding it.
+pub fn created_here() -> bool {
+    CREATED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Where the key file is.
 pub fn key_path() -> PathBuf {
     std::env::var_os("ZHAOSHANG_AUDIT_KEY_FILE")
@@ -54,8 +63,9 @@ pub fn load() -> anyhow::Result<&'static AuditKey> {
     Ok(KEY.get_or_init(|| key))
 }
 
-/// A new key file readable by its owner only. Two processes starting at once agree: the one
-/// that loses the race to create it reads the winner's.
+/// A new key file readable by its owner only, written whole under a temporary name and then
+/// linked into place, so that no process ever reads a half-written key. Two processes starting
+/// at once agree: the one that loses the race to link it reads the winner's.
 fn create(path: &std::path::Path) -> anyhow::Result<AuditKey> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
@@ -67,15 +77,22 @@ fn create(path: &std::path::Path) -> anyhow::Result<AuditKey> {
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("无法生成审计密钥：{e}"))?;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
+    let draft = path.with_extension(format!("key.new-{}", std::process::id()));
     {
-        Ok(mut file) => {
-            file.write_all(hex::encode(bytes).as_bytes())?;
-            file.sync_all()?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&draft)
+            .with_context(|| format!("无法创建审计密钥文件 {}", draft.display()))?;
+        file.write_all(hex::encode(bytes).as_bytes())?;
+        file.sync_all()?;
+    }
+    let linked = std::fs::hard_link(&draft, path);
+    let _ = std::fs::remove_file(&draft);
+    match linked {
+        Ok(()) => {
+            CREATED.store(true, std::sync::atomic::Ordering::SeqCst);
             tracing::warn!(
                 path = %path.display(),
                 "created the audit key: back it up with the database, and keep it apart"

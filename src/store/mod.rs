@@ -98,9 +98,19 @@ impl WriteTx {
         match self.inner.take().expect("a write transaction in use") {
             WriteInner::Writer(mut w) => {
                 let conn = w.conn.as_mut().expect("the writer connection");
-                conn.execute("COMMIT").await?;
-                w.open = false;
-                Ok(())
+                match conn.execute("COMMIT").await {
+                    Ok(_) => {
+                        w.open = false;
+                        Ok(())
+                    }
+                    Err(e) => {
+                        // Rolled back now, while this writer still holds the turn, rather than
+                        // by whichever writer comes next.
+                        let _ = conn.execute("ROLLBACK").await;
+                        w.open = false;
+                        Err(e)
+                    }
+                }
             }
             WriteInner::Pooled(tx, _turn) => tx.commit().await,
         }
@@ -214,14 +224,18 @@ impl Db {
                     let _ = conn.execute("ROLLBACK").await;
                     writer.open = false;
                 }
+                // Marked open before BEGIN is sent: if this request is dropped while BEGIN waits
+                // on another process's lock, the worker still runs it, and the next writer of
+                // this process must roll it back (a ROLLBACK with nothing open is harmless).
+                writer.open = true;
                 if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+                    writer.open = false;
                     if !is_contention(&e) {
                         // A connection that cannot begin is reopened by the next writer.
                         writer.conn = None;
                     }
                     return Err(e);
                 }
-                writer.open = true;
                 WriteInner::Writer(turn)
             }
             Backend::Postgres => {
@@ -252,12 +266,22 @@ impl Db {
             }
         }
         let mut tx = self.write().await?;
+        if audit::key_missing(&mut tx).await? {
+            let path = audit_key::key_path();
+            anyhow::bail!(
+                "审计日志已用密钥保护，但密钥文件 {} 是本次启动新建的：原密钥缺失。请删除这个新文件，从备份恢复原密钥文件（或用 ZHAOSHANG_AUDIT_KEY_FILE 指向它）后再启动。",
+                path.display()
+            );
+        }
         audit::seal_unchained(&mut tx).await?;
         match audit::seal_with_key(&mut tx).await? {
             audit::Upgrade::Keyed => {}
             audit::Upgrade::Sealed { entries } => {
                 tracing::warn!(entries, "the audit trail is now sealed with the audit key")
             }
+            audit::Upgrade::Refused => tracing::error!(
+                "the audit trail is not keyed, and its key was not made by this start: left as it is, for `audit verify` to report"
+            ),
             audit::Upgrade::Broken(check) => tracing::error!(
                 ?check,
                 "the audit trail did not hold before it was keyed: left as it is, for `audit verify` to report"

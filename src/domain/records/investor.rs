@@ -33,6 +33,17 @@ pub struct Investor {
     pub contacts: Vec<Contact>,
 }
 
+impl Investor {
+    /// The record as `role` may see it: an enterprise sees its own record without the
+    /// investment office's working notes (备注).
+    pub fn seen_by(mut self, role: crate::domain::user::Role) -> Investor {
+        if role == crate::domain::user::Role::Enterprise {
+            self.notes = None;
+        }
+        self
+    }
+}
+
 /// Another record a new one may duplicate.
 #[derive(Debug, Clone, Serialize)]
 pub struct Candidate {

@@ -37,6 +37,17 @@ pub struct Lead {
     pub updated_at: String,
 }
 
+impl Lead {
+    /// The lead as `role` may see it: an enterprise that submitted it sees where it stands,
+    /// not why the office gave it up.
+    pub fn seen_by(mut self, role: crate::domain::user::Role) -> Lead {
+        if role == crate::domain::user::Role::Enterprise {
+            self.drop_reason = None;
+        }
+        self
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LeadNote {
     pub body: String,
