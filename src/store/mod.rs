@@ -276,6 +276,7 @@ impl Db {
         audit::seal_unchained(&mut tx).await?;
         match audit::seal_with_key(&mut tx).await? {
             audit::Upgrade::Keyed => {}
+            audit::Upgrade::Sealed { entries: 0 } => {}
             audit::Upgrade::Sealed { entries } => {
                 tracing::warn!(entries, "the audit trail is now sealed with the audit key")
             }
