@@ -51,6 +51,14 @@ pub fn load() -> anyhow::Result<&'static AuditKey> {
     if let Some(key) = KEY.get() {
         return Ok(key);
     }
+    // Threads of one process take turns: the first makes or reads the file, the rest find it.
+    static LOADING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = LOADING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(key) = KEY.get() {
+        return Ok(key);
+    }
     let path = key_path();
     let key = match std::fs::read_to_string(&path) {
         Ok(text) => AuditKey::parse(&text)
@@ -77,7 +85,13 @@ fn create(path: &std::path::Path) -> anyhow::Result<AuditKey> {
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("无法生成审计密钥：{e}"))?;
-    let draft = path.with_extension(format!("key.new-{}", std::process::id()));
+    let mut tag = [0u8; 6];
+    getrandom::fill(&mut tag).map_err(|e| anyhow::anyhow!("无法生成审计密钥：{e}"))?;
+    let draft = path.with_extension(format!(
+        "key.new-{}-{}",
+        std::process::id(),
+        hex::encode(tag)
+    ));
     {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
@@ -109,4 +123,36 @@ fn create(path: &std::path::Path) -> anyhow::Result<AuditKey> {
 /// The loaded key, for sealing and checking entries.
 pub(super) fn key() -> sqlx::Result<&'static AuditKey> {
     load().map_err(|e| sqlx::Error::Configuration(e.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Test threads of one process once raced to write the same draft name (CI failed with
+    /// "File exists"): threads creating the key together must all end with the one key.
+    #[test]
+    fn threads_creating_the_key_together_agree_on_one_key() {
+        let dir = std::env::temp_dir().join(format!(
+            "zhaoshang-key-race-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        let path = dir.join("audit.key");
+        let keys: Vec<AuditKey> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8).map(|_| scope.spawn(|| create(&path))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread").expect("key created or read"))
+                .collect()
+        });
+        let on_disk = AuditKey::parse(&std::fs::read_to_string(&path).expect("key file")).unwrap();
+        assert!(keys.iter().all(|k| *k == on_disk));
+        let leftovers = std::fs::read_dir(&dir).expect("dir").count();
+        assert_eq!(leftovers, 1, "no draft file is left behind");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
