@@ -35,6 +35,8 @@ pub struct Config {
     pub idle_thresholds: crate::domain::project::IdleThresholds,
     /// The most rows one export (a list as a sheet, the audit trail as CSV) may hold.
     pub export_max_rows: i64,
+    /// An assigned lead with no follow-up for longer than this many days is overdue.
+    pub lead_follow_up_days: i64,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             referral_rule: Default::default(),
             password_checks: 1,
             idle_thresholds: Default::default(),
+            lead_follow_up_days: 14,
             export_max_rows: 50_000,
         }
     }
@@ -125,6 +128,10 @@ impl Config {
         if let Some(v) = var::<i64>("ZHAOSHANG_EXPORT_MAX_ROWS")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_EXPORT_MAX_ROWS 须为正整数");
             c.export_max_rows = v;
+        }
+        if let Some(v) = var::<i64>("ZHAOSHANG_LEAD_FOLLOW_UP_DAYS")? {
+            anyhow::ensure!(v >= 1, "ZHAOSHANG_LEAD_FOLLOW_UP_DAYS 须为正整数");
+            c.lead_follow_up_days = v;
         }
         if let Some(v) = var::<usize>("ZHAOSHANG_PASSWORD_CHECKS")? {
             anyhow::ensure!(v >= 1, "ZHAOSHANG_PASSWORD_CHECKS 须为正整数");

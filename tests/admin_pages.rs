@@ -218,6 +218,22 @@ async fn a_new_account_gets_a_one_time_password_shown_once_and_must_change_it() 
     // Reset: a new one-time password, shown once; disable and enable.
     let page = t.get_page("/admin", &sys).await;
     let id = row_id(&page.text, "account", "wangmin");
+    // Both steps ask first: each button sits inside its own closed confirmation, which names
+    // the account.
+    for step in ["disable", "reset"] {
+        let ask = format!("details#confirm-{step}-{id}");
+        assert_eq!(
+            page.attrs(&ask, "open"),
+            Vec::<String>::new(),
+            "{step} starts closed"
+        );
+        let inside = page.texts(&format!("{ask} form p"));
+        assert!(
+            inside.iter().any(|p| p.contains("wangmin")),
+            "{step}: {inside:?}"
+        );
+        assert_eq!(page.texts(&format!("{ask} form button")).len(), 1, "{step}");
+    }
     let reset = t
         .post_form(
             &format!("/admin/users/{id}/reset-password"),

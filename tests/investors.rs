@@ -562,6 +562,37 @@ async fn an_enterprise_sees_no_internal_field_of_its_project() {
         !shown.contains("内部备注") && !shown.contains("王海涛"),
         "{shown}"
     );
+    // The office's own fields are left out of the answer altogether, not sent empty.
+    let answer = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&firm))
+        .await
+        .json();
+    let listed = t.get("/api/v1/projects", Some(&firm)).await.json()["items"][0].clone();
+    for key in [
+        "referrer",
+        "referrer_id",
+        "leader_id",
+        "leader_name",
+        "notes",
+    ] {
+        assert!(answer.get(key).is_none(), "{key}: {answer}");
+        assert!(listed.get(key).is_none(), "{key} in the list: {listed}");
+    }
+    assert!(answer.get("stage").is_some() && answer.get("officer_name").is_some());
+    // Nor does its page show them, or the office's working filters.
+    let labels = page.texts("dl dt");
+    for label in ["包联领导", "引荐人"] {
+        assert!(!labels.iter().any(|l| l == label), "{label}: {labels:?}");
+    }
+    assert!(!page.texts("dd").iter().any(|d| d.contains("无新进展")));
+    let list = t.get_page("/projects", &cookie).await;
+    assert!(list.texts("select[name=unit]").is_empty());
+    assert!(list.texts("select[name=batch]").is_empty());
+    assert!(list.texts("nav.quick").is_empty());
+    assert!(!list.texts("th").iter().any(|h| h == "无进展天数"));
+    let office_list = t.get_page("/projects", &t.cookie("leader").await).await;
+    assert_eq!(office_list.texts("select[name=unit]").len(), 1);
+    assert!(office_list.texts("th").iter().any(|h| h == "无进展天数"));
     let export = t.get_page("/projects.xlsx", &cookie).await;
     if export.status == StatusCode::OK {
         let rows = zhaoshang::sheet::read_rows(&export.bytes, 1 << 24, 100).unwrap();

@@ -79,6 +79,8 @@ enum Rule {
     Write { scoped: bool, ok: &'static [u16] },
     /// One role only.
     Only(Role, &'static [u16]),
+    /// The start page: a business role's own page, the others sent to theirs.
+    Home,
     /// The units' staff (leaders, officers, departments read; leaders and officers write);
     /// enterprises are refused like administrators.
     Staff {
@@ -95,7 +97,14 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
     const JSON_EMPTY: &str = "{}";
     const FORM_EMPTY: &str = "";
     let r = match (method.as_str(), path) {
-        ("GET", "/") => (Open(&[303]), FORM_EMPTY),
+        ("GET", "/") => (Home, FORM_EMPTY),
+        ("GET", "/work") => (
+            Write {
+                scoped: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
         ("GET", "/healthz") => (Open(&[200]), FORM_EMPTY),
         ("GET", "/static/app.css") => (Open(&[200]), FORM_EMPTY),
         ("GET", "/login") => (Open(&[200, 303]), FORM_EMPTY),
@@ -803,6 +812,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 Rule::Open(ok) => ok.to_vec(),
                 _ if who == Who::Anonymous => vec![refused_anonymous],
                 Rule::SignedIn(ok) => ok.to_vec(),
+                Rule::Home if who.reads() => vec![200],
+                Rule::Home => vec![303],
                 Rule::Read { scoped, ok } => {
                     if !who.reads() {
                         vec![403]

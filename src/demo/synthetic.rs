@@ -195,7 +195,7 @@ fn synthetic(
         body: None,
         actor_id: author,
     }];
-    let mut entries: [Option<String>; 6] = Default::default();
+    let mut entries: [Option<String>; 7] = Default::default();
     let mut stage = Stage::Lead;
     let mut since = lead_on;
     for next in Stage::MAIN_PATH.iter().skip(1).take(target_rank) {
@@ -206,8 +206,8 @@ fn synthetic(
         if *next == Stage::Intent && rng.below(3) == 0 {
             continue; // signed without an intention agreement
         }
-        if let Some(rank) = next.rank().filter(|r| *r >= 2) {
-            entries[rank - 2] = Some(iso(date));
+        if let Some(rank) = next.rank().filter(|r| *r >= 1) {
+            entries[rank - 1] = Some(iso(date));
         }
         events.push(bulk::BulkHistoryEntry {
             project_id: id,
@@ -265,7 +265,7 @@ fn synthetic(
             actor_id: author,
         });
     }
-    let contract = entries[1].as_ref().map(|_| total);
+    let contract = entries[2].as_ref().map(|_| total);
     let project = bulk::BulkProject {
         id,
         search_text: search::search_text(&[&name, &investor_name]),

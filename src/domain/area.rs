@@ -45,6 +45,49 @@ impl Area {
     pub fn m2_display(self) -> String {
         group_fixed(self.m2, 1, 0)
     }
+
+    /// Parses an area as people type it: a bare number is in the field's own unit; a number
+    /// followed by 亩, ㎡ (平方米, 平米, m², m2) or 公顷 is in that unit, whichever field it
+    /// is typed in ("120亩" in the ㎡ field is 80,000 ㎡), as money accepts 万 and 亿.
+    pub fn parse_typed(text: &str, field_unit: AreaUnit) -> Result<Area, AmountError> {
+        let text = text.trim();
+        let (number, unit) = AreaUnit::SUFFIXES
+            .iter()
+            .find_map(|(suffix, unit)| text.strip_suffix(suffix).map(|n| (n, *unit)))
+            .unwrap_or((text, field_unit));
+        if number.trim().is_empty() && !text.is_empty() {
+            return Err(AmountError::NotANumber);
+        }
+        match unit {
+            AreaUnit::Mu => Area::parse_mu(number),
+            AreaUnit::SquareMetre => Area::parse_m2(number),
+            // 1 公顷 = 10,000 ㎡: four decimals of a hectare are whole ㎡.
+            AreaUnit::Hectare => Ok(Area {
+                m2: parse_scaled(number, 4)?,
+            }),
+        }
+    }
+}
+
+/// The units an area may be typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaUnit {
+    Mu,
+    SquareMetre,
+    Hectare,
+}
+
+impl AreaUnit {
+    /// Written units, longest first so that "平方米" is not read as "米".
+    const SUFFIXES: [(&'static str, AreaUnit); 7] = [
+        ("平方米", AreaUnit::SquareMetre),
+        ("平米", AreaUnit::SquareMetre),
+        ("公顷", AreaUnit::Hectare),
+        ("m²", AreaUnit::SquareMetre),
+        ("m2", AreaUnit::SquareMetre),
+        ("㎡", AreaUnit::SquareMetre),
+        ("亩", AreaUnit::Mu),
+    ];
 }
 
 #[cfg(test)]
@@ -73,6 +116,34 @@ mod tests {
             assert_eq!(
                 Area::parse_mu(&Area::from_m2(m2).mu_plain()).unwrap().m2,
                 m2
+            );
+        }
+    }
+
+    #[test]
+    fn areas_are_read_in_the_unit_typed_or_the_fields_own() {
+        use AreaUnit::*;
+        for (text, field, m2) in [
+            ("120", Mu, Some(80_000)),
+            ("120亩", Mu, Some(80_000)),
+            ("１２０ 亩", Mu, Some(80_000)),
+            ("80000㎡", Mu, Some(80_000)),
+            ("80,000平方米", Mu, Some(80_000)),
+            ("8公顷", Mu, Some(80_000)),
+            ("120亩", SquareMetre, Some(80_000)),
+            ("5000", SquareMetre, Some(5_000)),
+            ("5000m2", SquareMetre, Some(5_000)),
+            ("5000平米", SquareMetre, Some(5_000)),
+            ("0.5公顷", SquareMetre, Some(5_000)),
+            ("亩", Mu, None),
+            ("120米", Mu, None),
+            ("约120亩", Mu, None),
+            ("-3亩", Mu, None),
+        ] {
+            assert_eq!(
+                Area::parse_typed(text, field).ok().map(|a| a.m2),
+                m2,
+                "{text} in a {field:?} field"
             );
         }
     }

@@ -16,6 +16,9 @@ use time::Date;
 pub struct ListFacts {
     pub id: i64,
     pub unit_id: i64,
+    /// 责任人 and 包联领导 (user ids).
+    pub officer_id: Option<i64>,
+    pub leader_id: Option<i64>,
     pub stage: Stage,
     /// None for a code no longer in the classification (it then matches no industry filter).
     pub industry: Option<IndustryCode>,
@@ -82,6 +85,13 @@ pub struct Criteria {
     /// When set, only these projects (sorted ids): an enterprise's own.
     pub only: Option<Vec<i64>>,
     pub stage: Option<Stage>,
+    /// Only the projects with this 责任人, or this 包联领导 (user ids).
+    pub officer: Option<i64>,
+    pub leader: Option<i64>,
+    /// Only active projects: not paused, not closed (终止, 退出, 否决).
+    pub active: bool,
+    /// Only projects whose last progress is before this day.
+    pub stalled_before: Option<Date>,
     pub industry: Option<IndustryCode>,
     pub band: Option<Band>,
     pub batch: Option<Batch>,
@@ -157,6 +167,10 @@ impl Criteria {
                 .as_ref()
                 .is_none_or(|ids| ids.binary_search(&f.id).is_ok())
             && self.stage.is_none_or(|s| f.stage == s)
+            && self.officer.is_none_or(|o| f.officer_id == Some(o))
+            && self.leader.is_none_or(|l| f.leader_id == Some(l))
+            && (!self.active || f.stage.is_active())
+            && self.stalled_before.is_none_or(|d| f.last_progress_on < d)
             && self.industry.is_none_or(|i| f.industry == Some(i))
             && self
                 .band
@@ -185,13 +199,41 @@ impl Criteria {
                 -f.id,
             ),
             Sort::LeadOn => Rank::Number(-day(f.lead_on), -f.id),
-            Sort::Stale => Rank::Number(day(f.last_progress_on), f.id),
+            // Closed projects are never stale: they come after every active one.
+            Sort::Stale => Rank::Number(
+                day(f.last_progress_on) + if f.stage.is_final() { 1 << 40 } else { 0 },
+                f.id,
+            ),
             Sort::Name => Rank::Text(&f.name, f.id),
         }
     }
 
     pub fn offset(&self) -> usize {
         ((self.page - 1).max(0) * self.per_page) as usize
+    }
+}
+
+/// The counts and sums each of several lists would show, in one pass over the projects.
+pub fn tally<'a>(all: impl IntoIterator<Item = &'a ListFacts>, lists: &[Criteria]) -> Vec<Totals> {
+    let mut totals = vec![Totals::default(); lists.len()];
+    for f in all {
+        for (c, t) in lists.iter().zip(totals.iter_mut()) {
+            if c.admits(f) {
+                t.add(f.total_investment);
+            }
+        }
+    }
+    totals
+}
+
+impl Totals {
+    fn add(&mut self, amount: Money) {
+        self.count += 1;
+        // Amounts are bounded on the way in; saturating keeps a sum honest-looking at worst.
+        match amount.currency {
+            Currency::Cny => self.cny_yuan = self.cny_yuan.saturating_add(amount.yuan),
+            Currency::Usd => self.usd_yuan = self.usd_yuan.saturating_add(amount.yuan),
+        }
     }
 }
 
@@ -210,16 +252,7 @@ pub fn select<'a>(
         if !c.admits(f) {
             continue;
         }
-        totals.count += 1;
-        match f.total_investment.currency {
-            // Amounts are bounded on the way in; saturating keeps a sum honest-looking at worst.
-            Currency::Cny => {
-                totals.cny_yuan = totals.cny_yuan.saturating_add(f.total_investment.yuan)
-            }
-            Currency::Usd => {
-                totals.usd_yuan = totals.usd_yuan.saturating_add(f.total_investment.yuan)
-            }
-        }
+        totals.add(f.total_investment);
         if keep == 0 {
             continue;
         }
@@ -249,6 +282,8 @@ mod tests {
         let d = parse_date("2025-03-01").unwrap();
         ListFacts {
             id,
+            officer_id: None,
+            leader_id: None,
             unit_id,
             stage,
             industry: IndustryCode::parse("31"),
@@ -269,6 +304,10 @@ mod tests {
             only: None,
             units: [1, 2].into_iter().collect(),
             stage: None,
+            officer: None,
+            leader: None,
+            active: false,
+            stalled_before: None,
             industry: None,
             band: None,
             batch: None,

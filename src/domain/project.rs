@@ -1,12 +1,13 @@
 //! A project's editable facts, parsed from what a user typed.
 
-use super::area::Area;
+use super::area::{Area, AreaUnit};
 use super::channel::Channel;
 use super::glossary::field_label;
 use super::ids::{InvestorId, UnitId, UserId};
 use super::industry::IndustryCode;
 use super::money::{AmountError, Currency, Money};
 use super::records::project::Project;
+use super::stage::Stage;
 use super::validation::Invalid;
 use time::Date;
 
@@ -174,26 +175,30 @@ impl ProjectInput {
                 }
             });
         let land_area = match optional(&self.land_area_m2) {
-            Some(t) => match Area::parse_m2(t) {
+            Some(t) => match Area::parse_typed(t, AreaUnit::SquareMetre) {
                 Ok(a) => Some(a),
                 Err(e) => {
                     errors.add("land_area_m2", amount_message("land_area_m2", e, "㎡"));
                     None
                 }
             },
-            None => optional(&self.land_area).and_then(|t| match Area::parse_mu(t) {
+            None => {
+                optional(&self.land_area).and_then(|t| match Area::parse_typed(t, AreaUnit::Mu) {
+                    Ok(a) => Some(a),
+                    Err(e) => {
+                        errors.add("land_area", amount_message("land_area", e, "亩"));
+                        None
+                    }
+                })
+            }
+        };
+        let building_area = optional(&self.building_area).and_then(|t| {
+            match Area::parse_typed(t, AreaUnit::SquareMetre) {
                 Ok(a) => Some(a),
                 Err(e) => {
-                    errors.add("land_area", amount_message("land_area", e, "亩"));
+                    errors.add("building_area", amount_message("building_area", e, "㎡"));
                     None
                 }
-            }),
-        };
-        let building_area = optional(&self.building_area).and_then(|t| match Area::parse_m2(t) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                errors.add("building_area", amount_message("building_area", e, "㎡"));
-                None
             }
         });
         let mut cny_optional = |field: &str, text: &str| {
@@ -634,6 +639,8 @@ pub enum Idleness {
     Quiet,
     /// Quiet for longer than the second: stalled.
     Stalled,
+    /// Closed for good (终止, 退出, 否决): nobody is expected to move it, so it is never stale.
+    Closed,
 }
 
 /// The thresholds, in days without progress (configuration, not literals: a park sets its own
@@ -673,6 +680,15 @@ impl IdleThresholds {
         }
     }
 
+    /// A project's idleness: closed projects are not judged.
+    pub fn judge_project(&self, stage: Stage, days_without_progress: i64) -> Idleness {
+        if stage.is_final() {
+            Idleness::Closed
+        } else {
+            self.judge(days_without_progress)
+        }
+    }
+
     pub fn judge(&self, days_without_progress: i64) -> Idleness {
         if days_without_progress > self.stalled_after_days {
             Idleness::Stalled
@@ -703,6 +719,25 @@ mod idleness_tests {
         let weekly = IdleThresholds::parse("7, 14").unwrap();
         assert_eq!(weekly.judge(8), Idleness::Quiet);
         assert_eq!(weekly.judge(15), Idleness::Stalled);
+    }
+
+    #[test]
+    fn closed_projects_are_never_stale() {
+        let t = IdleThresholds::default();
+        for (stage, days, want) in [
+            (Stage::Negotiating, 400, Idleness::Stalled),
+            (Stage::Paused, 400, Idleness::Stalled),
+            (Stage::AtCapacity, 40, Idleness::Quiet),
+            (Stage::Terminated, 400, Idleness::Closed),
+            (Stage::Exited, 400, Idleness::Closed),
+            (Stage::Rejected, 0, Idleness::Closed),
+        ] {
+            assert_eq!(
+                t.judge_project(stage, days),
+                want,
+                "{stage:?} after {days} days"
+            );
+        }
         for bad in ["90,30", "30", "0,10", "a,b", "30,30"] {
             assert!(IdleThresholds::parse(bad).is_err(), "{bad}");
         }

@@ -113,6 +113,11 @@ impl Stage {
         matches!(self, Stage::Terminated | Stage::Exited | Stage::Rejected)
     }
 
+    /// Being worked on: neither paused nor closed.
+    pub fn is_active(self) -> bool {
+        self != Stage::Paused && !self.is_final()
+    }
+
     /// Position on the main path (None for off-path stages).
     pub fn rank(self) -> Option<usize> {
         Stage::MAIN_PATH.iter().position(|s| *s == self)

@@ -35,6 +35,12 @@ pub struct LeadParams {
     pub status: String,
     /// Only the leads naming this 客商库 record.
     pub investor_id: String,
+    /// Only the leads assigned to this officer (a user id).
+    pub officer: String,
+    /// `1`: only the assigned leads whose follow-up is overdue (see `lead_follow_up_days`).
+    pub overdue: String,
+    /// `1`: only the leads the caller submitted.
+    pub mine: String,
     pub page: String,
     pub per_page: String,
 }
@@ -154,14 +160,52 @@ impl App {
                 }
             },
         };
+        let officer = match params.officer.trim() {
+            "" => None,
+            t => match t.parse::<i64>() {
+                Ok(i) if i > 0 => Some(crate::domain::ids::UserId(i)),
+                _ => {
+                    errors.add("officer", "责任人编号无效");
+                    None
+                }
+            },
+        };
+        let mine = match params.mine.trim() {
+            "" | "0" => false,
+            "1" => true,
+            other => {
+                errors.add("mine", format!("我提交的“{other}”无效，须为 1 或留空"));
+                false
+            }
+        };
+        let overdue = match params.overdue.trim() {
+            "" | "0" => false,
+            "1" => true,
+            other => {
+                errors.add("overdue", format!("跟进逾期“{other}”无效，须为 1 或留空"));
+                false
+            }
+        };
         if !errors.is_empty() {
             return Err(errors.into());
         }
+        // Overdue: still assigned, and quiet for longer than the configured days.
+        let (status, quiet_before) = if overdue {
+            let day = self.today() - time::Duration::days(self.config.lead_follow_up_days);
+            (
+                Some(LeadStatus::Assigned),
+                Some(crate::domain::dates::iso(day)),
+            )
+        } else {
+            (status, None)
+        };
         let search = Search {
-            scope: (actor.role != Role::Enterprise).then(|| actor.unit_path.clone()),
+            scope: (actor.role != Role::Enterprise && !mine).then(|| actor.unit_path.clone()),
             submitted_by: actor.id,
             status,
             investor,
+            officer,
+            quiet_before,
             needle: Some(params.q.trim().to_string()).filter(|q| !q.is_empty()),
             limit: per_page,
             offset: (page - 1) * per_page,

@@ -7,6 +7,7 @@ pub mod auth;
 pub(crate) mod edit;
 pub mod events;
 pub mod exports;
+pub mod home;
 pub mod imports;
 pub mod investors;
 pub mod leads;

@@ -22,7 +22,7 @@ pub struct BulkProject {
     pub stage_since: String,
     pub lead_on: String,
     /// First-entry dates of intent, contracted, landed, construction, production, at_capacity.
-    pub entries: [Option<String>; 6],
+    pub entries: [Option<String>; 7],
     pub contract_amount_yuan: Option<i64>,
     pub last_progress_on: String,
     pub created_by: i64,
@@ -80,7 +80,7 @@ pub async fn insert_projects(
         b.push(
             "INSERT INTO projects (id, name, investor_name, search_text, industry_code, channel, \
              total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
-             lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
+             lead_on, negotiating_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
              contract_amount_yuan, contract_currency, last_progress_on, version, created_by, created_at, updated_at, \
              change_seq) VALUES ",
         );
@@ -194,6 +194,7 @@ async fn insert_projects_as_json(
             .iter()
             .map(|p| {
                 let [
+                    negotiating,
                     intent,
                     contracted,
                     landed,
@@ -207,7 +208,7 @@ async fn insert_projects_as_json(
                     "channel": p.channel, "total_investment_yuan": p.total_investment_yuan,
                     "currency": p.currency, "land_area_m2": p.land_area_m2, "unit_id": p.unit_id,
                     "stage": p.stage, "paused_from": p.paused_from, "stage_since": p.stage_since,
-                    "lead_on": p.lead_on, "intent_on": intent, "contracted_on": contracted,
+                    "lead_on": p.lead_on, "negotiating_on": negotiating, "intent_on": intent, "contracted_on": contracted,
                     "landed_on": landed, "construction_on": construction,
                     "production_on": production, "at_capacity_on": at_capacity,
                     "contract_amount_yuan": p.contract_amount_yuan,
@@ -219,17 +220,17 @@ async fn insert_projects_as_json(
         sqlx::query(
             "INSERT INTO projects (id, name, investor_name, search_text, industry_code, channel, \
              total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
-             lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
+             lead_on, negotiating_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
              contract_amount_yuan, contract_currency, last_progress_on, version, created_by, created_at, \
              updated_at, change_seq) \
              SELECT id, name, investor_name, search_text, industry_code, channel, \
              total_investment_yuan, currency, land_area_m2, unit_id, stage, paused_from, stage_since, \
-             lead_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
+             lead_on, negotiating_on, intent_on, contracted_on, landed_on, construction_on, production_on, at_capacity_on, \
              contract_amount_yuan, contract_currency, last_progress_on, 1, $2, $3, updated_at, $4 \
              FROM jsonb_to_recordset(CAST($1 AS JSONB)) AS x(id BIGINT, name TEXT, investor_name TEXT, \
              search_text TEXT, industry_code TEXT, channel TEXT, total_investment_yuan BIGINT, \
              currency TEXT, land_area_m2 BIGINT, unit_id BIGINT, stage TEXT, paused_from TEXT, \
-             stage_since TEXT, lead_on TEXT, intent_on TEXT, contracted_on TEXT, landed_on TEXT, \
+             stage_since TEXT, lead_on TEXT, negotiating_on TEXT, intent_on TEXT, contracted_on TEXT, landed_on TEXT, \
              construction_on TEXT, production_on TEXT, at_capacity_on TEXT, \
              contract_amount_yuan BIGINT, contract_currency TEXT, last_progress_on TEXT, \
              updated_at TEXT)",

@@ -248,6 +248,11 @@ pub struct Search {
     pub status: Option<LeadStatus>,
     /// Only the leads naming this 客商库 record.
     pub investor: Option<InvestorId>,
+    /// Only the leads assigned to this officer.
+    pub officer: Option<UserId>,
+    /// Only the leads whose last follow-up (or, without one, last change) is before this day
+    /// (ISO date): overdue.
+    pub quiet_before: Option<String>,
     pub needle: Option<String>,
     pub limit: i64,
     pub offset: i64,
@@ -272,6 +277,16 @@ fn push_search(b: &mut SqlBuilder, s: &Search) {
     }
     if let Some(investor) = s.investor {
         b.push(" AND l.investor_id = ").bind(Bind::Int(investor.0));
+    }
+    if let Some(officer) = s.officer {
+        b.push(" AND l.officer_id = ").bind(Bind::Int(officer.0));
+    }
+    if let Some(day) = &s.quiet_before {
+        b.push(
+            " AND COALESCE((SELECT MAX(n.noted_on) FROM lead_notes n WHERE n.lead_id = l.id), \
+             SUBSTR(l.updated_at, 1, 10)) < ",
+        )
+        .bind(Bind::Text(day.clone()));
     }
     if let Some(needle) = &s.needle {
         let pattern = format!("%{}%", like_escape(needle));

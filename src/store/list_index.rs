@@ -121,7 +121,7 @@ async fn changed_since(
     sqlx::query(
         "SELECT id, unit_id, stage, industry_code, currency, total_investment_yuan, lead_on, \
          contracted_on, construction_on, production_on, last_progress_on, updated_at, name, \
-         search_text FROM projects WHERE change_seq > $1 AND change_seq <= $2 AND id > $3 \
+         search_text, officer_id, leader_id FROM projects WHERE change_seq > $1 AND change_seq <= $2 AND id > $3 \
          ORDER BY id LIMIT $4",
     )
     .bind(after)
@@ -138,6 +138,8 @@ async fn changed_since(
         Ok(ListFacts {
             id: r.try_get(0)?,
             unit_id: r.try_get(1)?,
+            officer_id: r.try_get(14)?,
+            leader_id: r.try_get(15)?,
             stage: Stage::parse(&stage)
                 .ok_or_else(|| sqlx::Error::Decode(format!("bad stage: {stage}").into()))?,
             industry: IndustryCode::parse(&r.try_get::<String, _>(3)?),

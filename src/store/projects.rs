@@ -22,7 +22,7 @@ const COLUMNS: &str = "p.id, p.name, p.investor_name, p.industry_code, p.channel
     p.total_investment_yuan, p.currency, p.land_area_m2, p.building_area_m2, \
     p.expected_output_yuan, p.expected_tax_yuan, p.jobs, p.unit_id, u.name AS unit_name, \
     p.officer_id, o.name AS officer_name, p.leader_id, l.name AS leader_name, p.referrer, p.investor_id, p.referrer_id, p.notes, \
-    p.stage, p.paused_from, p.stage_since, p.lead_on, p.intent_on, p.contracted_on, \
+    p.stage, p.paused_from, p.stage_since, p.lead_on, p.negotiating_on, p.intent_on, p.contracted_on, \
     p.contract_amount_yuan, p.contract_currency, p.landed_on, p.credit_code, p.land_grant_date, \
     p.construction_on, p.production_on, p.at_capacity_on, p.last_progress_on, p.version, \
     p.created_at, p.updated_at";
@@ -111,6 +111,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
         paused_from: stage_col(row, "paused_from")?,
         stage_since: date_col(row, "stage_since")?,
         lead_on: date_col(row, "lead_on")?,
+        negotiating_on: opt_date_col(row, "negotiating_on")?,
         intent_on: opt_date_col(row, "intent_on")?,
         contracted_on: opt_date_col(row, "contracted_on")?,
         contract_amount,
@@ -124,6 +125,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Project> {
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        internal_withheld: false,
     })
 }
 
@@ -288,6 +290,7 @@ pub async fn update_fields(
 /// The column holding the first-entry date of a stage, if the stage has one.
 fn first_entry_column(stage: Stage) -> Option<&'static str> {
     match stage {
+        Stage::Negotiating => Some("negotiating_on"),
         Stage::Intent => Some("intent_on"),
         Stage::Contracted => Some("contracted_on"),
         Stage::Landed => Some("landed_on"),

@@ -206,6 +206,17 @@ pub(super) fn status_answer(
     }
 }
 
-pub async fn not_found_page() -> PageError {
-    PageError::App(Error::NotFound("您访问的页面不存在".into()), None)
+/// An unknown address: signed in, the page keeps the navigation so the way back is one click.
+pub async fn not_found_page(
+    axum::extract::State(app): axum::extract::State<crate::service::App>,
+    headers: axum::http::HeaderMap,
+) -> PageError {
+    let actor = match super::auth::cookie_token(&headers) {
+        Some(token) => app.actor_for_token(&token).await.ok().flatten(),
+        None => None,
+    };
+    let layout = actor
+        .filter(|a| !a.must_change_password)
+        .map(|a| Layout::of(&a));
+    PageError::App(Error::NotFound("您访问的页面不存在".into()), layout)
 }

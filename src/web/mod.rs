@@ -8,6 +8,7 @@ mod error;
 mod events;
 mod exports;
 mod extract;
+mod home;
 mod imports;
 mod investors;
 mod json;
@@ -23,7 +24,7 @@ mod visits;
 use crate::service::App;
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -42,10 +43,10 @@ pub fn router(app: App) -> Router {
         (header::REFERRER_POLICY, "same-origin"),
     ];
     let mut router = Router::new()
-        .route("/", get(|| async { Redirect::to("/projects") }))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .merge(session::routes())
+        .merge(home::routes())
         .merge(projects::routes())
         .merge(audit::page_routes())
         .merge(admin::pages::routes())

@@ -155,7 +155,8 @@ async fn change_password(
 }
 
 /// Where an account starts: the project list, or for the 三员 administrators their own page.
-fn home_of(actor: &crate::domain::user::Actor) -> &'static str {
+/// Each role's start page: business roles their own at `/`, administrators and auditors theirs.
+pub fn home_of(actor: &crate::domain::user::Actor) -> &'static str {
     if actor.must_change_password {
         super::auth::CHANGE_PASSWORD_PAGE
     } else {
@@ -166,7 +167,7 @@ fn home_of(actor: &crate::domain::user::Actor) -> &'static str {
 fn home_of_role(role: crate::domain::user::Role) -> &'static str {
     use crate::domain::user::Role;
     match role {
-        r if r.reads_projects() => "/projects",
+        r if r.reads_projects() => "/",
         Role::Auditor => "/audit",
         Role::Sysadmin | Role::Secadmin => "/admin",
         _ => super::auth::CHANGE_PASSWORD_PAGE,

@@ -6,6 +6,7 @@ use crate::domain::user::Actor;
 use crate::domain::validation::Invalid;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Response};
 
 pub use super::admin::views::*;
 pub use super::audit::views::*;
@@ -31,6 +32,9 @@ pub struct Layout {
     pub writes: bool,
     /// Shows visits (staff of the units; not enterprises).
     pub visits: bool,
+    /// Staff of the units (not an enterprise): sees the office's own fields and filters —
+    /// 包联领导, 引荐人, 无进展天数, units, 四个一批.
+    pub staff: bool,
     /// Shows the audit trail.
     pub auditor: bool,
     /// Shows the units and accounts (system and security administrators).
@@ -47,6 +51,7 @@ impl Layout {
             business: actor.role.reads_projects(),
             writes: actor.role.writes_projects(),
             visits: actor.role.is_staff(),
+            staff: actor.role.is_staff(),
             auditor: actor.role == crate::domain::user::Role::Auditor,
             administrator: matches!(
                 actor.role,
@@ -89,6 +94,8 @@ pub struct Listing<R> {
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
     pub error: Option<String>,
+    /// Where to go when the page asked for lies past the end (`?page=99` of 3): the last page.
+    pub last_href: Option<String>,
 }
 
 impl<R> Listing<R> {
@@ -110,6 +117,7 @@ impl<R> Listing<R> {
                     prev_href: None,
                     next_href: None,
                     error: Some(e.summary()),
+                    last_href: None,
                 });
             }
             Err(e) => return Err(e),
@@ -124,7 +132,15 @@ impl<R> Listing<R> {
             prev_href: (current > 1).then(|| href(current - 1)),
             next_href: (current < pages).then(|| href(current + 1)),
             error: None,
+            last_href: (current > pages).then(|| href(pages)),
         })
+    }
+
+    /// A page past the end goes to the last page rather than showing "第 99 / 3 页".
+    pub fn past_end(&self) -> Option<Response> {
+        self.last_href
+            .as_ref()
+            .map(|h| axum::response::Redirect::to(h).into_response())
     }
 
     pub fn status(&self) -> axum::http::StatusCode {

@@ -45,6 +45,8 @@ pub struct Project {
     #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
     pub lead_on: Date,
     #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
+    pub negotiating_on: Option<Date>,
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub intent_on: Option<Date>,
     #[serde(serialize_with = "crate::domain::dates::serialize_iso_option")]
     pub contracted_on: Option<Date>,
@@ -65,6 +67,10 @@ pub struct Project {
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// Set by `seen_by` for a reader outside the office (an enterprise): the office's own
+    /// fields — 备注, 引荐人, 包联领导 — were taken out, and answers leave their keys out.
+    #[serde(skip)]
+    pub internal_withheld: bool,
 }
 
 fn ser_area<S: serde::Serializer>(a: &Option<Area>, s: S) -> Result<S::Ok, S::Error> {
@@ -82,6 +88,9 @@ impl Project {
             self.notes = None;
             self.referrer = None;
             self.referrer_id = None;
+            self.leader_id = None;
+            self.leader_name = None;
+            self.internal_withheld = true;
         }
         self
     }

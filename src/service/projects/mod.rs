@@ -23,6 +23,14 @@ pub struct ListParams {
     pub stage: String,
     pub q: String,
     pub unit: String,
+    /// 责任人 (a user id): only the projects this officer is responsible for.
+    pub officer: String,
+    /// 包联领导 (a user id): only the projects this leader looks after.
+    pub leader: String,
+    /// `1`: only active projects (not paused, not closed).
+    pub active: String,
+    /// `1`: only active projects without progress for longer than the stalled threshold.
+    pub stalled: String,
     pub industry: String,
     pub band: String,
     pub batch: String,
@@ -120,11 +128,58 @@ impl App {
     ) -> Result<ProjectPage> {
         self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
+        let criteria = self.criteria_of(&mut conn, actor, params, all).await?;
+        // An export counts first (the sums come from the in-memory list facts, no rows are
+        // read), so one past the limit is refused before any project is loaded.
+        if all {
+            let counting = Criteria {
+                per_page: 0,
+                ..criteria.clone()
+            };
+            let (totals, _) = store_projects::list(&mut conn, &self.db.lists, &counting).await?;
+            super::exports::within_export_limit("项目", totals.count, self.config.export_max_rows)?;
+        }
+        let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
+        let page = Page {
+            items: items.into_iter().map(|p| p.seen_by(actor.role)).collect(),
+            total: totals.count,
+            page: criteria.page,
+            per_page: criteria.per_page,
+        };
+        Ok((page, totals))
+    }
+
+    /// The counts and sums of the lists these parameters would show, in one pass over the
+    /// projects: a start page's figures are the lists their links lead to, by construction.
+    pub(crate) async fn tally_lists(
+        &self,
+        actor: &Actor,
+        lists: &[ListParams],
+    ) -> Result<Vec<Totals>> {
+        self.may_read(actor).await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let mut criteria = Vec::with_capacity(lists.len());
+        for params in lists {
+            criteria.push(self.criteria_of(&mut conn, actor, params, false).await?);
+        }
+        let snapshot = self.db.lists.current(&mut conn).await?;
+        Ok(crate::domain::listing::tally(snapshot.facts(), &criteria))
+    }
+
+    /// A list request parsed and scoped for this caller; bad filters are refused by field.
+    async fn criteria_of(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        params: &ListParams,
+        all: bool,
+    ) -> Result<Criteria> {
+        let conn = &mut *conn;
         let mut errors = Invalid::default();
         let unit_path = match params.unit.trim() {
             "" => actor.unit_path.clone(),
             text => match text.parse::<i64>().ok().map(UnitId) {
-                Some(id) => match units::by_id(&mut conn, id).await? {
+                Some(id) => match units::by_id(conn, id).await? {
                     Some(u) if actor.unit_path.contains(&u.path) => u.path,
                     _ => {
                         errors.add("unit", "单位不存在，或不在您的管辖范围内");
@@ -153,6 +208,27 @@ impl App {
         choice("band", &params.band, "投资规模", band.is_some());
         let batch = Batch::parse(params.batch.trim());
         choice("batch", &params.batch, "四个一批", batch.is_some());
+        let person = |text: &str| text.trim().parse::<i64>().ok().filter(|id| *id > 0);
+        let officer = person(&params.officer);
+        choice("officer", &params.officer, "责任人", officer.is_some());
+        // An enterprise does not see who looks after its projects, so it cannot filter by it.
+        let leader = person(&params.leader).filter(|_| actor.role != Role::Enterprise);
+        choice(
+            "leader",
+            &params.leader,
+            "包联领导",
+            leader.is_some() || actor.role == Role::Enterprise,
+        );
+        let flag = |text: &str| match text.trim() {
+            "" | "0" => Some(false),
+            "1" => Some(true),
+            _ => None,
+        };
+        let stalled = flag(&params.stalled);
+        choice("stalled", &params.stalled, "久无进展", stalled.is_some());
+        let active = flag(&params.active);
+        choice("active", &params.active, "在办", active.is_some());
+        let (stalled, active) = (stalled.unwrap_or(false), active.unwrap_or(false));
         let sort = Sort::parse(params.sort.trim());
         choice("sort", &params.sort, "排序", sort.is_some());
         let (from, to) = date_range(&mut errors, &params.from, &params.to);
@@ -173,9 +249,9 @@ impl App {
         };
         // An enterprise's projects may sit with any unit: its scope is its investor record.
         let units = if actor.role == Role::Enterprise && params.unit.trim().is_empty() {
-            units::all(&mut conn).await?
+            units::all(conn).await?
         } else {
-            units::subtree(&mut conn, &unit_path).await?
+            units::subtree(conn, &unit_path).await?
         }
         .into_iter()
         .map(|u| u.id.0)
@@ -183,15 +259,23 @@ impl App {
         // An enterprise lists its own projects only (none until its account is linked).
         let only = match actor.role {
             Role::Enterprise => Some(match actor.investor_id {
-                Some(investor) => store_projects::ids_of_investor(&mut conn, investor).await?,
+                Some(investor) => store_projects::ids_of_investor(conn, investor).await?,
                 None => Vec::new(),
             }),
             _ => None,
         };
-        let criteria = Criteria {
+        // 久无进展: active, and quiet for longer than the configured stalled threshold.
+        let stalled_before = stalled.then(|| {
+            self.today() - time::Duration::days(self.config.idle_thresholds.stalled_after_days)
+        });
+        Ok(Criteria {
             units,
             only,
             stage,
+            officer,
+            leader,
+            active: active || stalled,
+            stalled_before,
             industry,
             band,
             batch,
@@ -202,25 +286,7 @@ impl App {
             page,
             per_page,
             usd_rate_e4: self.config.usd_rate_e4,
-        };
-        // An export counts first (the sums come from the in-memory list facts, no rows are
-        // read), so one past the limit is refused before any project is loaded.
-        if all {
-            let counting = Criteria {
-                per_page: 0,
-                ..criteria.clone()
-            };
-            let (totals, _) = store_projects::list(&mut conn, &self.db.lists, &counting).await?;
-            super::exports::within_export_limit("项目", totals.count, self.config.export_max_rows)?;
-        }
-        let (totals, items) = store_projects::list(&mut conn, &self.db.lists, &criteria).await?;
-        let page = Page {
-            items: items.into_iter().map(|p| p.seen_by(actor.role)).collect(),
-            total: totals.count,
-            page,
-            per_page,
-        };
-        Ok((page, totals))
+        })
     }
 
     /// The projects naming an investor that the caller may see, newest change first.
@@ -263,6 +329,10 @@ impl App {
             units,
             only: Some(ids),
             stage: None,
+            officer: None,
+            leader: None,
+            active: false,
+            stalled_before: None,
             industry: None,
             band: None,
             batch: None,

@@ -58,6 +58,9 @@ async fn list_page(
         Ok(page) => {
             let pages = super::views::pages_of(page.total, page.per_page);
             let href = |p: i64| format!("/audit?{}", query_string(&params, Some(p)));
+            if page.page > pages {
+                return Ok(axum::response::Redirect::to(&href(pages)).into_response());
+            }
             Ok(AuditListPage {
                 layout,
                 rows: page.items.iter().map(AuditRowView::of).collect(),

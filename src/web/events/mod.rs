@@ -289,6 +289,9 @@ async fn list_page(
         |n| super::views::link("/events", &[("kind", &params.kind)], n),
     )
     .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    if let Some(to_last) = list.past_end() {
+        return Ok(to_last);
+    }
     Ok((
         list.status(),
         EventListPage {

@@ -174,15 +174,29 @@ async fn preview_page(
     let mut kind = String::new();
     let mut file_name = String::new();
     let mut bytes = Vec::new();
+    // The form token comes first; nothing after it is read unless it matches.
+    let mut token_checked = false;
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
+            Ok(None) if !token_checked => return Ok(super::csrf::refused()),
             Ok(None) => break,
             Err(e) => {
                 let page = ImportFormPage::build(layout(), &kind, Some(format!("上传未完成：{e}")));
                 return Ok((StatusCode::BAD_REQUEST, page).into_response());
             }
         };
+        if !token_checked {
+            let sent = match field.name() {
+                Some("csrf") => field.text().await.unwrap_or_default(),
+                _ => String::new(),
+            };
+            if sent.is_empty() || sent != user.actor.form_token {
+                return Ok(super::csrf::refused());
+            }
+            token_checked = true;
+            continue;
+        }
         match field.name() {
             Some("kind") => kind = field.text().await.unwrap_or_default(),
             Some("file") => {

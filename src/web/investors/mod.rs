@@ -243,6 +243,9 @@ async fn list_page(
         |n| investor_href(&params, n),
     )
     .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    if let Some(to_last) = list.past_end() {
+        return Ok(to_last);
+    }
     Ok((
         list.status(),
         InvestorListPage {

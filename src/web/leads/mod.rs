@@ -438,6 +438,9 @@ fn lead_href(params: &LeadParams, page: i64) -> String {
         ("q", params.q.as_str()),
         ("status", &params.status),
         ("investor_id", &params.investor_id),
+        ("officer", &params.officer),
+        ("overdue", &params.overdue),
+        ("mine", &params.mine),
     ];
     super::views::link("/leads", &pairs, page)
 }
@@ -454,6 +457,9 @@ async fn list_page(
         |n| lead_href(&params, n),
     )
     .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    if let Some(to_last) = list.past_end() {
+        return Ok(to_last);
+    }
     Ok((
         list.status(),
         LeadListPage {

@@ -67,6 +67,9 @@ impl LeadListPage {
             ("q", p.q.as_str()),
             ("status", &p.status),
             ("investor_id", &p.investor_id),
+            ("officer", &p.officer),
+            ("overdue", &p.overdue),
+            ("mine", &p.mine),
         ];
         link("/leads.xlsx", &pairs, 1)
     }

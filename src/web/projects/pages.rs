@@ -40,6 +40,9 @@ pub(super) async fn list(
         app.today(),
         &app.config,
     );
+    if let Some(last) = &view.last_href {
+        return Ok(Redirect::to(last).into_response());
+    }
     Ok((status, view).into_response())
 }
 

@@ -32,18 +32,32 @@ pub(crate) struct ProjectResponse {
     unit_name: String,
     officer_id: Option<UserId>,
     officer_name: Option<String>,
-    leader_id: Option<UserId>,
-    leader_name: Option<String>,
-    referrer: Option<String>,
+    /// 包联领导. Left out of an enterprise's answers, like `leader_name`, `referrer`,
+    /// `referrer_id` and `notes`: they are the office's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<UserId>)]
+    leader_id: Option<Option<UserId>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    leader_name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    referrer: Option<Option<String>>,
     investor_id: Option<InvestorId>,
-    referrer_id: Option<ReferrerId>,
-    notes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<ReferrerId>)]
+    referrer_id: Option<Option<ReferrerId>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    notes: Option<Option<String>>,
     stage: Stage,
     paused_from: Option<Stage>,
     #[serde(serialize_with = "serialize_iso")]
     stage_since: Date,
     #[serde(serialize_with = "serialize_iso")]
     lead_on: Date,
+    #[serde(serialize_with = "serialize_iso_option")]
+    negotiating_on: Option<Date>,
     #[serde(serialize_with = "serialize_iso_option")]
     intent_on: Option<Date>,
     #[serde(serialize_with = "serialize_iso_option")]
@@ -69,6 +83,8 @@ pub(crate) struct ProjectResponse {
 
 impl From<Project> for ProjectResponse {
     fn from(p: Project) -> Self {
+        // The office's own fields: absent for a reader they were withheld from.
+        let shown = !p.internal_withheld;
         ProjectResponse {
             id: p.id,
             name: p.name,
@@ -85,16 +101,17 @@ impl From<Project> for ProjectResponse {
             unit_name: p.unit_name,
             officer_id: p.officer_id,
             officer_name: p.officer_name,
-            leader_id: p.leader_id,
-            leader_name: p.leader_name,
-            referrer: p.referrer,
+            leader_id: shown.then_some(p.leader_id),
+            leader_name: shown.then_some(p.leader_name),
+            referrer: shown.then_some(p.referrer),
             investor_id: p.investor_id,
-            referrer_id: p.referrer_id,
-            notes: p.notes,
+            referrer_id: shown.then_some(p.referrer_id),
+            notes: shown.then_some(p.notes),
             stage: p.stage,
             paused_from: p.paused_from,
             stage_since: p.stage_since,
             lead_on: p.lead_on,
+            negotiating_on: p.negotiating_on,
             intent_on: p.intent_on,
             contracted_on: p.contracted_on,
             contract_amount: p.contract_amount,

@@ -39,7 +39,7 @@ fn idle_class(idleness: Idleness) -> &'static str {
     match idleness {
         Idleness::Stalled => "idle-long",
         Idleness::Quiet => "idle-mid",
-        Idleness::Recent => "",
+        Idleness::Recent | Idleness::Closed => "",
     }
 }
 
@@ -63,12 +63,16 @@ impl ProjectRow {
             days_idle: days_between(p.last_progress_on, today),
             idleness: config
                 .idle_thresholds
-                .judge(days_between(p.last_progress_on, today)),
+                .judge_project(p.stage, days_between(p.last_progress_on, today)),
             officer: p.officer_name.clone().unwrap_or_default(),
         }
     }
     pub fn idle_class(&self) -> &'static str {
         idle_class(self.idleness)
+    }
+    /// Closed projects show no count of idle days.
+    pub fn is_closed(&self) -> bool {
+        self.idleness == Idleness::Closed
     }
 }
 
@@ -89,9 +93,14 @@ pub struct ProjectListPage {
     pub page: i64,
     pub pages: i64,
     pub prev_href: Option<String>,
+    /// Where a page past the end goes: the last page.
+    pub last_href: Option<String>,
     pub next_href: Option<String>,
     pub stages: Vec<Opt>,
     pub units: Vec<Opt>,
+    /// 责任人 and 包联领导 within reach, to filter by.
+    pub officers: Vec<Opt>,
+    pub leaders: Vec<Opt>,
     pub industries: Vec<Opt>,
     pub bands: Vec<Opt>,
     pub batches: Vec<Opt>,
@@ -108,7 +117,7 @@ impl ProjectListPage {
     }
 }
 
-fn href(params: &ListParams) -> String {
+pub(crate) fn href(params: &ListParams) -> String {
     let query = serde_urlencoded::to_string(params).unwrap_or_default();
     // Leave out empty parameters so links stay short.
     let kept: Vec<&str> = query.split('&').filter(|kv| !kv.ends_with('=')).collect();
@@ -172,6 +181,7 @@ impl ProjectListPage {
             params.band == Band::AtLeast100M.key() && params.batch.is_empty(),
         ));
         ProjectListPage {
+            last_href: (current > pages).then(|| link_to(pages)),
             layout: Layout::of(actor),
             rows,
             count,
@@ -195,6 +205,20 @@ impl ProjectListPage {
                     )
                 }),
                 &params.unit,
+            ),
+            officers: opts(
+                choices
+                    .officers
+                    .iter()
+                    .map(|u| (u.id.0.to_string(), u.name.clone())),
+                &params.officer,
+            ),
+            leaders: opts(
+                choices
+                    .leaders
+                    .iter()
+                    .map(|u| (u.id.0.to_string(), u.name.clone())),
+                &params.leader,
             ),
             industries: industry_opts(&params.industry),
             bands: opts(
@@ -359,6 +383,7 @@ impl ProjectView {
     pub fn of(p: &Project, today: Date, config: &Config) -> ProjectView {
         let milestone_dates = [
             (Stage::Lead, Some(p.lead_on)),
+            (Stage::Negotiating, p.negotiating_on),
             (Stage::Intent, p.intent_on),
             (Stage::Contracted, p.contracted_on),
             (Stage::Landed, p.landed_on),
@@ -404,12 +429,16 @@ impl ProjectView {
             days_idle: days_between(p.last_progress_on, today),
             idleness: config
                 .idle_thresholds
-                .judge(days_between(p.last_progress_on, today)),
+                .judge_project(p.stage, days_between(p.last_progress_on, today)),
             version: p.version,
         }
     }
     pub fn idle_class(&self) -> &'static str {
         idle_class(self.idleness)
+    }
+    /// Closed projects show no count of idle days.
+    pub fn is_closed(&self) -> bool {
+        self.idleness == Idleness::Closed
     }
 }
 

@@ -234,6 +234,9 @@ async fn list_page(
         |n| super::views::link("/referrers", &[("q", &params.q)], n),
     )
     .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    if let Some(to_last) = list.past_end() {
+        return Ok(to_last);
+    }
     Ok((
         list.status(),
         ReferrerListPage {

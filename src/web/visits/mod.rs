@@ -260,6 +260,9 @@ async fn list_page(
         |n| visit_href(&params, n),
     )
     .map_err(|e| PageError::App(e, Some(layout.clone())))?;
+    if let Some(to_last) = list.past_end() {
+        return Ok(to_last);
+    }
     let overdue_mine = app
         .overdue_follow_ups(&user.actor)
         .await
