@@ -198,6 +198,10 @@ async fn an_officer_records_a_project_and_moves_it_two_stages_in_the_browser() {
     fill(&c, "input[name=login]", "officer").await;
     fill(&c, "input[name=password]", common::PASSWORD).await;
     click(&c, "button[type=submit]").await;
+    // An officer starts on 我的工作; the list is one click away.
+    text_of(&c, "#my-figures").await;
+    screenshot(&c, t.backend, "0-my-work").await;
+    c.goto(&format!("{base}/projects")).await.unwrap();
     let summary = text_of(&c, "#summary").await;
     assert!(summary.contains("个项目，总投资"), "{summary}");
     screenshot(&c, t.backend, "1-list").await;
@@ -282,7 +286,7 @@ async fn another_towns_officer_cannot_open_the_project_by_url() {
     wait_text(&c, ".problem", "账号或密码不正确").await;
     fill(&c, "input[name=password]", common::PASSWORD).await;
     click(&c, "button[type=submit]").await;
-    text_of(&c, "#summary").await;
+    text_of(&c, "#my-figures").await;
     c.goto(&format!("{base}/projects/{id}")).await.unwrap();
     wait_text(&c, ".problem", "项目不存在，或不在您的管辖范围内").await;
     c.close().await.unwrap();
@@ -399,7 +403,7 @@ async fn an_officer_is_warned_of_a_probable_duplicate_investor_and_confirms() {
     fill(&c, "input[name=login]", "officer").await;
     fill(&c, "input[name=password]", common::PASSWORD).await;
     click(&c, "button[type=submit]").await;
-    text_of(&c, "#summary").await;
+    text_of(&c, "#my-figures").await;
     c.goto(&format!("{base}/investors/new")).await.unwrap();
     fill(&c, "input[name=name]", "玉田椰林包装科技 有限责任公司").await;
     choose(&c, "select[name=kind]", "foreign").await;
@@ -436,7 +440,7 @@ async fn an_officer_submits_a_lead_and_converts_it_into_a_project() {
     fill(&c, "input[name=login]", "officer").await;
     fill(&c, "input[name=password]", common::PASSWORD).await;
     click(&c, "button[type=submit]").await;
-    text_of(&c, "#summary").await;
+    text_of(&c, "#my-figures").await;
     c.goto(&format!("{base}/leads/new")).await.unwrap();
     fill(&c, "input[name=title]", "新能源电池壳体生产线").await;
     fill(&c, "input[name=investor_name]", "宁波某精密制造有限公司").await;
@@ -499,7 +503,7 @@ async fn an_officer_imports_an_investor_list_with_errors_in_the_browser() {
     fill(&c, "input[name=login]", "officer").await;
     fill(&c, "input[name=password]", common::PASSWORD).await;
     click(&c, "button[type=submit]").await;
-    text_of(&c, "#summary").await;
+    text_of(&c, "#my-figures").await;
     c.goto(&format!("{base}/imports/new?kind=investors"))
         .await
         .unwrap();

@@ -209,3 +209,159 @@ async fn areas_are_typed_with_their_units() {
         vec!["约120亩"]
     );
 }
+
+/// A project entered late can have its 录入日期 corrected, back to no later than the first
+/// stage change or note that followed; the correction is audited.
+#[tokio::test]
+async fn the_entry_date_is_corrected_while_the_history_stays_in_order() {
+    let t = spawn_app().await;
+    let token = t.token("officer").await;
+    let p = t.create_project(&token, "补录的项目", 5000).await;
+    let id = p["id"].as_i64().unwrap();
+    let path = format!("/api/v1/projects/{id}");
+    let earlier = t
+        .patch_json(
+            &path,
+            Some(&token),
+            &json!({"version": 1, "lead_on": "2025-11-20"}),
+        )
+        .await;
+    assert_eq!(earlier.status, StatusCode::OK, "{}", earlier.text);
+    let earlier = earlier.json();
+    assert_eq!(earlier["lead_on"], "2025-11-20");
+    assert_eq!(earlier["stage_since"], "2025-11-20");
+    let history = t.get(&format!("{path}/events"), Some(&token)).await.json();
+    let created = history
+        .as_array()
+        .or(history["items"].as_array())
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "created")
+        .cloned()
+        .unwrap();
+    assert_eq!(created["effective_date"], "2025-11-20");
+
+    let moved = t
+        .transition(
+            &token,
+            id,
+            json!({"to": "negotiating", "date": "2025-12-10"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    let version = moved.json()["version"].as_i64().unwrap();
+    let past_the_move = t
+        .patch_json(
+            &path,
+            Some(&token),
+            &json!({"version": version, "lead_on": "2025-12-11"}),
+        )
+        .await;
+    assert_eq!(past_the_move.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = past_the_move.json();
+    assert_eq!(problem["errors"][0]["field"], "lead_on");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2025-12-10"),
+        "{problem}"
+    );
+    let bad = t
+        .patch_json(
+            &path,
+            Some(&token),
+            &json!({"version": version, "lead_on": "2025-13-01"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.content_type, "application/problem+json");
+
+    // On the page: the edit form shows it, and a bad one is kept as typed.
+    let cookie = t.cookie("officer").await;
+    let form = t.get_page(&format!("/projects/{id}/edit"), &cookie).await;
+    assert_eq!(
+        form.attrs("input[name=lead_on]", "value"),
+        vec!["2025-11-20"]
+    );
+    t.assert_audit_intact().await;
+}
+
+/// The same project for the same investor is not recorded twice by mistake: the API answers
+/// 409 listing it unless `confirm_duplicate`, the page shows it and asks.
+#[tokio::test]
+async fn a_project_recorded_twice_is_flagged_before_it_is_saved() {
+    let t = spawn_app().await;
+    let token = t.token("officer").await;
+    let body = |investor: &str, confirm: Option<bool>| {
+        let mut b = json!({"name": "年产10万套智能门窗项目", "investor_name": investor,
+                           "industry_code": "33",
+                           "total_investment": {"yuan": 200_000_000, "currency": "CNY"}});
+        if let Some(c) = confirm {
+            b["confirm_duplicate"] = json!(c);
+        }
+        b
+    };
+    let first = t
+        .post_json(
+            "/api/v1/projects",
+            Some(&token),
+            &body("福建恒安门窗有限公司", None),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let first_id = first.json()["id"].as_i64().unwrap();
+    // Same name (spaces and width aside), same company but for its form.
+    let mut again = body("福建恒安门窗公司", None);
+    again["name"] = json!("年产10万套智能门窗项目 ");
+    let twice = t.post_json("/api/v1/projects", Some(&token), &again).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.text);
+    assert_eq!(twice.content_type, "application/problem+json");
+    let problem = twice.json();
+    assert_eq!(problem["candidates"][0]["id"].as_i64(), Some(first_id));
+    assert!(problem["detail"].as_str().unwrap().contains("同名项目"));
+    // Another investor's project of that name is no duplicate.
+    let other = t
+        .post_json(
+            "/api/v1/projects",
+            Some(&token),
+            &body("厦门另一家门窗有限公司", None),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text);
+    let confirmed = t
+        .post_json(
+            "/api/v1/projects",
+            Some(&token),
+            &body("福建恒安门窗有限公司", Some(true)),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::CREATED, "{}", confirmed.text);
+
+    // The page lists it and asks; ticking the box records it.
+    let cookie = t.cookie("officer").await;
+    let form = [
+        ("name", "年产10万套智能门窗项目"),
+        ("investor_name", "福建恒安门窗有限公司"),
+        ("industry_code", "33"),
+        ("total_investment", "20000"),
+        ("currency", "CNY"),
+    ];
+    let asked = t.post_form("/projects", Some(&cookie), &form).await;
+    assert_eq!(asked.status, StatusCode::CONFLICT);
+    let listed = asked.texts("#duplicates li a");
+    assert!(listed.iter().all(|n| n == "年产10万套智能门窗项目") && !listed.is_empty());
+    assert_eq!(
+        asked.attrs("input[name=confirm_duplicate]", "value"),
+        vec!["1"]
+    );
+    assert_eq!(
+        asked.attrs("input[name=investor_name]", "value"),
+        vec!["福建恒安门窗有限公司"],
+        "what was typed is kept"
+    );
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirm_duplicate", "1"));
+    let saved = t.post_form("/projects", Some(&cookie), &confirmed).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+}

@@ -310,7 +310,7 @@ async fn a_one_time_password_must_be_changed_before_anything_else_pages() {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
-    assert_eq!(done.headers["location"], "/projects");
+    assert_eq!(done.headers["location"], "/", "to the start page");
     assert_eq!(
         t.get_page("/projects", &cookie).await.status,
         StatusCode::OK

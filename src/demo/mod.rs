@@ -234,10 +234,10 @@ impl App {
             let first = crate::domain::project::entry_date(&first, self.today())
                 .map_err(|e| seed_error(format!("{}: {}", p.name, e.summary())))?;
             // An officer may not reach every leader the seed names; the county leader can.
-            let (actor, created) = match self.create_project(&actor, &fields, first).await {
+            let (actor, created) = match self.create_project(&actor, &fields, first, true).await {
                 Err(Error::Invalid(_)) if actor.id != leader.id => (
                     leader.clone(),
-                    self.create_project(&leader, &fields, first).await,
+                    self.create_project(&leader, &fields, first, true).await,
                 ),
                 other => (actor, other),
             };

@@ -307,6 +307,35 @@ pub fn entry_date_within(day: Date, today: Date) -> Result<Date, String> {
     }
 }
 
+/// The rule on correcting a project's 录入日期 after it was recorded: not later than today, and
+/// not later than the first thing that happened to it after (a stage change or a progress note,
+/// `first_after`), so that its history stays in order.
+pub fn corrected_entry_date(
+    day: Date,
+    today: Date,
+    first_after: Option<Date>,
+) -> Result<Date, Invalid> {
+    let problem = |m: String| Invalid::single("lead_on", m);
+    let day = entry_date_within(day, today).map_err(problem)?;
+    match first_after {
+        Some(first) if day > first => Err(problem(format!(
+            "录入日期不能晚于项目此后的第一次阶段变更或进展（{}）",
+            super::dates::iso(first)
+        ))),
+        _ => Ok(day),
+    }
+}
+
+/// A 录入日期 as typed on an edit: blank keeps the one recorded.
+pub fn entry_date_edit(text: &str) -> Result<Option<Date>, Invalid> {
+    match text.trim() {
+        "" => Ok(None),
+        t => super::dates::parse_date(t)
+            .map(Some)
+            .ok_or_else(|| Invalid::single("lead_on", "录入日期格式不正确，应为 年-月-日")),
+    }
+}
+
 impl ProjectFields {
     /// The rules a project's facts obey however they arrived (a form, the API, a lead turned
     /// into a project): texts trimmed, bounded and free of control characters; amounts positive
@@ -719,6 +748,28 @@ mod idleness_tests {
         let weekly = IdleThresholds::parse("7, 14").unwrap();
         assert_eq!(weekly.judge(8), Idleness::Quiet);
         assert_eq!(weekly.judge(15), Idleness::Stalled);
+    }
+
+    #[test]
+    fn an_entry_date_is_corrected_only_back_to_before_what_followed() {
+        let d = |s: &str| crate::domain::dates::parse_date(s).unwrap();
+        let today = d("2026-06-01");
+        for (day, first_after, ok) in [
+            ("2026-01-01", None, true),
+            ("2026-06-01", None, true),
+            ("2026-06-02", None, false),
+            ("2026-02-01", Some("2026-03-01"), true),
+            ("2026-03-01", Some("2026-03-01"), true),
+            ("2026-03-02", Some("2026-03-01"), false),
+        ] {
+            assert_eq!(
+                corrected_entry_date(d(day), today, first_after.map(d)).is_ok(),
+                ok,
+                "{day} before {first_after:?}"
+            );
+        }
+        assert_eq!(entry_date_edit(" ").unwrap(), None);
+        assert!(entry_date_edit("2026-02-30").is_err());
     }
 
     #[test]

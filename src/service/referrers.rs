@@ -273,7 +273,7 @@ impl App {
         }
         let mut fields = super::projects::fields_of(&current)?;
         fields.referrer_id = Some(id);
-        self.update_project(actor, project_id, &fields, current.version)
+        self.update_project(actor, project_id, &fields, current.version, None)
             .await
     }
 }

@@ -287,6 +287,45 @@ pub async fn update_fields(
     Ok(done == 1)
 }
 
+/// The earliest day of anything recorded on a project after its creation (a stage change, a
+/// note, an edit): a corrected 录入日期 may not pass it.
+pub async fn first_after_creation(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<Date>> {
+    let first: Option<String> = sqlx::query(
+        "SELECT MIN(effective_date) AS first FROM project_events \
+         WHERE project_id = $1 AND kind <> 'created' AND kind <> 'edited'",
+    )
+    .bind(id.0)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("first")?;
+    Ok(first.as_deref().and_then(parse_date))
+}
+
+/// Moves a project's 录入日期 (and its creation entry, and the dates that were that day because
+/// nothing has happened since) to `day`. The caller bumps the version in the same write.
+pub async fn correct_lead_on(conn: &mut Conn, before: &Project, day: Date) -> sqlx::Result<()> {
+    let (old, new) = (iso(before.lead_on), iso(day));
+    sqlx::query(
+        "UPDATE projects SET lead_on = $1, \
+         stage_since = CASE WHEN stage = 'lead' AND stage_since = $2 THEN $1 ELSE stage_since END, \
+         last_progress_on = CASE WHEN last_progress_on = $2 THEN $1 ELSE last_progress_on END \
+         WHERE id = $3",
+    )
+    .bind(&new)
+    .bind(&old)
+    .bind(before.id.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE project_events SET effective_date = $1 WHERE project_id = $2 AND kind = 'created'",
+    )
+    .bind(&new)
+    .bind(before.id.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The column holding the first-entry date of a stage, if the stage has one.
 fn first_entry_column(stage: Stage) -> Option<&'static str> {
     match stage {

@@ -6,7 +6,7 @@ use super::super::{App, edit};
 use crate::domain::dates::{iso, parse_date};
 use crate::domain::glossary::field_label;
 use crate::domain::ids::{ProjectId, UnitId};
-use crate::domain::project::{ProjectFields, entry_date_within};
+use crate::domain::project::{ProjectFields, corrected_entry_date, entry_date_within};
 use crate::domain::stage::Stage;
 use crate::domain::transition::{Facts, TransitionRequest};
 use crate::domain::user::{Actor, Role};
@@ -94,14 +94,17 @@ async fn check_references(
 
 impl App {
     /// Records a new project in `lead`, first recorded on `lead_on` (录入日期, not after today).
+    /// A project of the same name for the same investor is probably already recorded: refused
+    /// as a probable duplicate (409 listing it) unless `confirm_duplicate`.
     pub async fn create_project(
         &self,
         actor: &Actor,
         fields: &ProjectFields,
         lead_on: Date,
+        confirm_duplicate: bool,
     ) -> Result<Project> {
         self.retrying("create project", || {
-            self.create_project_once(actor, fields, lead_on)
+            self.create_project_once(actor, fields, lead_on, confirm_duplicate)
         })
         .await
     }
@@ -111,14 +114,89 @@ impl App {
         actor: &Actor,
         fields: &ProjectFields,
         lead_on: Date,
+        confirm_duplicate: bool,
     ) -> Result<Project> {
         self.may_write_projects(actor).await?;
         let mut tx = self.db.write().await?;
         let project = self
-            .create_project_in(&mut tx, actor, fields, lead_on)
+            .create_project_in(&mut tx, actor, fields, lead_on, confirm_duplicate)
             .await?;
         tx.commit().await?;
         Ok(project)
+    }
+
+    /// Refuses a new project whose name (normalised) and investor (the same 客商库 record, or
+    /// the same name but for the company form) are those of a recorded one. Projects outside
+    /// the caller's scope are counted, never named.
+    async fn refuse_probable_duplicate(
+        &self,
+        tx: &mut Conn,
+        actor: &Actor,
+        fields: &ProjectFields,
+    ) -> Result<()> {
+        let name = crate::domain::search::normalise(&fields.name);
+        let ids: Vec<i64> = {
+            let snapshot = self.db.lists.current(tx).await?;
+            snapshot
+                .facts()
+                .iter()
+                .filter(|f| f.search_text.split('\n').next() == Some(name.as_str()))
+                .map(|f| f.id)
+                .take(50)
+                .collect()
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let investor_key = crate::domain::investor::name_key(&fields.investor_name);
+        let (mut ours, mut elsewhere) = (Vec::new(), 0);
+        for id in ids {
+            let Some((p, path)) = store_projects::by_id_with_path(tx, ProjectId(id)).await? else {
+                continue;
+            };
+            let same_investor = (fields.investor_id.is_some()
+                && p.investor_id == fields.investor_id)
+                || crate::domain::investor::name_key(&p.investor_name) == investor_key;
+            if !same_investor {
+                continue;
+            }
+            if actor.unit_path.contains(&path) {
+                ours.push(p);
+            } else {
+                elsewhere += 1;
+            }
+        }
+        if ours.is_empty() && elsewhere == 0 {
+            return Ok(());
+        }
+        let mut said = Vec::new();
+        if !ours.is_empty() {
+            let named: Vec<String> = ours
+                .iter()
+                .map(|p| format!("“{}”（{}，{}）", p.name, p.unit_name, p.stage.label()))
+                .collect();
+            said.push(format!("该投资方已有同名项目{}", named.join("、")));
+        }
+        if elsewhere > 0 {
+            said.push(format!(
+                "您管辖范围以外的单位另有 {elsewhere} 个该投资方的同名项目"
+            ));
+        }
+        let candidates = ours
+            .iter()
+            .map(|p| {
+                json!({ "id": p.id, "name": p.name, "investor_name": p.investor_name,
+                        "unit": p.unit_name, "stage": p.stage.key(),
+                        "stage_label": p.stage.label(), "lead_on": iso(p.lead_on) })
+            })
+            .collect();
+        Err(Error::Duplicate(
+            format!(
+                "{}，可能是同一个项目；确认不是同一个后可继续录入",
+                said.join("；")
+            ),
+            candidates,
+        ))
     }
 
     /// `create_project` inside the caller's transaction (the caller has checked the role).
@@ -128,6 +206,7 @@ impl App {
         actor: &Actor,
         fields: &ProjectFields,
         lead_on: Date,
+        confirm_duplicate: bool,
     ) -> Result<Project> {
         let today = self.today();
         let checked = fields.clone().checked();
@@ -141,6 +220,10 @@ impl App {
             (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
         };
         let unit_id = check_references(tx, actor, &fields, None).await?;
+        // Only a project that could be recorded is worth asking about.
+        if !confirm_duplicate {
+            self.refuse_probable_duplicate(tx, actor, &fields).await?;
+        }
         let now = now_text();
         let id =
             store_projects::insert(tx, &fields, unit_id, lead_on, Some(actor.id), &now).await?;
@@ -170,15 +253,18 @@ impl App {
         self.in_scope(&mut conn, actor, id).await
     }
 
+    /// Rewrites a project's facts, and corrects its 录入日期 when `lead_on` is a new day (never
+    /// past the first thing that happened to it since; audited with the rest).
     pub async fn update_project(
         &self,
         actor: &Actor,
         id: ProjectId,
         fields: &ProjectFields,
         version: i64,
+        lead_on: Option<Date>,
     ) -> Result<Project> {
         self.retrying("update project", || {
-            self.update_project_once(actor, id, fields, version)
+            self.update_project_once(actor, id, fields, version, lead_on)
         })
         .await
     }
@@ -189,14 +275,33 @@ impl App {
         id: ProjectId,
         fields: &ProjectFields,
         version: i64,
+        lead_on: Option<Date>,
     ) -> Result<Project> {
         self.may_write_projects(actor).await?;
         let mut tx = self.db.write().await?;
         // Scope first: a project outside it answers "not found" whatever was sent.
         let before = self.in_scope(&mut tx, actor, id).await?;
-        let fields = fields.clone().checked()?;
+        let checked = fields.clone().checked();
+        let corrected = match lead_on.filter(|d| *d != before.lead_on) {
+            Some(day) => {
+                let first = store_projects::first_after_creation(&mut tx, id).await?;
+                corrected_entry_date(day, self.today(), first).map(Some)
+            }
+            None => Ok(None),
+        };
+        let (fields, corrected) = match (checked, corrected) {
+            (Ok(f), Ok(c)) => (f, c),
+            (Err(mut e), Err(more)) => {
+                e.0.extend(more.0);
+                return Err(e.into());
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        };
         edit::check_version(&before, version)?;
         let unit_id = check_references(&mut tx, actor, &fields, Some(&before)).await?;
+        if let Some(day) = corrected {
+            store_projects::correct_lead_on(&mut tx, &before, day).await?;
+        }
         let now = now_text();
         let written =
             store_projects::update_fields(&mut tx, &before, &fields, unit_id, version, &now)
@@ -432,5 +537,6 @@ fn changed_fields(a: &Project, b: &Project) -> Vec<&'static str> {
     check("notes", a.notes == b.notes);
     check("investor_id", a.investor_id == b.investor_id);
     check("referrer_id", a.referrer_id == b.referrer_id);
+    check("lead_on", a.lead_on == b.lead_on);
     out
 }

@@ -4,13 +4,16 @@ use crate::domain::area::Area;
 use crate::domain::ids::{InvestorId, ReferrerId, UnitId, UserId};
 use crate::domain::industry::IndustryCode;
 use crate::domain::money::{Currency, Money};
-use crate::domain::project::{ProjectFields, channel_choice, entry_date, industry_choice};
+use crate::domain::project::{
+    ProjectFields, channel_choice, entry_date, entry_date_edit, industry_choice,
+};
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::service::App;
 use crate::service::projects::{ListParams, fields_of};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
+use crate::web::error::Problem;
 use crate::web::extract::ApiProjectId;
 use crate::web::json::{ApiResult, parse_body, required_version};
 use crate::web::openapi::{Current, Found, SignedIn, Valid};
@@ -79,6 +82,9 @@ struct ProjectJson {
     referrer_id: Option<Option<i64>>,
     lead_on: Option<String>,
     version: Option<i64>,
+    /// On create: record it even though a project of the same name for the same investor
+    /// exists (otherwise 409 listing them as `candidates`).
+    confirm_duplicate: Option<bool>,
 }
 
 impl ProjectJson {
@@ -206,6 +212,7 @@ impl ProjectJson {
     request_body = ProjectJson,
     responses(
         (status = 201, description = "新项目", body = ProjectResponse),
+        (status = 409, description = "可能重复：该投资方已有同名项目，candidates 列出；确认后带 confirm_duplicate: true 重发", body = Problem, content_type = "application/problem+json"),
         SignedIn,
         Valid,
     ),
@@ -230,7 +237,10 @@ pub(super) async fn create_api(
         }
         (Err(problems), _) | (_, Err(problems)) => return Err(ApiError(problems.into())),
     };
-    let project = app.create_project(&actor, &fields, lead_on).await?;
+    let confirm = body.confirm_duplicate.unwrap_or(false);
+    let project = app
+        .create_project(&actor, &fields, lead_on, confirm)
+        .await?;
     Ok((
         StatusCode::CREATED,
         [(
@@ -274,7 +284,7 @@ pub(super) async fn show_api(
     params(("id" = i64, Path, description = "记录编号")),
     request_body(
         content = ProjectJson,
-        description = "只需所改字段；version（读取时的版本号）必填；lead_on 创建后不可修改"
+        description = "只需所改字段；version（读取时的版本号）必填；lead_on 可更正，但不能晚于今天，也不能晚于项目此后第一次阶段变更或进展的日期"
     ),
     responses(
         (status = 200, description = "修改后的项目", body = ProjectResponse),
@@ -294,17 +304,31 @@ pub(super) async fn patch_api(
 ) -> ApiResult<Json<ProjectResponse>> {
     let body: ProjectJson = parse_body(&body)?;
     let version = required_version(body.version)?;
-    if body.lead_on.is_some() {
+    if body.confirm_duplicate.is_some() {
         return Err(ApiError(
-            Invalid::single("lead_on", "录入日期创建后不能修改").into(),
+            Invalid::single("confirm_duplicate", "confirm_duplicate 只用于新建项目").into(),
         ));
     }
     let current = app.project_for_update(&actor, id).await?;
-    let fields = body
-        .fields(Some(fields_of(&current)?), current.unit_id)
-        .map_err(|problems| ApiError(problems.into()))?;
+    let lead_on = match body.lead_on.as_deref() {
+        Some(text) if text.trim().is_empty() => Err(Invalid::single(
+            "lead_on",
+            "录入日期不能为空；不改就不要发送这个字段",
+        )),
+        Some(text) => entry_date_edit(text),
+        None => Ok(None),
+    };
+    let fields = body.fields(Some(fields_of(&current)?), current.unit_id);
+    let (fields, lead_on) = match (fields, lead_on) {
+        (Ok(f), Ok(d)) => (f, d),
+        (Err(mut e), Err(more)) => {
+            e.0.extend(more.0);
+            return Err(ApiError(e.into()));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(ApiError(e.into())),
+    };
     Ok(Json(
-        app.update_project(&actor, id, &fields, version)
+        app.update_project(&actor, id, &fields, version, lead_on)
             .await?
             .into(),
     ))

@@ -1,7 +1,7 @@
 //! The project pages: the list, the form, the record page with its stage changes and notes.
 
 use crate::domain::ids::ProjectId;
-use crate::domain::project::{ProjectFields, ProjectInput, entry_date};
+use crate::domain::project::{ProjectFields, ProjectInput, entry_date, entry_date_edit};
 use crate::domain::transition::TransitionInput;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
@@ -10,7 +10,9 @@ use crate::service::projects::ListParams;
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;
 use crate::web::extract::PageProjectId;
-use crate::web::views::{Layout, ProjectDetailPage, ProjectFormPage, ProjectListPage};
+use crate::web::views::{
+    DuplicateView, Layout, ProjectDetailPage, ProjectFormPage, ProjectListPage,
+};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -103,6 +105,8 @@ pub(super) struct ProjectFormBody {
     lead_on: String,
     #[serde(default)]
     version: String,
+    #[serde(default)]
+    confirm_duplicate: String,
 }
 
 pub(super) async fn create(
@@ -116,14 +120,32 @@ pub(super) async fn create(
         .await
         .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
     let created = match parsed(&body.input, &body.lead_on, app.today()) {
-        Ok((fields, lead_on)) => app.create_project(actor, &fields, lead_on).await,
+        Ok((fields, lead_on)) => {
+            let confirm = body.confirm_duplicate == "1";
+            app.create_project(actor, &fields, lead_on, confirm).await
+        }
         Err(problems) => Err(Error::Invalid(problems)),
     };
     match created {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}?msg=created", p.id)).into_response()),
-        Err(Error::Invalid(errors)) => {
+        Err(e @ (Error::Invalid(_) | Error::Duplicate(..))) => {
+            let (status, errors, notice, duplicates) = match e {
+                Error::Duplicate(message, candidates) => (
+                    StatusCode::CONFLICT,
+                    Invalid::default(),
+                    message,
+                    candidates,
+                ),
+                Error::Invalid(errors) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    errors,
+                    "有信息填写不正确，请按提示修改后重新提交。".to_string(),
+                    Vec::new(),
+                ),
+                _ => unreachable!("matched above"),
+            };
             let choices = app.form_choices(actor).await?;
-            let page = ProjectFormPage::build(
+            let mut page = ProjectFormPage::build(
                 actor,
                 "录入新项目".into(),
                 "/projects".into(),
@@ -133,10 +155,25 @@ pub(super) async fn create(
                 body.lead_on,
                 0,
                 errors,
-                Some("有信息填写不正确，请按提示修改后重新提交。".into()),
+                Some(notice),
                 &choices,
             );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            page.ask_confirm = status == StatusCode::CONFLICT;
+            page.duplicates = duplicates
+                .iter()
+                .map(|c| DuplicateView {
+                    id: c["id"].as_i64().unwrap_or_default(),
+                    name: c["name"].as_str().unwrap_or_default().to_string(),
+                    detail: format!(
+                        "{} · {} · {} · 录入于 {}",
+                        c["investor_name"].as_str().unwrap_or_default(),
+                        c["unit"].as_str().unwrap_or_default(),
+                        c["stage_label"].as_str().unwrap_or_default(),
+                        c["lead_on"].as_str().unwrap_or_default()
+                    ),
+                })
+                .collect();
+            Ok((status, page).into_response())
         }
         Err(e) => Err(PageError::App(e, Some(Layout::of(actor)))),
     }
@@ -257,7 +294,7 @@ pub(super) async fn edit_form(
         format!("/projects/{id}"),
         false,
         ProjectInput::from(&project),
-        String::new(),
+        crate::domain::dates::iso(project.lead_on),
         project.version,
         Invalid::default(),
         None,
@@ -274,8 +311,16 @@ pub(super) async fn update(
 ) -> Result<Response, PageError> {
     let actor = &user.actor;
     let version: i64 = body.version.trim().parse().unwrap_or(-1);
-    let result = match body.input.parse() {
-        Ok(fields) => app.update_project(actor, id, &fields, version).await,
+    let parsed = match (body.input.parse(), entry_date_edit(&body.lead_on)) {
+        (Ok(fields), Ok(day)) => Ok((fields, day)),
+        (Err(mut problems), Err(more)) => {
+            problems.0.extend(more.0);
+            Err(problems)
+        }
+        (Err(problems), _) | (_, Err(problems)) => Err(problems),
+    };
+    let result = match parsed {
+        Ok((fields, day)) => app.update_project(actor, id, &fields, version, day).await,
         // Refusals (role, scope) come before what was typed is judged.
         Err(problems) => match app.project_for_update(actor, id).await {
             Ok(_) => Err(Error::Invalid(problems)),
@@ -300,7 +345,7 @@ pub(super) async fn update(
         format!("/projects/{id}"),
         false,
         body.input,
-        String::new(),
+        body.lead_on,
         version,
         errors,
         Some(notice),

@@ -243,6 +243,13 @@ impl ProjectListPage {
     }
 }
 
+/// A project that a new one probably duplicates.
+pub struct DuplicateView {
+    pub id: i64,
+    pub name: String,
+    pub detail: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "projects/form.html")]
 pub struct ProjectFormPage {
@@ -256,6 +263,9 @@ pub struct ProjectFormPage {
     pub version: i64,
     pub errors: Invalid,
     pub notice: Option<String>,
+    /// Probable duplicates of a new project, and whether to ask before recording it anyway.
+    pub duplicates: Vec<DuplicateView>,
+    pub ask_confirm: bool,
     pub industries: Vec<Opt>,
     pub channels: Vec<Opt>,
     pub currencies: Vec<Opt>,
@@ -288,6 +298,8 @@ impl ProjectFormPage {
             (u.id.to_string(), format!("{}（{}）", u.name, u.login))
         };
         ProjectFormPage {
+            duplicates: Vec::new(),
+            ask_confirm: false,
             layout: Layout::of(actor),
             industries: industry_opts(&input.industry_code),
             channels: opts(
