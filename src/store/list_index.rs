@@ -24,6 +24,19 @@ pub struct Snapshot {
     seq: i64,
     facts: Vec<ListFacts>,
     position: HashMap<i64, usize>,
+    /// Positions by the hash of the normalised project name: the probable-duplicate check on
+    /// every new project looks up its name rather than scanning every project.
+    by_name: HashMap<u64, Vec<usize>>,
+}
+
+/// A project's normalised name: the first line of its search text.
+fn name_of(f: &ListFacts) -> &str {
+    f.search_text.split('\n').next().unwrap_or_default()
+}
+
+fn name_hash(normalised: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(normalised)
 }
 
 impl Snapshot {
@@ -31,11 +44,33 @@ impl Snapshot {
         &self.facts
     }
 
+    /// The projects whose normalised name is `normalised` (see `search::normalise`).
+    pub fn named<'a>(&'a self, normalised: &'a str) -> impl Iterator<Item = &'a ListFacts> + 'a {
+        self.by_name
+            .get(&name_hash(normalised))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.facts[i])
+            .filter(move |f| name_of(f) == normalised)
+    }
+
     fn upsert(&mut self, f: ListFacts) {
+        let hash = name_hash(name_of(&f));
         match self.position.get(&f.id) {
-            Some(&i) => self.facts[i] = f,
+            Some(&i) => {
+                let old = name_hash(name_of(&self.facts[i]));
+                if old != hash {
+                    if let Some(bucket) = self.by_name.get_mut(&old) {
+                        bucket.retain(|&p| p != i);
+                    }
+                    self.by_name.entry(hash).or_default().push(i);
+                }
+                self.facts[i] = f;
+            }
             None => {
-                self.position.insert(f.id, self.facts.len());
+                let i = self.facts.len();
+                self.position.insert(f.id, i);
+                self.by_name.entry(hash).or_default().push(i);
                 self.facts.push(f);
             }
         }
@@ -160,4 +195,49 @@ async fn changed_since(
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(id: i64, name: &str) -> ListFacts {
+        let d = parse_date("2026-01-05").unwrap();
+        ListFacts {
+            id,
+            unit_id: 1,
+            officer_id: None,
+            leader_id: None,
+            stage: Stage::Lead,
+            industry: IndustryCode::parse("38"),
+            total_investment: Money::new(1, Currency::Cny),
+            lead_on: d,
+            contracted_on: None,
+            construction_on: None,
+            production_on: None,
+            last_progress_on: d,
+            updated_ns: 0,
+            name: name.to_string(),
+            search_text: crate::domain::search::search_text(&[name, "某公司"]),
+        }
+    }
+
+    fn ids(s: &Snapshot, name: &str) -> Vec<i64> {
+        let mut ids: Vec<i64> = s.named(name).map(|f| f.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    #[test]
+    fn the_name_index_follows_renames() {
+        let mut s = Snapshot::default();
+        s.upsert(named(1, "智能门窗项目"));
+        s.upsert(named(2, "智能门窗 项目"));
+        s.upsert(named(3, "电池项目"));
+        assert_eq!(ids(&s, "智能门窗项目"), vec![1, 2]);
+        s.upsert(named(1, "电池项目"));
+        assert_eq!(ids(&s, "智能门窗项目"), vec![2]);
+        assert_eq!(ids(&s, "电池项目"), vec![1, 3]);
+        assert!(ids(&s, "别的").is_empty());
+    }
 }

@@ -137,13 +137,7 @@ impl App {
         let name = crate::domain::search::normalise(&fields.name);
         let ids: Vec<i64> = {
             let snapshot = self.db.lists.current(tx).await?;
-            snapshot
-                .facts()
-                .iter()
-                .filter(|f| f.search_text.split('\n').next() == Some(name.as_str()))
-                .map(|f| f.id)
-                .take(50)
-                .collect()
+            snapshot.named(&name).map(|f| f.id).take(50).collect()
         };
         if ids.is_empty() {
             return Ok(());
