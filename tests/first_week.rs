@@ -365,3 +365,73 @@ async fn a_project_recorded_twice_is_flagged_before_it_is_saved() {
     let saved = t.post_form("/projects", Some(&cookie), &confirmed).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
 }
+
+/// Converting a lead asks for the project's name, links the 客商库 record of its investor (or
+/// records one), and credits a referrer only when one is chosen.
+#[tokio::test]
+async fn a_lead_converts_into_a_named_project_with_its_investor_and_chosen_referrer() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let investor = t
+        .post_json(
+            "/api/v1/investors",
+            Some(&officer),
+            &json!({"name": "宁波海曙精密制造有限公司", "kind": "private"}),
+        )
+        .await;
+    assert_eq!(investor.status, StatusCode::CREATED, "{}", investor.text);
+    let investor_id = investor.json()["id"].as_i64().unwrap();
+    let referrer = t
+        .post_json(
+            "/api/v1/referrers",
+            Some(&officer),
+            &json!({"kind": "person", "name": "陈立群", "affiliation": "宁波玉田商会"}),
+        )
+        .await;
+    let referrer_id = referrer.json()["id"].as_i64().unwrap();
+    let lead = t
+        .post_json(
+            "/api/v1/leads",
+            Some(&officer),
+            &json!({"title": "听商会说海曙精密想在南方建个新能源电池壳体厂",
+                    "investor_name": "宁波海曙精密制造公司", "source": "商会座谈会",
+                    "industry_code": "38",
+                    "amount": {"yuan": 300_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(lead.status, StatusCode::CREATED, "{}", lead.text);
+    let lead_id = lead.json()["id"].as_i64().unwrap();
+
+    // The page asks for the name (starting from the lead's sentence) and offers the record.
+    let cookie = t.cookie("officer").await;
+    let page = t.get_page(&format!("/leads/{lead_id}"), &cookie).await;
+    let name = page.attrs("form[action$=convert] input[name=name]", "value");
+    assert_eq!(name, vec!["听商会说海曙精密想在南方建个新能源电池壳体厂"]);
+    let offered = page.texts("select[name=investor_id] option");
+    assert!(
+        offered
+            .iter()
+            .any(|o| o.contains("关联客商库：宁波海曙精密制造有限公司")),
+        "{offered:?}"
+    );
+    let chosen = page.attrs("select[name=investor_id] option[selected]", "value");
+    assert_eq!(chosen, vec![investor_id.to_string()]);
+    assert_eq!(
+        page.attrs("select[name=referrer_id] option[selected]", "value"),
+        Vec::<String>::new(),
+        "no referrer unless chosen"
+    );
+
+    let converted = t
+        .post_json(
+            &format!("/api/v1/leads/{lead_id}/convert"),
+            Some(&officer),
+            &json!({"to": "lead", "name": "新能源电池壳体生产项目", "referrer_id": referrer_id}),
+        )
+        .await;
+    assert_eq!(converted.status, StatusCode::CREATED, "{}", converted.text);
+    let project = converted.json();
+    assert_eq!(project["name"], "新能源电池壳体生产项目");
+    assert_eq!(project["investor_id"].as_i64(), Some(investor_id));
+    assert_eq!(project["referrer_id"].as_i64(), Some(referrer_id));
+}

@@ -205,17 +205,30 @@ async fn an_enterprise_tip_is_assigned_followed_up_and_converted_into_a_project(
         .post_json(
             &format!("/api/v1/leads/{id}/convert"),
             Some(&town_officer),
-            &json!({"to": "negotiating", "industry_code": "22"}),
+            &json!({"to": "negotiating", "industry_code": "22", "name": "纸浆配套加工项目"}),
         )
         .await;
     assert_eq!(converted.status, StatusCode::CREATED, "{}", converted.text);
     let project = converted.json();
     assert_eq!(project["stage"], "negotiating");
-    assert_eq!(project["name"], "上游纸浆供应商拟配套建厂");
+    // Named as asked, not after the lead's sentence.
+    assert_eq!(project["name"], "纸浆配套加工项目");
     assert_eq!(project["total_investment"]["yuan"], 150_000_000);
     assert_eq!(project["unit_id"], town);
     assert_eq!(project["channel"], "business");
-    assert_eq!(project["referrer"], "椰林包装林海燕");
+    // The source of the information is no referrer: nobody is credited unless chosen.
+    assert_eq!(project["referrer"], json!(null));
+    assert_eq!(project["referrer_id"], json!(null));
+    // The lead's investor is in the 客商库 now, linked to the project.
+    let investor_id = project["investor_id"].as_i64().expect("a 客商库 record");
+    let investor = t
+        .get(
+            &format!("/api/v1/investors/{investor_id}"),
+            Some(&town_officer),
+        )
+        .await;
+    assert_eq!(investor.status, StatusCode::OK, "{}", investor.text);
+    assert_eq!(investor.json()["name"], project["investor_name"]);
     let lead = lead_of(&t, &town_officer, id).await.json();
     assert_eq!(lead["status"], "converted");
     assert_eq!(lead["project_id"], project["id"]);

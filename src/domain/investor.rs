@@ -46,8 +46,9 @@ impl InvestorKind {
         InvestorKind::ALL.into_iter().find(|k| k.key() == key)
     }
 
-    /// Companies registered on the mainland have a 统一社会信用代码; foreign, Hong Kong, Macao
-    /// and Taiwan investors and individuals need not.
+    /// Companies registered on the mainland have a 统一社会信用代码 (a record without one is
+    /// flagged 待补充信用代码); foreign, Hong Kong, Macao and Taiwan investors and individuals
+    /// need not.
     pub fn needs_credit_code(self) -> bool {
         matches!(self, InvestorKind::Private | InvestorKind::State)
     }
@@ -243,16 +244,12 @@ impl InvestorInput {
                 None
             }
         };
+        // Offices know a company's name long before its code: at the 客商 stage the code is
+        // optional for every kind (a mainland company without one is 待补充信用代码, and its
+        // duplicates are found by name). Where the rules need it — the local company when a
+        // project lands — the transition asks for it.
         let credit_code = match self.credit_code.trim() {
-            "" => {
-                if kind.is_some_and(InvestorKind::needs_credit_code) {
-                    errors.add(
-                        "credit_code",
-                        "民营和国有企业须填写统一社会信用代码（外资、港澳台和个人可不填）",
-                    );
-                }
-                None
-            }
+            "" => None,
             code => match CreditCode::parse(code) {
                 Ok(c) => Some(c),
                 Err(e) => {
@@ -391,9 +388,11 @@ mod tests {
     }
 
     #[test]
-    fn mainland_companies_need_a_valid_credit_code_others_may_omit_it() {
-        let missing = input("private", "").parse().unwrap_err();
-        assert!(missing.message_for("credit_code").is_some());
+    fn a_credit_code_is_optional_for_every_kind_but_checked_when_present() {
+        for kind in ["private", "state", "foreign", "hmt", "individual"] {
+            let missing = input(kind, "").parse().unwrap();
+            assert_eq!(missing.credit_code, None, "{kind}");
+        }
         assert!(input("foreign", "").parse().is_ok());
         assert!(input("individual", "").parse().is_ok());
         let bad = input("state", "91330200MA2AAAAAA0").parse().unwrap_err();

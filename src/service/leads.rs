@@ -58,6 +58,29 @@ pub struct ConvertInput {
     pub currency: String,
     /// Industry when the lead has none.
     pub industry_code: String,
+    /// The project's name (blank: the lead's title).
+    pub name: String,
+    /// The 客商库 record the project is with: an id, `new` to record the lead's investor as a
+    /// new one, or blank for the lead's own record, else the one record of that name in reach,
+    /// else a new one.
+    pub investor_id: String,
+    /// The kind of a new 客商库 record (blank: 民营企业).
+    pub investor_kind: String,
+    /// The referrer to credit, by id; blank credits nobody.
+    pub referrer_id: String,
+}
+
+/// What a conversion offers to choose from: the 客商库 records of the lead's investor name, and
+/// the referrers, within the caller's reach.
+pub struct ConvertChoices {
+    pub investors: Vec<crate::domain::records::investor::Candidate>,
+    pub referrers: Vec<crate::domain::records::referrer::Referrer>,
+}
+
+/// Which 客商库 record a converted lead's project is with.
+enum InvestorChoice {
+    Existing(crate::domain::ids::InvestorId),
+    New,
 }
 
 fn visible(actor: &Actor, lead: &Lead) -> bool {
@@ -459,8 +482,28 @@ impl App {
         Ok(after)
     }
 
+    /// The records a conversion of `lead` may link: investors of the lead's investor name and
+    /// referrers, both within the caller's reach.
+    pub async fn convert_choices(&self, actor: &Actor, lead: &Lead) -> Result<ConvertChoices> {
+        let mut conn = self.db.pool.acquire().await?;
+        let key = crate::domain::investor::name_key(&lead.investor_name);
+        let investors = crate::store::investors::by_name_key(&mut conn, &key)
+            .await?
+            .into_iter()
+            .filter(|c| actor.unit_path.contains(&c.unit_path))
+            .collect();
+        let (referrers, _) =
+            crate::store::referrers::search(&mut conn, &actor.unit_path, None, 500, 0).await?;
+        Ok(ConvertChoices {
+            investors,
+            referrers,
+        })
+    }
+
     /// Turns the lead into a project in `lead` or `negotiating`, all in one transaction: the
-    /// project, its first stage, and the lead marked converted with the project's id.
+    /// project (named as asked, with its 客商库 record linked or recorded, and a referrer only
+    /// when one was chosen), its first stage, and the lead marked converted with the project's
+    /// id.
     pub async fn convert_lead(
         &self,
         actor: &Actor,
@@ -485,6 +528,83 @@ impl App {
             ("", Some(code)) => code.clone(),
             (code, _) => code.to_string(),
         };
+        let mut errors = Invalid::default();
+        let name = match input.name.trim() {
+            "" => before.title.clone(),
+            typed => typed.to_string(),
+        };
+        let investor = match input.investor_id.trim() {
+            "new" => InvestorChoice::New,
+            "" => match before.investor_id {
+                Some(id) => InvestorChoice::Existing(id),
+                None => {
+                    let key = crate::domain::investor::name_key(&before.investor_name);
+                    let reachable: Vec<_> = crate::store::investors::by_name_key(&mut tx, &key)
+                        .await?
+                        .into_iter()
+                        .filter(|c| actor.unit_path.contains(&c.unit_path))
+                        .collect();
+                    match reachable.as_slice() {
+                        [one] => InvestorChoice::Existing(one.id),
+                        _ => InvestorChoice::New,
+                    }
+                }
+            },
+            typed => match typed.parse::<i64>() {
+                Ok(id) if id > 0 => InvestorChoice::Existing(crate::domain::ids::InvestorId(id)),
+                _ => {
+                    errors.add("investor_id", "客商编号无效，请从列表中选择");
+                    InvestorChoice::New
+                }
+            },
+        };
+        let referrer_id = input.referrer_id.trim().to_string();
+        let investor_id = match investor {
+            InvestorChoice::Existing(id) => id.to_string(),
+            InvestorChoice::New => {
+                let fields = crate::domain::investor::InvestorInput {
+                    name: before.investor_name.clone(),
+                    kind: match input.investor_kind.trim() {
+                        "" => "private".to_string(),
+                        kind => kind.to_string(),
+                    },
+                    industry_code: before.industry_code.clone().unwrap_or_default(),
+                    ..Default::default()
+                }
+                .parse();
+                match fields {
+                    Ok(f) if errors.is_empty() => {
+                        let now = now_text();
+                        let id = crate::store::investors::insert(
+                            &mut tx,
+                            &f,
+                            before.unit_id,
+                            Some(actor.id),
+                            &now,
+                        )
+                        .await?;
+                        let _: crate::store::investors::Investor =
+                            edit::created(&mut tx, actor, id, &now).await?;
+                        id.to_string()
+                    }
+                    Ok(_) => String::new(),
+                    Err(problems) => {
+                        for p in problems.0 {
+                            let field = if p.field == "kind" {
+                                "investor_kind".to_string()
+                            } else {
+                                format!("investor_{}", p.field)
+                            };
+                            errors.add(&field, p.message);
+                        }
+                        String::new()
+                    }
+                }
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         // The officer in charge: the lead's, else the converting officer (a leader converting
         // an unassigned lead leaves it open).
         let officer = match (before.officer_id, actor.role) {
@@ -493,7 +613,7 @@ impl App {
             _ => String::new(),
         };
         let project_input = ProjectInput {
-            name: before.title.clone(),
+            name,
             investor_name: before.investor_name.clone(),
             industry_code: industry,
             channel: before
@@ -504,12 +624,9 @@ impl App {
             currency,
             unit_id: before.unit_id.to_string(),
             officer_id: officer,
-            referrer: before.source.clone().unwrap_or_default(),
             notes: before.notes.clone().unwrap_or_default(),
-            investor_id: before
-                .investor_id
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
+            investor_id,
+            referrer_id,
             ..ProjectInput::default()
         };
         let fields = project_input.parse();

@@ -34,6 +34,11 @@ pub struct Investor {
 }
 
 impl Investor {
+    /// A mainland company recorded before its 统一社会信用代码 was known: 待补充信用代码.
+    pub fn lacks_credit_code(&self) -> bool {
+        self.credit_code.is_none() && self.kind.needs_credit_code()
+    }
+
     /// The record as `role` may see it: an enterprise sees its own record without the
     /// investment office's working notes (备注).
     pub fn seen_by(mut self, role: crate::domain::user::Role) -> Investor {

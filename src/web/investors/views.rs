@@ -33,7 +33,11 @@ impl InvestorRow {
         InvestorRow {
             id: i.id.0,
             name: i.name.clone(),
-            credit_code: i.credit_code.clone().unwrap_or_default(),
+            credit_code: match &i.credit_code {
+                Some(code) => code.clone(),
+                None if i.lacks_credit_code() => "待补充信用代码".into(),
+                None => String::new(),
+            },
             kind: i.kind_label,
             origin: match &i.origin_city {
                 Some(city) => format!("{} {city}", i.country),

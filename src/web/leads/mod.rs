@@ -387,6 +387,17 @@ struct ConvertJson {
     total_investment: Option<MoneyJson>,
     #[serde(default)]
     industry_code: String,
+    /// The project's name (absent or blank: the lead's title).
+    #[serde(default)]
+    name: String,
+    /// The 客商库 record to link; absent: the lead's own, else the one record of that name
+    /// within reach, else a new record of the lead's investor (of `investor_kind`).
+    investor_id: Option<i64>,
+    /// The kind of a new 客商库 record (`private` when absent).
+    #[serde(default)]
+    investor_kind: String,
+    /// The referrer (引荐人) to credit; absent credits nobody.
+    referrer_id: Option<i64>,
     version: Option<i64>,
 }
 
@@ -426,6 +437,10 @@ async fn convert_api(
             .map(|m| m.currency.code().to_string())
             .unwrap_or_default(),
         industry_code: body.industry_code,
+        name: body.name,
+        investor_id: body.investor_id.map(|i| i.to_string()).unwrap_or_default(),
+        investor_kind: body.investor_kind,
+        referrer_id: body.referrer_id.map(|r| r.to_string()).unwrap_or_default(),
     };
     let (_, project) = app.convert_lead(&actor, id, &input, body.version).await?;
     Ok((StatusCode::CREATED, Json(ProjectResponse::from(project))).into_response())
@@ -558,6 +573,15 @@ async fn render_detail(
     } else {
         None
     };
+    let convert = if crate::service::leads::may_work(&user.actor, &lead) {
+        Some(
+            app.convert_choices(&user.actor, &lead)
+                .await
+                .map_err(|e| PageError::App(e, Some(layout.clone())))?,
+        )
+    } else {
+        None
+    };
     let flash = match msg {
         Some("submitted") => Some("线索已提交。"),
         Some("saved") => Some("修改已保存。"),
@@ -572,6 +596,7 @@ async fn render_detail(
         lead,
         notes,
         choices.as_ref(),
+        convert.as_ref(),
         app.today(),
         flash.map(str::to_string),
         refused,
@@ -689,6 +714,10 @@ async fn convert_page(
         total_investment: field(&form, "total_investment"),
         currency: field(&form, "currency"),
         industry_code: field(&form, "industry_code"),
+        name: field(&form, "name"),
+        investor_id: field(&form, "investor_id"),
+        investor_kind: field(&form, "investor_kind"),
+        referrer_id: field(&form, "referrer_id"),
     };
     let outcome = app
         .convert_lead(&user.actor, id, &input, version_of(&form))

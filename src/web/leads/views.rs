@@ -149,6 +149,10 @@ pub struct LeadDetailPage {
     pub units: Vec<Opt>,
     pub officers: Vec<Opt>,
     pub convert_stages: Vec<Opt>,
+    /// The 客商库 records to link (the lead's own first), and the referrers to credit.
+    pub convert_investors: Vec<Opt>,
+    pub convert_kinds: Vec<Opt>,
+    pub convert_referrers: Vec<Opt>,
     pub convert_industries: Vec<Opt>,
     pub convert_currencies: Vec<Opt>,
     pub today: String,
@@ -168,6 +172,7 @@ impl LeadDetailPage {
         l: crate::domain::records::lead::Lead,
         notes: Vec<crate::domain::records::lead::LeadNote>,
         choices: Option<&crate::service::projects::FormChoices>,
+        convert: Option<&crate::service::leads::ConvertChoices>,
         today: Date,
         flash: Option<String>,
         refused: Option<crate::web::leads::Refused>,
@@ -202,7 +207,59 @@ impl LeadDetailPage {
             ),
             None => (Vec::new(), Vec::new()),
         };
+        // Link the lead's own record, else the one record of that name; else record a new one.
+        let mut investors: Vec<(String, String)> = Vec::new();
+        if let Some(c) = convert {
+            for i in &c.investors {
+                investors.push((
+                    i.id.to_string(),
+                    format!("关联客商库：{}（{}）", i.name, i.unit_name),
+                ));
+            }
+        }
+        if let Some(id) = l.investor_id
+            && !investors.iter().any(|(v, _)| *v == id.to_string())
+        {
+            investors.insert(
+                0,
+                (id.to_string(), format!("关联客商库：{}", l.investor_name)),
+            );
+        }
+        let default_investor = match (l.investor_id, investors.len()) {
+            (Some(id), _) => id.to_string(),
+            (None, 1) => investors[0].0.clone(),
+            _ => "new".to_string(),
+        };
+        investors.push(("new".into(), format!("新建客商库记录：{}", l.investor_name)));
+        let convert_investors = opts(
+            investors.into_iter(),
+            &typed_or("investor_id", default_investor),
+        );
+        let convert_kinds = opts(
+            crate::domain::investor::InvestorKind::ALL
+                .iter()
+                .map(|k| (k.key().to_string(), k.label().to_string())),
+            &typed_or("investor_kind", "private".into()),
+        );
+        let convert_referrers = opts(
+            convert
+                .map(|c| c.referrers.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|r| {
+                    let at = r
+                        .affiliation
+                        .as_deref()
+                        .map(|a| format!("（{a}）"))
+                        .unwrap_or_default();
+                    (r.id.to_string(), format!("{}{at}", r.name))
+                }),
+            &typed_or("referrer_id", String::new()),
+        );
         LeadDetailPage {
+            convert_investors,
+            convert_kinds,
+            convert_referrers,
             layout,
             amount: l.amount.map(|m| m.display()).unwrap_or_else(|| "—".into()),
             channel: l
@@ -239,6 +296,14 @@ impl LeadDetailPage {
             errors,
             l,
         }
+    }
+
+    /// The project name as typed after a refusal, else the lead's title to start from.
+    pub fn typed_or_title(&self) -> &str {
+        self.typed
+            .get("name")
+            .map(String::as_str)
+            .unwrap_or(&self.l.title)
     }
 
     pub fn err(&self, action: &str, field: &str) -> &str {
