@@ -232,7 +232,7 @@ impl LeadDetailPage {
         };
         investors.push(("new".into(), format!("新建客商库记录：{}", l.investor_name)));
         let convert_investors = opts(
-            investors.into_iter(),
+            investors,
             &typed_or("investor_id", default_investor),
         );
         let convert_kinds = opts(
