@@ -59,6 +59,19 @@ async fn units_and_accounts_are_added_from_the_command_line_under_the_password_p
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("已添加单位 town_new"));
+    // `unit list` shows the codes `user add --unit` takes, the new one under its county.
+    let listed = zhaoshang(&t.url, &["unit", "list"], None);
+    assert!(listed.status.success(), "{}", text(&listed));
+    let lines: Vec<String> = text(&listed).lines().map(str::to_string).collect();
+    let county = lines
+        .iter()
+        .position(|l| l.starts_with("yutian_county "))
+        .unwrap();
+    let new = lines
+        .iter()
+        .position(|l| l.starts_with("town_new "))
+        .unwrap();
+    assert!(new > county && lines[new].contains("  新设镇"), "{lines:?}");
 
     let again = zhaoshang(
         &t.url,
@@ -106,6 +119,17 @@ async fn units_and_accounts_are_added_from_the_command_line_under_the_password_p
     // The new account signs in and works in its new unit.
     let (_, actor) = t.app.sign_in("newofficer", "Good-Pass-2026").await.unwrap();
     assert_eq!(actor.login, "newofficer");
+    let accounts = zhaoshang(&t.url, &["user", "list"], None);
+    let line = text(&accounts)
+        .lines()
+        .find(|l| l.starts_with("newofficer "))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(
+        line.contains("新专员") && line.contains("招商专员") && line.contains("town_new"),
+        "{}",
+        text(&accounts)
+    );
 
     let verify = zhaoshang(&t.url, &["audit", "verify"], None);
     assert!(verify.status.success(), "{}", text(&verify));

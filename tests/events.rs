@@ -61,6 +61,30 @@ async fn an_event_totals_the_investors_met_and_the_projects_signed_there() {
 
     let a = t.create_project(&officer, "推介会签约项目甲", 30_000).await["id"].clone();
     let b = t.create_project(&officer, "推介会签约项目乙", 5_000).await["id"].clone();
+    // Still a 线索: not signed anywhere yet, and no signing skips the talks.
+    let too_early = t
+        .post_json(
+            &format!("/api/v1/events/{id}/signings"),
+            Some(&officer),
+            &json!({"project_id": a, "amount": {"yuan": 300_000_000_i64, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(too_early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        too_early.text.contains("先将其转为“在谈”"),
+        "{}",
+        too_early.text
+    );
+    for project in [&a, &b] {
+        let talks = t
+            .transition(
+                &officer,
+                project.as_i64().unwrap(),
+                json!({"to": "negotiating", "date": "2026-05-01"}),
+            )
+            .await;
+        assert_eq!(talks.status, StatusCode::OK, "{}", talks.text);
+    }
     for (project, yuan) in [(a.clone(), 300_000_000_i64), (b, 50_000_000)] {
         let signed = t
             .post_json(
@@ -71,6 +95,36 @@ async fn an_event_totals_the_investors_met_and_the_projects_signed_there() {
             .await;
         assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.text);
     }
+    // The signing is the project's own 正式签约, on the event's day, at the amount signed.
+    let signed_a = t
+        .get(&format!("/api/v1/projects/{a}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(signed_a["stage"], "contracted");
+    assert_eq!(signed_a["contracted_on"], "2026-05-28");
+    assert_eq!(signed_a["contract_amount"]["yuan"], 300_000_000_i64);
+    // A project that signed on another day was not signed at this event.
+    let elsewhere = t.create_project(&officer, "别处签约的项目", 2_000).await["id"].clone();
+    let elsewhere_id = elsewhere.as_i64().unwrap();
+    for step in [
+        json!({"to": "negotiating", "date": "2026-02-01"}),
+        json!({"to": "contracted", "date": "2026-03-01",
+               "contract_amount": {"yuan": 20_000_000, "currency": "CNY"}}),
+    ] {
+        assert_eq!(
+            t.transition(&officer, elsewhere_id, step).await.status,
+            StatusCode::OK
+        );
+    }
+    let disagrees = t
+        .post_json(
+            &format!("/api/v1/events/{id}/signings"),
+            Some(&officer),
+            &json!({"project_id": elsewhere, "amount": {"yuan": 20_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(disagrees.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(disagrees.text.contains("2026-03-01"), "{}", disagrees.text);
     let zero = t
         .post_json(
             &format!("/api/v1/events/{id}/signings"),
@@ -140,8 +194,54 @@ async fn an_event_totals_the_investors_met_and_the_projects_signed_there() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("请填写项目编号"));
-    assert!(refused.text.contains("value=\"一亿\""));
+    assert!(
+        refused
+            .texts(".error")
+            .join(" ")
+            .contains("没有名为“abc”的项目")
+    );
+    assert_eq!(
+        refused.attrs("input[name=signed_amount]", "value"),
+        vec!["一亿"]
+    );
+
+    // Projects are chosen by name: the page suggests them, and a typed name is found.
+    let by_name = t
+        .create_project(&officer, "按名称选择的签约项目", 800)
+        .await["id"]
+        .clone();
+    let talks = t
+        .transition(
+            &officer,
+            by_name.as_i64().unwrap(),
+            json!({"to": "negotiating", "date": "2026-05-02"}),
+        )
+        .await;
+    assert_eq!(talks.status, StatusCode::OK);
+    let page = t.get_page(&format!("/events/{id}"), &cookie).await;
+    let suggested = page.attrs("datalist#project-choices option", "value");
+    assert!(
+        suggested.contains(&format!("按名称选择的签约项目 #{by_name}")),
+        "{suggested:?}"
+    );
+    let chosen = t
+        .post_form(
+            &format!("/events/{id}/signings"),
+            Some(&cookie),
+            &[
+                ("project_id", "按名称选择的签约项目"),
+                ("signed_amount", "800"),
+                ("record_as", "intent"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.text);
+    let intent = t
+        .get(&format!("/api/v1/projects/{by_name}"), Some(&officer))
+        .await
+        .json();
+    assert_eq!(intent["stage"], "intent");
+    assert_eq!(intent["intent_on"], "2026-05-28");
 }
 
 /// An event lists only the investors met that the reader may see, and counts the rest: a

@@ -75,6 +75,8 @@ pub enum UnitAction {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// List the units (code, name, in tree order): the codes `user add --unit` takes.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -99,6 +101,8 @@ pub enum UserAction {
         #[arg(long)]
         login: String,
     },
+    /// List the accounts: login, name, role, unit and state.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -143,10 +147,24 @@ async fn ensure_demo(app: &App) -> anyhow::Result<()> {
         _ => (generated_password()?, true),
     };
     let started = Instant::now();
-    let accounts = app.load_demo(&password).await?;
+    let mut accounts = app.load_demo(&password).await?;
+    // The three separated administrators (三员) of the demo county: created here, at the server,
+    // as administrators always are.
+    for (login, name, role) in [
+        ("sysadmin", "系统管理员", Role::Sysadmin),
+        ("secadmin", "安全保密管理员", Role::Secadmin),
+        ("auditor", "安全审计员", Role::Auditor),
+    ] {
+        app.add_user(login, name, role, "yutian_county", &password, false)
+            .await?;
+        accounts
+            .logins
+            .push((login.into(), name.into(), role.label().to_string()));
+    }
     println!(
-        "已加载演示数据（用时 {:.1} 秒）。演示账号：",
-        started.elapsed().as_secs_f64()
+        "已加载演示数据（用时 {:.1} 秒）。演示账号（{} 个）：",
+        started.elapsed().as_secs_f64(),
+        accounts.logins.len()
     );
     for (login, name, role) in &accounts.logins {
         println!("  {login:<16} {name}（{role}）");
@@ -222,6 +240,47 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 .add_user(&login, &name, role, &unit, &password, false)
                 .await?;
             println!("已添加账号 {login}（{}，编号 {id}）。", role.label());
+        }
+        Command::Unit {
+            action: UnitAction::List,
+        } => {
+            let app = open(&cli.db).await?;
+            let units = app.units_on_server().await?;
+            println!("{:<20} 名称", "代码");
+            for u in &units {
+                let state = if u.retired { "（已撤销）" } else { "" };
+                println!("{:<20} {}{}{state}", u.code, "  ".repeat(u.depth()), u.name);
+            }
+        }
+        Command::User {
+            action: UserAction::List,
+        } => {
+            let app = open(&cli.db).await?;
+            let units = app.units_on_server().await?;
+            let code_of = |id: crate::domain::ids::UnitId| {
+                units
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map_or_else(String::new, |u| u.code.clone())
+            };
+            println!(
+                "{:<18} {:<10} {:<12} {:<18} 状态",
+                "账号", "姓名", "角色", "单位"
+            );
+            for u in app.users_on_server().await? {
+                let state = match (u.active, u.must_change_password) {
+                    (false, _) => "已停用",
+                    (true, true) => "待改一次性密码",
+                    (true, false) => "正常",
+                };
+                println!(
+                    "{:<18} {:<10} {:<12} {:<18} {state}",
+                    u.login,
+                    u.name,
+                    u.role.label(),
+                    code_of(u.unit_id)
+                );
+            }
         }
         Command::User {
             action: UserAction::Reset { login },

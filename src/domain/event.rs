@@ -4,6 +4,7 @@ use super::dates::{iso, parse_date};
 use super::money::{Currency, Money};
 use super::project::{NAME_MAX, NOTES_MAX, amount_message, optional, text_field};
 use super::records::event::PromotionEvent;
+use super::stage::Stage;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -157,10 +158,100 @@ pub fn signed_amount(text: &str, currency: &str) -> Result<Money, Invalid> {
     }
 }
 
+/// What recording a project as signed at an event does to the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigningAgreement {
+    /// The project's 正式签约 or 意向签约 date is the event's: nothing to change.
+    Agrees,
+    /// The project has not signed yet: the signing is recorded on it too, as this stage
+    /// (意向签约 or 正式签约) on the event's day.
+    Record(Stage),
+}
+
+/// A signing at an event must agree with the project's own signing dates, or be recorded as
+/// the project's signing: a project that signed on another day, or is past signing without a
+/// date (closed, paused), was not signed at this event.
+pub fn signing_agreement(
+    held_on: Date,
+    stage: Stage,
+    intent_on: Option<Date>,
+    contracted_on: Option<Date>,
+    record_as: Stage,
+) -> Result<SigningAgreement, Invalid> {
+    let refuse = |m: String| Err(Invalid::single("project_id", m));
+    if contracted_on == Some(held_on) || intent_on == Some(held_on) {
+        return Ok(SigningAgreement::Agrees);
+    }
+    if let Some(day) = contracted_on {
+        return refuse(format!(
+            "该项目已于 {} 正式签约，与活动日期（{}）不符：只有在活动当天签约的项目才计入",
+            iso(day),
+            iso(held_on)
+        ));
+    }
+    if stage == Stage::Lead {
+        return refuse("该项目尚在“线索”阶段：请先将其转为“在谈”，再记为活动签约".into());
+    }
+    if !matches!(stage, Stage::Negotiating | Stage::Intent) {
+        return refuse(format!(
+            "该项目目前为“{}”，不能记为本次活动签约",
+            stage.label()
+        ));
+    }
+    match record_as {
+        Stage::Contracted => Ok(SigningAgreement::Record(Stage::Contracted)),
+        Stage::Intent if intent_on.is_none() => Ok(SigningAgreement::Record(Stage::Intent)),
+        Stage::Intent => refuse(format!(
+            "该项目已于 {} 意向签约，与活动日期（{}）不符；如在活动上正式签约，请选择“正式签约”",
+            iso(intent_on.unwrap_or(held_on)),
+            iso(held_on)
+        )),
+        _ => refuse("签约类型只能是“意向签约”或“正式签约”".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_signing_at_an_event_agrees_with_the_project_or_is_recorded_on_it() {
+        let day = date!(2026 - 05 - 28);
+        let other = date!(2026 - 03 - 01);
+        use SigningAgreement::*;
+        use Stage::*;
+        for (stage, intent, contracted, record_as, want) in [
+            (Contracted, None, Some(day), Contracted, Some(Agrees)),
+            (Intent, Some(day), None, Contracted, Some(Agrees)),
+            (Construction, None, Some(other), Contracted, None),
+            (
+                Negotiating,
+                None,
+                None,
+                Contracted,
+                Some(Record(Contracted)),
+            ),
+            (Negotiating, None, None, Intent, Some(Record(Intent))),
+            (
+                Intent,
+                Some(other),
+                None,
+                Contracted,
+                Some(Record(Contracted)),
+            ),
+            (Intent, Some(other), None, Intent, None),
+            (Terminated, None, None, Contracted, None),
+            (Lead, None, None, Contracted, None),
+            (Paused, None, None, Contracted, None),
+        ] {
+            assert_eq!(
+                signing_agreement(day, stage, intent, contracted, record_as).ok(),
+                want,
+                "{stage:?} {intent:?} {contracted:?} as {record_as:?}"
+            );
+        }
+    }
 
     #[test]
     fn an_event_needs_kind_title_date_and_city() {

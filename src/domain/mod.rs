@@ -13,6 +13,7 @@ pub mod investor;
 pub mod lead;
 pub mod listing;
 pub mod money;
+pub mod pick;
 pub mod project;
 pub mod records;
 pub mod referrer;

@@ -3,10 +3,15 @@
 //! scope is never in one's figures).
 
 use super::{App, Page, edit};
-use crate::domain::event::{EventFields, EventKind, signed_amount};
+use crate::domain::event::{
+    EventFields, EventKind, SigningAgreement, signed_amount, signing_agreement,
+};
 use crate::domain::ids::EventId;
-use crate::domain::ids::{InvestorId, ProjectId};
+use crate::domain::ids::InvestorId;
 use crate::domain::money::{Currency, format_big};
+use crate::domain::pick::{Pick, parse_pick};
+use crate::domain::stage::Stage;
+use crate::domain::transition::TransitionRequest;
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::{Invalid, paging};
 use crate::error::{Error, Result};
@@ -26,6 +31,12 @@ pub struct EventParams {
     pub kind: String,
     pub page: String,
     pub per_page: String,
+}
+
+/// What an event's forms suggest, as "名称 #编号".
+pub struct EventSuggestions {
+    pub projects: Vec<String>,
+    pub investors: Vec<String>,
 }
 
 /// An event with what happened there, and its totals.
@@ -249,12 +260,38 @@ impl App {
             .await?;
         let mut tx = self.db.write().await?;
         let event = self.event_in_scope(&mut tx, actor, id).await?;
-        let investor_id = match investor.trim().parse::<i64>() {
-            Ok(i) if i > 0 => InvestorId(i),
-            _ => {
-                return Err(
-                    Invalid::single("investor_id", "请填写客商编号（客商库中的编号）").into(),
-                );
+        let investor_id = match parse_pick(investor) {
+            Pick::Id(i) => InvestorId(i),
+            Pick::Nothing => {
+                return Err(Invalid::single("investor_id", "请选择会见的客商").into());
+            }
+            Pick::Name(name) => {
+                let key = crate::domain::investor::name_key(&name);
+                let found: Vec<_> = crate::store::investors::by_name_key(&mut tx, &key)
+                    .await?
+                    .into_iter()
+                    .filter(|c| actor.unit_path.contains(&c.unit_path))
+                    .collect();
+                match found.as_slice() {
+                    [one] => one.id,
+                    [] => {
+                        return Err(Invalid::single(
+                            "investor_id",
+                            format!("客商库中没有“{name}”，请先登记客商或从列表中选择"),
+                        )
+                        .into());
+                    }
+                    _ => {
+                        return Err(Invalid::single(
+                            "investor_id",
+                            format!(
+                                "客商库中有 {} 条名为“{name}”的记录，请从列表中选择",
+                                found.len()
+                            ),
+                        )
+                        .into());
+                    }
+                }
             }
         };
         match crate::store::investors::by_id(&mut tx, investor_id).await? {
@@ -285,6 +322,8 @@ impl App {
     }
 
     /// Records a project of the caller's scope as signed at the event, with the amount signed.
+    /// `record_as` (`intent` or `contracted`, default `contracted`) is how the signing is
+    /// recorded on a project that has not signed yet; one that has must have signed that day.
     pub async fn event_signed(
         &self,
         actor: &Actor,
@@ -292,16 +331,28 @@ impl App {
         project: &str,
         amount: &str,
         currency: &str,
+        record_as: &str,
     ) -> Result<EventDetail> {
         self.event_role(actor, Role::does_casework, "修改招商活动")
             .await?;
         let mut tx = self.db.write().await?;
         let event = self.event_in_scope(&mut tx, actor, id).await?;
         let mut errors = Invalid::default();
-        let project_id = match project.trim().parse::<i64>() {
-            Ok(p) if p > 0 => Some(ProjectId(p)),
-            _ => {
-                errors.add("project_id", "请填写项目编号");
+        let project_id = match self.project_by_pick(&mut tx, actor, project).await? {
+            Ok(id) => Some(id),
+            Err(why) => {
+                errors.add("project_id", why);
+                None
+            }
+        };
+        let record_as = match record_as.trim() {
+            "" | "contracted" => Some(Stage::Contracted),
+            "intent" => Some(Stage::Intent),
+            other => {
+                errors.add(
+                    "record_as",
+                    format!("签约类型“{other}”无效，请选择意向签约或正式签约"),
+                );
                 None
             }
         };
@@ -321,11 +372,35 @@ impl App {
                 errors.add("project_id", "项目不存在，或不在您的管辖范围内");
             }
         }
-        let (Some(project_id), Some(amount)) = (project_id, amount) else {
+        let (Some(project_id), Some(amount), Some(record_as)) = (project_id, amount, record_as)
+        else {
             return Err(errors.into());
         };
         if !errors.is_empty() {
             return Err(errors.into());
+        }
+        // The signing agrees with the project's own signing, or is recorded on it, that day.
+        let project = crate::store::projects::by_id(&mut tx, project_id)
+            .await?
+            .ok_or_else(|| Invalid::single("project_id", "项目不存在，或不在您的管辖范围内"))?;
+        let agreement = signing_agreement(
+            event.held_on,
+            project.stage,
+            project.intent_on,
+            project.contracted_on,
+            record_as,
+        )?;
+        if let SigningAgreement::Record(stage) = agreement {
+            let request = TransitionRequest {
+                to: stage,
+                date: Some(event.held_on),
+                contract_amount: (stage == Stage::Contracted).then_some(amount),
+                credit_code: None,
+                land_grant_date: None,
+                reason: String::new(),
+            };
+            self.transition_project_in(&mut tx, actor, project_id, &request, None)
+                .await?;
         }
         if !events::add_signing(&mut tx, id, project_id, amount).await? {
             return Err(Error::Conflict("这个项目已记录为本次活动的签约项目".into()));
@@ -344,6 +419,45 @@ impl App {
         let detail = self.event_detail(&mut tx, actor, event).await?;
         tx.commit().await?;
         Ok(detail)
+    }
+
+    /// What an event's forms suggest as the user types (the records are chosen by name): the
+    /// projects in reach that could have signed that day, and the 客商库 records in reach.
+    pub async fn event_suggestions(
+        &self,
+        actor: &Actor,
+        event: &PromotionEvent,
+    ) -> Result<EventSuggestions> {
+        const MOST: usize = 500;
+        let held_on = event.held_on;
+        let projects = self
+            .project_suggestions(actor, |f| {
+                f.contracted_on == Some(held_on)
+                    || (f.contracted_on.is_none()
+                        && matches!(f.stage, Stage::Negotiating | Stage::Intent))
+            })
+            .await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let (investors, _) = crate::store::investors::search(
+            &mut conn,
+            &crate::store::investors::Search {
+                scope: Some(actor.unit_path.clone()),
+                only: None,
+                needle: None,
+                kind: None,
+                include_merged: false,
+                limit: MOST as i64,
+                offset: 0,
+            },
+        )
+        .await?;
+        Ok(EventSuggestions {
+            projects,
+            investors: investors
+                .iter()
+                .map(|i| crate::domain::pick::suggestion(&i.name, i.id.0))
+                .collect(),
+        })
     }
 
     /// Events an investor was met at, within the caller's scope.

@@ -256,11 +256,11 @@ impl App {
             .await?;
         let mut conn = self.db.pool.acquire().await?;
         self.referrer_in_scope(&mut conn, actor, id).await?;
+        let project_id = self
+            .project_by_pick(&mut conn, actor, project)
+            .await?
+            .map_err(|why| Invalid::single("project_id", why))?;
         drop(conn);
-        let project_id = match project.trim().parse::<i64>() {
-            Ok(p) if p > 0 => crate::domain::ids::ProjectId(p),
-            _ => return Err(Invalid::single("project_id", "请填写项目编号").into()),
-        };
         let current = self
             .project_for_update(actor, project_id)
             .await

@@ -68,6 +68,21 @@ impl App {
     /// Sets an account's password from the server's command line — the one way to reset an
     /// administrator's (no administrator may reset another's from the pages or the API). The
     /// lock is lifted and open sessions end; the audit trail records it as done on the server.
+    /// Every unit, for the operator at the server (`unit list`): the codes `user add` takes.
+    pub async fn units_on_server(&self) -> Result<Vec<crate::store::units::Unit>> {
+        let mut conn = self.db.pool.acquire().await?;
+        let mut all = crate::store::units::all(&mut conn).await?;
+        // In tree order: a parent before its children.
+        all.sort_by(|a, b| a.path.0.cmp(&b.path.0));
+        Ok(all)
+    }
+
+    /// Every account, for the operator at the server (`user list`).
+    pub async fn users_on_server(&self) -> Result<Vec<crate::domain::records::user::UserRecord>> {
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(crate::store::users::all(&mut conn).await?)
+    }
+
     pub async fn reset_password_on_server(&self, login: &str, password: &str) -> Result<UserId> {
         let login = login.trim();
         if let Some(problem) = password_problem(login, password) {

@@ -351,6 +351,71 @@ impl App {
         })
     }
 
+    /// Suggestions for a "choose a project by name" field: "名称 #编号" of the projects in the
+    /// caller's reach that `keep` admits, by name, at most 500.
+    pub async fn project_suggestions(
+        &self,
+        actor: &Actor,
+        keep: impl Fn(&crate::domain::listing::ListFacts) -> bool,
+    ) -> Result<Vec<String>> {
+        let mut conn = self.db.pool.acquire().await?;
+        let units: std::collections::HashSet<i64> = units::subtree(&mut conn, &actor.unit_path)
+            .await?
+            .into_iter()
+            .map(|u| u.id.0)
+            .collect();
+        let snapshot = self.db.lists.current(&mut conn).await?;
+        let mut found: Vec<(&str, i64)> = snapshot
+            .facts()
+            .iter()
+            .filter(|f| units.contains(&f.unit_id) && keep(f))
+            .take(500)
+            .map(|f| (f.name.as_str(), f.id))
+            .collect();
+        found.sort_unstable();
+        Ok(found
+            .into_iter()
+            .map(|(name, id)| crate::domain::pick::suggestion(name, id))
+            .collect())
+    }
+
+    /// The project a "choose by name" field names (see `domain::pick`): its number, or the
+    /// one project of that name in the caller's reach; otherwise why not, in words.
+    pub(crate) async fn project_by_pick(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        text: &str,
+    ) -> Result<std::result::Result<ProjectId, String>> {
+        use crate::domain::pick::{Pick, parse_pick};
+        let name = match parse_pick(text) {
+            Pick::Id(id) => return Ok(Ok(ProjectId(id))),
+            Pick::Nothing => return Ok(Err("请选择项目".into())),
+            Pick::Name(name) => name,
+        };
+        let normalised = crate::domain::search::normalise(&name);
+        let ids: Vec<i64> = {
+            let snapshot = self.db.lists.current(conn).await?;
+            snapshot.named(&normalised).map(|f| f.id).collect()
+        };
+        let mut reachable = Vec::new();
+        for id in ids {
+            if let Some((path, _)) = store_projects::scope_of(conn, ProjectId(id)).await?
+                && actor.unit_path.contains(&path)
+            {
+                reachable.push(ProjectId(id));
+            }
+        }
+        Ok(match reachable.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!("没有名为“{name}”的项目，请从列表中选择")),
+            many => Err(format!(
+                "有 {} 个名为“{name}”的项目，请从列表中选择",
+                many.len()
+            )),
+        })
+    }
+
     /// Loads the in-memory list facts ahead of the first list request; returns how many.
     pub async fn warm_lists(&self) -> Result<usize> {
         let mut conn = self.db.pool.acquire().await?;

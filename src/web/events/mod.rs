@@ -235,6 +235,11 @@ struct MoneyJson {
 struct SignedJson {
     project_id: Option<i64>,
     amount: Option<MoneyJson>,
+    /// How to record the signing on a project that has not signed yet: `contracted` (正式签约,
+    /// the default; the amount becomes its contract amount) or `intent` (意向签约). A project
+    /// that has signed must have signed on the event's day.
+    #[serde(default)]
+    record_as: String,
 }
 
 #[utoipa::path(
@@ -270,7 +275,7 @@ async fn signed_api(
         None => (String::new(), String::new()),
     };
     let detail = app
-        .event_signed(&actor, id, &project, &amount, &currency)
+        .event_signed(&actor, id, &project, &amount, &currency, &body.record_as)
         .await?;
     Ok((StatusCode::CREATED, Json(EventDetailResponse::from(detail))).into_response())
 }
@@ -367,20 +372,31 @@ async fn render_detail(
         .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
     let (form, typed, errors, problem) =
         refused.unwrap_or(("", HashMap::new(), Invalid::default(), None));
-    Ok((
-        status,
-        EventDetailPage::build(
-            Layout::of(&user.actor),
-            detail,
-            user.actor.role.writes_projects(),
-            flash.map(str::to_string),
-            form,
-            typed,
-            errors,
-            problem,
-        ),
-    )
-        .into_response())
+    let can_write = user.actor.role.writes_projects();
+    let suggestions = if can_write {
+        Some(
+            app.event_suggestions(&user.actor, &detail.event)
+                .await
+                .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?,
+        )
+    } else {
+        None
+    };
+    let mut page = EventDetailPage::build(
+        Layout::of(&user.actor),
+        detail,
+        can_write,
+        flash.map(str::to_string),
+        form,
+        typed,
+        errors,
+        problem,
+    );
+    if let Some(s) = suggestions {
+        page.project_choices = s.projects;
+        page.investor_choices = s.investors;
+    }
+    Ok((status, page).into_response())
 }
 
 async fn detail_page(
@@ -454,6 +470,7 @@ async fn signed_page(
             &field(&form, "project_id"),
             &field(&form, "signed_amount"),
             &field(&form, "currency"),
+            &field(&form, "record_as"),
         )
         .await;
     after(&app, &user, id, "signed", form, outcome, "signed").await

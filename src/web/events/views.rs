@@ -95,6 +95,9 @@ pub struct EventDetailPage {
     pub open_form: &'static str,
     pub typed: std::collections::HashMap<String, String>,
     pub errors: Invalid,
+    /// Suggestions for the "choose by name" fields ("名称 #编号").
+    pub project_choices: Vec<String>,
+    pub investor_choices: Vec<String>,
 }
 
 impl EventDetailPage {
@@ -132,6 +135,8 @@ impl EventDetailPage {
             open_form,
             typed,
             errors,
+            project_choices: Vec::new(),
+            investor_choices: Vec::new(),
         }
     }
     pub fn err(&self, form: &str, field: &str) -> &str {

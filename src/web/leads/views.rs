@@ -231,10 +231,7 @@ impl LeadDetailPage {
             _ => "new".to_string(),
         };
         investors.push(("new".into(), format!("新建客商库记录：{}", l.investor_name)));
-        let convert_investors = opts(
-            investors,
-            &typed_or("investor_id", default_investor),
-        );
+        let convert_investors = opts(investors, &typed_or("investor_id", default_investor));
         let convert_kinds = opts(
             crate::domain::investor::InvestorKind::ALL
                 .iter()

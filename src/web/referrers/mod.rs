@@ -306,21 +306,26 @@ async fn render_detail(
         .await
         .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
     let (typed, errors, problem) = refused.unwrap_or_default();
-    Ok((
-        status,
-        ReferrerDetailPage::build(
-            Layout::of(&user.actor),
-            detail,
-            app.today(),
-            &app.config,
-            user.actor.role.writes_projects(),
-            flash.map(str::to_string),
-            typed,
-            errors,
-            problem,
-        ),
-    )
-        .into_response())
+    let can_write = user.actor.role.writes_projects();
+    let mut page = ReferrerDetailPage::build(
+        Layout::of(&user.actor),
+        detail,
+        app.today(),
+        &app.config,
+        can_write,
+        flash.map(str::to_string),
+        typed,
+        errors,
+        problem,
+    );
+    if can_write {
+        // Any project in reach still being worked may be credited.
+        page.project_choices = app
+            .project_suggestions(&user.actor, |f| f.stage.is_active())
+            .await
+            .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
+    }
+    Ok((status, page).into_response())
 }
 
 async fn detail_page(

@@ -96,6 +96,8 @@ pub struct ReferrerDetailPage {
     pub problem: Option<String>,
     pub typed_project: String,
     pub errors: Invalid,
+    /// Suggestions for the project to credit ("名称 #编号").
+    pub project_choices: Vec<String>,
 }
 
 impl ReferrerDetailPage {
@@ -152,6 +154,7 @@ impl ReferrerDetailPage {
             flash,
             problem,
             typed_project,
+            project_choices: Vec::new(),
             errors,
         }
     }
