@@ -435,3 +435,77 @@ async fn a_lead_converts_into_a_named_project_with_its_investor_and_chosen_refer
     assert_eq!(project["investor_id"].as_i64(), Some(investor_id));
     assert_eq!(project["referrer_id"].as_i64(), Some(referrer_id));
 }
+
+/// A project's investor and 引荐人 are chosen from the 客商库 and the referrers as the user
+/// types (suggestions work without scripts); a name typed as suggested links the record, and a
+/// name not yet recorded stays free text.
+#[tokio::test]
+async fn the_project_form_links_the_investor_and_referrer_chosen_by_name() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let referrer = t
+        .post_json(
+            "/api/v1/referrers",
+            Some(&officer),
+            &json!({"kind": "person", "name": "郑光明", "affiliation": "玉田县驻沪联络处"}),
+        )
+        .await;
+    let referrer_id = referrer.json()["id"].as_i64().unwrap();
+    let cookie = t.cookie("officer").await;
+    let form = t.get_page("/projects/new", &cookie).await;
+    let investors = form.attrs("datalist#investor-names option", "value");
+    assert!(
+        investors.contains(&"玉田椰林包装科技有限公司".to_string()),
+        "{investors:?}"
+    );
+    assert!(
+        form.attrs("datalist#referrer-names option", "value")
+            .contains(&"郑光明".to_string())
+    );
+    let saved = t
+        .post_form(
+            "/projects",
+            Some(&cookie),
+            &[
+                ("name", "椰林包装二期项目"),
+                ("investor_name", "玉田椰林包装科技有限公司"),
+                ("industry_code", "22"),
+                ("total_investment", "12000"),
+                ("currency", "CNY"),
+                ("referrer", "郑光明"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let id: i64 = location(&saved)
+        .trim_start_matches("/projects/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let project = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&officer))
+        .await
+        .json();
+    assert!(project["investor_id"].is_i64(), "{project}");
+    assert_eq!(project["referrer_id"].as_i64(), Some(referrer_id));
+    // Editing on the page keeps both links.
+    let edit = t.get_page(&format!("/projects/{id}/edit"), &cookie).await;
+    assert_eq!(
+        edit.attrs("input[name=referrer_id]", "value"),
+        vec![referrer_id.to_string()]
+    );
+    // A name not in the 客商库 stays free text.
+    let free = t
+        .post_json(
+            "/api/v1/projects",
+            Some(&officer),
+            &json!({"name": "新客商的项目", "investor_name": "尚未登记的某某有限公司",
+                    "industry_code": "22",
+                    "total_investment": {"yuan": 10_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(free.status, StatusCode::CREATED);
+    assert_eq!(free.json()["investor_id"], json!(null));
+}

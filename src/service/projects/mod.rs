@@ -107,6 +107,35 @@ impl App {
         })
     }
 
+    /// What the project form suggests as the user types: the 客商库 names and the referrers in
+    /// the caller's reach (at most 500 each). A name typed as suggested links the record.
+    pub async fn project_form_suggestions(
+        &self,
+        actor: &Actor,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        self.may_read(actor).await?;
+        let mut conn = self.db.pool.acquire().await?;
+        let (investors, _) = crate::store::investors::search(
+            &mut conn,
+            &crate::store::investors::Search {
+                scope: Some(actor.unit_path.clone()),
+                only: None,
+                needle: None,
+                kind: None,
+                include_merged: false,
+                limit: 500,
+                offset: 0,
+            },
+        )
+        .await?;
+        let (referrers, _) =
+            crate::store::referrers::search(&mut conn, &actor.unit_path, None, 500, 0).await?;
+        Ok((
+            investors.into_iter().map(|i| i.name).collect(),
+            referrers.into_iter().map(|r| r.name).collect(),
+        ))
+    }
+
     pub async fn list_projects(&self, actor: &Actor, params: &ListParams) -> Result<ProjectPage> {
         self.list_projects_with(actor, params, false).await
     }

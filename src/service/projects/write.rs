@@ -17,6 +17,42 @@ use crate::store::{Conn, audit, now_text, units, users};
 use serde_json::json;
 use time::Date;
 
+/// A 客商库 record or referrer named but not linked is linked when the name is that of exactly
+/// one record in the caller's reach (the form suggests their names as the user types); a name
+/// not yet recorded stays free text.
+async fn link_named_records(
+    conn: &mut Conn,
+    actor: &Actor,
+    fields: &mut ProjectFields,
+) -> Result<()> {
+    if fields.investor_id.is_none() && !fields.investor_name.trim().is_empty() {
+        let key = crate::domain::investor::name_key(&fields.investor_name);
+        let found: Vec<_> = crate::store::investors::by_name_key(conn, &key)
+            .await?
+            .into_iter()
+            .filter(|c| actor.unit_path.contains(&c.unit_path))
+            .collect();
+        if let [one] = found.as_slice() {
+            fields.investor_id = Some(one.id);
+        }
+    }
+    if fields.referrer_id.is_none()
+        && let Some(name) = fields
+            .referrer
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+    {
+        let (found, _) =
+            crate::store::referrers::search(conn, &actor.unit_path, Some(name), 20, 0).await?;
+        let exact: Vec<_> = found.iter().filter(|r| r.name == name).collect();
+        if let [one] = exact.as_slice() {
+            fields.referrer_id = Some(one.id);
+        }
+    }
+    Ok(())
+}
+
 /// Checks the unit and people a project names are within the caller's reach.
 /// `before` is the project as it stands when editing: a link it already has is kept even if
 /// the editor could not make it (a county leader may have named a county-level referrer).
@@ -213,6 +249,8 @@ impl App {
             (Err(e), Ok(_)) => return Err(e.into()),
             (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
         };
+        let mut fields = fields;
+        link_named_records(tx, actor, &mut fields).await?;
         let unit_id = check_references(tx, actor, &fields, None).await?;
         // Only a project that could be recorded is worth asking about.
         if !confirm_duplicate {
@@ -292,6 +330,8 @@ impl App {
             (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         };
         edit::check_version(&before, version)?;
+        let mut fields = fields;
+        link_named_records(&mut tx, actor, &mut fields).await?;
         let unit_id = check_references(&mut tx, actor, &fields, Some(&before)).await?;
         if let Some(day) = corrected {
             store_projects::correct_lead_on(&mut tx, &before, day).await?;

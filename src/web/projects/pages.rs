@@ -81,7 +81,7 @@ pub(super) async fn new_form(
         input.investor_name = investor.name;
         input.industry_code = investor.industry_code.unwrap_or_default();
     }
-    Ok(ProjectFormPage::build(
+    let page = ProjectFormPage::build(
         actor,
         "录入新项目".into(),
         "/projects".into(),
@@ -93,8 +93,23 @@ pub(super) async fn new_form(
         Invalid::default(),
         None,
         &choices,
-    )
-    .into_response())
+    );
+    Ok(suggesting(&app, actor, page).await?.into_response())
+}
+
+/// The form with the names it suggests as the user types.
+async fn suggesting(
+    app: &App,
+    actor: &crate::domain::user::Actor,
+    mut page: ProjectFormPage,
+) -> Result<ProjectFormPage, PageError> {
+    let (investors, referrers) = app
+        .project_form_suggestions(actor)
+        .await
+        .map_err(|e| PageError::App(e, Some(Layout::of(actor))))?;
+    page.investor_names = investors;
+    page.referrer_names = referrers;
+    Ok(page)
 }
 
 #[derive(Deserialize)]
@@ -145,7 +160,7 @@ pub(super) async fn create(
                 _ => unreachable!("matched above"),
             };
             let choices = app.form_choices(actor).await?;
-            let mut page = ProjectFormPage::build(
+            let page = ProjectFormPage::build(
                 actor,
                 "录入新项目".into(),
                 "/projects".into(),
@@ -158,6 +173,7 @@ pub(super) async fn create(
                 Some(notice),
                 &choices,
             );
+            let mut page = suggesting(&app, actor, page).await?;
             page.ask_confirm = status == StatusCode::CONFLICT;
             page.duplicates = duplicates
                 .iter()
@@ -287,7 +303,7 @@ pub(super) async fn edit_form(
         .await
         .map_err(|e| PageError::App(e, layout()))?;
     let choices = app.form_choices(actor).await?;
-    Ok(ProjectFormPage::build(
+    let page = ProjectFormPage::build(
         actor,
         format!("修改项目：{}", project.name),
         format!("/projects/{id}"),
@@ -299,8 +315,8 @@ pub(super) async fn edit_form(
         Invalid::default(),
         None,
         &choices,
-    )
-    .into_response())
+    );
+    Ok(suggesting(&app, actor, page).await?.into_response())
 }
 
 pub(super) async fn update(
@@ -351,7 +367,7 @@ pub(super) async fn update(
         Some(notice),
         &choices,
     );
-    Ok((status, page).into_response())
+    Ok((status, suggesting(&app, actor, page).await?).into_response())
 }
 
 #[derive(Deserialize)]

@@ -263,6 +263,9 @@ pub struct ProjectFormPage {
     pub version: i64,
     pub errors: Invalid,
     pub notice: Option<String>,
+    /// Names suggested as the user types: the 客商库 and the referrers in reach.
+    pub investor_names: Vec<String>,
+    pub referrer_names: Vec<String>,
     /// Probable duplicates of a new project, and whether to ask before recording it anyway.
     pub duplicates: Vec<DuplicateView>,
     pub ask_confirm: bool,
@@ -298,6 +301,8 @@ impl ProjectFormPage {
             (u.id.to_string(), format!("{}（{}）", u.name, u.login))
         };
         ProjectFormPage {
+            investor_names: Vec::new(),
+            referrer_names: Vec::new(),
             duplicates: Vec::new(),
             ask_confirm: false,
             layout: Layout::of(actor),
