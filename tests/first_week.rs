@@ -509,3 +509,40 @@ async fn the_project_form_links_the_investor_and_referrer_chosen_by_name() {
     assert_eq!(free.status, StatusCode::CREATED);
     assert_eq!(free.json()["investor_id"], json!(null));
 }
+
+/// The project export reads as a ledger: industry names, the latest progress in words, land,
+/// output, tax and the 落地 date beside the rest.
+#[tokio::test]
+async fn the_project_export_carries_what_a_ledger_needs() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let p = t.create_project(&officer, "导出检查项目", 6000).await;
+    let id = p["id"].as_i64().unwrap();
+    let noted = t
+        .post_json(
+            &format!("/api/v1/projects/{id}/notes"),
+            Some(&officer),
+            &json!({"body": "已完成项目备案，正在办理环评", "date": "2026-02-01"}),
+        )
+        .await;
+    assert_eq!(noted.status.as_u16() / 100, 2, "{}", noted.text);
+    let cookie = t.cookie("officer").await;
+    let export = t.get_page("/projects.xlsx?q=导出检查项目", &cookie).await;
+    assert_eq!(export.status, StatusCode::OK);
+    let rows = zhaoshang::sheet::read_rows(&export.bytes, 1 << 24, 100).unwrap();
+    let headers = &rows[0].1;
+    for wanted in [
+        "行业名称",
+        "用地面积（亩）",
+        "预计年产值（万元）",
+        "预计年税收（万元）",
+        "落地日期",
+        "最近进展情况",
+    ] {
+        assert!(headers.iter().any(|h| h == wanted), "{wanted}: {headers:?}");
+    }
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let row = &rows[1].1;
+    assert_eq!(row[column("行业名称")], "电气机械和器材制造业");
+    assert_eq!(row[column("最近进展情况")], "已完成项目备案，正在办理环评");
+}

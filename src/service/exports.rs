@@ -188,11 +188,21 @@ impl App {
         let (page, _) = self.list_all_projects(actor, params).await?;
         within_export_limit("项目", page.total, self.config.export_max_rows)?;
         let count = page.items.len();
+        let ids: Vec<i64> = page.items.iter().map(|p| p.id.0).collect();
+        let mut conn = self.db.pool.acquire().await?;
+        // The office's progress notes are its own working record, not an enterprise's reading.
+        let mut notes = if actor.role == crate::domain::user::Role::Enterprise {
+            Default::default()
+        } else {
+            crate::store::projects::latest_notes(&mut conn, &ids).await?
+        };
+        drop(conn);
         let headers = [
             "编号",
             "项目名称",
             "投资方",
-            "所属行业",
+            "行业代码",
+            "行业名称",
             "招商方式",
             "总投资",
             "单位",
@@ -203,23 +213,36 @@ impl App {
             "责任人",
             "包联领导",
             "引荐人",
+            "用地面积（亩）",
+            "预计年产值（万元）",
+            "预计年税收（万元）",
             "录入日期",
             "签约日期",
+            "落地日期",
             "开工日期",
             "投产日期",
-            "最近进展",
+            "最近进展日期",
+            "最近进展情况",
         ];
         let date = |d: Option<time::Date>| {
             Cell::from(d.map(crate::domain::dates::iso).unwrap_or_default())
         };
-        let rows = page.items.into_iter().map(|p| {
+        let rows = page.items.into_iter().map(move |p| {
             let (total, unit) = wan(Some(p.total_investment));
             let (contract, contract_unit) = wan(p.contract_amount);
+            let industry_name = p.industry().map(|i| i.name()).unwrap_or_default();
+            // Output and tax are kept in yuan (CNY); the sheet shows 万元 like every amount.
+            let in_wan = |m: Option<crate::domain::money::Money>| match m {
+                Some(m) => Cell::Number(m.yuan as f64 / 10_000.0),
+                None => Cell::from(""),
+            };
+            let note = notes.remove(&p.id.0);
             vec![
                 Cell::Number(p.id.0 as f64),
                 Cell::from(p.name),
                 Cell::from(p.investor_name),
                 Cell::from(p.industry_code),
+                Cell::from(industry_name),
                 Cell::from(p.channel.map(|c| c.label()).unwrap_or_default()),
                 total,
                 unit,
@@ -230,11 +253,19 @@ impl App {
                 text(&p.officer_name),
                 text(&p.leader_name),
                 text(&p.referrer),
+                match p.land_area {
+                    Some(a) => Cell::from(a.mu_plain()),
+                    None => Cell::from(""),
+                },
+                in_wan(p.expected_output),
+                in_wan(p.expected_tax),
                 date(Some(p.lead_on)),
                 date(p.contracted_on),
+                date(p.landed_on),
                 date(p.construction_on),
                 date(p.production_on),
                 date(Some(p.last_progress_on)),
+                Cell::from(note.map(|(_, body)| body).unwrap_or_default()),
             ]
         });
         let book = sheet::write_sheet("招商项目", &headers, rows)?;

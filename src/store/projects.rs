@@ -287,6 +287,37 @@ pub async fn update_fields(
     Ok(done == 1)
 }
 
+/// The latest progress note of each of these projects: (its day, its text).
+pub async fn latest_notes(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, (Date, String)>> {
+    let mut latest = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut b = SqlBuilder::new(conn);
+        b.push(
+            "SELECT project_id, effective_date, body FROM project_events \
+             WHERE kind = 'note' AND body IS NOT NULL AND project_id IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.bind(Bind::Int(*id));
+        }
+        b.push(") ORDER BY project_id, effective_date DESC, id DESC");
+        for row in b.query().fetch_all(&mut *conn).await? {
+            let id: i64 = row.try_get("project_id")?;
+            if latest.contains_key(&id) {
+                continue;
+            }
+            let day = date_col(&row, "effective_date")?;
+            latest.insert(id, (day, row.try_get::<String, _>("body")?));
+        }
+    }
+    Ok(latest)
+}
+
 /// The earliest day of anything recorded on a project after its creation (a stage change, a
 /// note, an edit): a corrected 录入日期 may not pass it.
 pub async fn first_after_creation(conn: &mut Conn, id: ProjectId) -> sqlx::Result<Option<Date>> {
