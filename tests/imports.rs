@@ -382,7 +382,8 @@ async fn the_upload_form_previews_a_file_and_lists_export_what_they_show() {
     let rows = read_rows(&projects.bytes, 1 << 24, 100_000).unwrap();
     assert!(total > 0, "the demo has projects in production");
     assert_eq!(rows.len(), total + 1);
-    assert!(rows[1..].iter().all(|(_, r)| r[7] == "投产"));
+    let stage = rows[0].1.iter().position(|h| h == "阶段").unwrap();
+    assert!(rows[1..].iter().all(|(_, r)| r[stage] == "投产"));
 }
 
 #[tokio::test]
