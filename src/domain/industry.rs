@@ -101,6 +101,45 @@ pub const DIVISIONS: [(&str, &str, char); 97] = [
     ("97", "国际组织", 'T'),
 ];
 
+/// The 门类 (sections) in the order a choice offers them: what industrial parks attract first
+/// (manufacturing, energy, logistics, information, research), the rest after. 公共管理、社会保障
+/// 和社会组织 (S: party and state organs) and 国际组织 (T) are no investment and are left out.
+pub const SECTIONS_FOR_CHOICE: [(char, &str); 18] = [
+    ('C', "制造业"),
+    ('D', "电力、热力、燃气及水生产和供应业"),
+    ('I', "信息传输、软件和信息技术服务业"),
+    ('M', "科学研究和技术服务业"),
+    ('G', "交通运输、仓储和邮政业"),
+    ('F', "批发和零售业"),
+    ('E', "建筑业"),
+    ('N', "水利、环境和公共设施管理业"),
+    ('L', "租赁和商务服务业"),
+    ('K', "房地产业"),
+    ('J', "金融业"),
+    ('H', "住宿和餐饮业"),
+    ('R', "文化、体育和娱乐业"),
+    ('Q', "卫生和社会工作"),
+    ('P', "教育"),
+    ('O', "居民服务、修理和其他服务业"),
+    ('A', "农、林、牧、渔业"),
+    ('B', "采矿业"),
+];
+
+/// The 大类 a choice offers, grouped by 门类 in `SECTIONS_FOR_CHOICE` order.
+pub fn divisions_for_choice() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    SECTIONS_FOR_CHOICE
+        .iter()
+        .map(|(letter, name)| {
+            let divisions = DIVISIONS
+                .iter()
+                .filter(|(_, _, s)| s == letter)
+                .map(|(c, n, _)| (*c, *n))
+                .collect();
+            (*name, divisions)
+        })
+        .collect()
+}
+
 /// A valid 大类 code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IndustryCode(&'static str);
@@ -136,6 +175,19 @@ impl IndustryCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_choice_offers_every_division_but_public_bodies_manufacturing_first() {
+        let groups = divisions_for_choice();
+        assert_eq!(groups[0].0, "制造业");
+        let offered: usize = groups.iter().map(|(_, d)| d.len()).sum();
+        let public = DIVISIONS
+            .iter()
+            .filter(|(_, _, s)| matches!(s, 'S' | 'T'))
+            .count();
+        assert_eq!(offered + public, DIVISIONS.len());
+        assert!(groups.iter().all(|(_, d)| !d.is_empty()));
+    }
 
     #[test]
     fn codes_are_unique_and_in_order() {

@@ -74,6 +74,7 @@ pub fn router(app: App) -> Router {
         )
         .fallback(error::not_found_page)
         .layer(axum::middleware::from_fn(csrf::check))
+        .layer(axum::middleware::from_fn(views::remember_path))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             refusals_recorded,

@@ -39,11 +39,37 @@ pub struct Layout {
     pub auditor: bool,
     /// Shows the units and accounts (system and security administrators).
     pub administrator: bool,
+    /// The path of the page being shown, to mark the current menu item.
+    pub path: String,
+}
+
+tokio::task_local! {
+    /// The path of the request being answered (set by `remember_path`), for the menu.
+    static PAGE_PATH: String;
+}
+
+/// Middleware: keeps the request's path where the page frame can read it.
+pub async fn remember_path(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    PAGE_PATH.scope(path, next.run(request)).await
 }
 
 impl Layout {
+    /// Whether the menu item leading to `item` is the page shown (or a page below it; the
+    /// entry form of projects is an item of its own).
+    pub fn at(&self, item: &str) -> bool {
+        let p = self.path.as_str();
+        p == item
+            || (p.starts_with(&format!("{item}/"))
+                && !(item == "/projects" && p == "/projects/new"))
+    }
+
     pub fn of(actor: &Actor) -> Layout {
         Layout {
+            path: PAGE_PATH.try_with(String::clone).unwrap_or_default(),
             signed_in: true,
             user_name: actor.name.clone(),
             role_label: actor.role.label().to_string(),
@@ -171,13 +197,41 @@ pub fn opts(items: impl IntoIterator<Item = (String, String)>, current: &str) ->
         .collect()
 }
 
-pub fn industry_opts(current: &str) -> Vec<Opt> {
-    opts(
-        DIVISIONS
-            .iter()
-            .map(|(c, n, _)| (c.to_string(), format!("{c} {n}"))),
-        current.trim(),
-    )
+/// Options under a heading (`<optgroup>`).
+pub struct OptGroup {
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+/// The industry choice: 大类 grouped by 门类, those a park attracts first; a code chosen
+/// before that the choice no longer offers is kept, in a group of its own.
+pub fn industry_opts(current: &str) -> Vec<OptGroup> {
+    let current = current.trim();
+    let mut groups: Vec<OptGroup> = crate::domain::industry::divisions_for_choice()
+        .into_iter()
+        .map(|(section, divisions)| OptGroup {
+            label: section.to_string(),
+            options: opts(
+                divisions
+                    .iter()
+                    .map(|(c, n)| (c.to_string(), format!("{c} {n}"))),
+                current,
+            ),
+        })
+        .collect();
+    if !current.is_empty() && !groups.iter().any(|g| g.options.iter().any(|o| o.selected)) {
+        groups.push(OptGroup {
+            label: "其他".into(),
+            options: opts(
+                DIVISIONS
+                    .iter()
+                    .filter(|(c, _, _)| *c == current)
+                    .map(|(c, n, _)| (c.to_string(), format!("{c} {n}"))),
+                current,
+            ),
+        });
+    }
+    groups
 }
 
 #[derive(Template, WebTemplate)]

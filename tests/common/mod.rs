@@ -2,6 +2,8 @@
 //! PostgreSQL server, a new database on it — loaded with the demo county.
 #![allow(dead_code)]
 
+pub mod chromium;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -82,7 +82,7 @@ pub struct InvestorFormPage {
     pub editing: Option<(i64, i64)>,
     pub input: crate::domain::investor::InvestorInput,
     pub kinds: Vec<Opt>,
-    pub industries: Vec<Opt>,
+    pub industries: Vec<OptGroup>,
     pub errors: Invalid,
     /// A probable duplicate: why, and the records it may repeat.
     pub duplicate: Option<String>,

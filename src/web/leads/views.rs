@@ -88,7 +88,7 @@ impl LeadListPage {
 pub struct LeadFormPage {
     pub layout: Layout,
     pub input: crate::domain::lead::LeadInput,
-    pub industries: Vec<Opt>,
+    pub industries: Vec<OptGroup>,
     pub channels: Vec<Opt>,
     pub currencies: Vec<Opt>,
     pub errors: Invalid,
@@ -153,7 +153,7 @@ pub struct LeadDetailPage {
     pub convert_investors: Vec<Opt>,
     pub convert_kinds: Vec<Opt>,
     pub convert_referrers: Vec<Opt>,
-    pub convert_industries: Vec<Opt>,
+    pub convert_industries: Vec<OptGroup>,
     pub convert_currencies: Vec<Opt>,
     pub today: String,
     pub flash: Option<String>,

@@ -101,7 +101,7 @@ pub struct ProjectListPage {
     /// 责任人 and 包联领导 within reach, to filter by.
     pub officers: Vec<Opt>,
     pub leaders: Vec<Opt>,
-    pub industries: Vec<Opt>,
+    pub industries: Vec<OptGroup>,
     pub bands: Vec<Opt>,
     pub batches: Vec<Opt>,
     pub sorts: Vec<Opt>,
@@ -269,7 +269,7 @@ pub struct ProjectFormPage {
     /// Probable duplicates of a new project, and whether to ask before recording it anyway.
     pub duplicates: Vec<DuplicateView>,
     pub ask_confirm: bool,
-    pub industries: Vec<Opt>,
+    pub industries: Vec<OptGroup>,
     pub channels: Vec<Opt>,
     pub currencies: Vec<Opt>,
     pub units: Vec<Opt>,
