@@ -142,6 +142,34 @@ async fn the_audit_page_shows_and_exports_the_filtered_trail() {
         !page.text.contains(r#"href="/projects/new""#),
         "no business menu"
     );
+    // A project edit reads as what changed, in words, with the raw record one click away.
+    let officer = t.token("officer").await;
+    let p = t.create_project(&officer, "审计显示测试项目", 3000).await;
+    let id = p["id"].as_i64().unwrap();
+    let edited = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            Some(&officer),
+            &json!({"version": 1, "total_investment": {"yuan": 50_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    let page = t
+        .get_page("/audit?entity=project&action=update", &cookie)
+        .await;
+    let changes = page.texts("td.changes ul li");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("总投资") && c.ends_with("：3,000.00万元 → 5,000.00万元")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .all(|c| !c.contains("version") && !c.contains("updated_at"))
+    );
+    assert!(!page.texts("td.changes details.raw pre.json").is_empty());
     let bad = t.get_page("/audit?from=yesterday", &cookie).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("起始日期格式不正确"));

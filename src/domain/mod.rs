@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no database or web types.
 
 pub mod area;
+pub mod audit_diff;
 pub mod channel;
 pub mod credit_code;
 pub mod dates;

@@ -29,6 +29,8 @@ pub struct AuditRowView {
     pub client: String,
     pub before: String,
     pub after: String,
+    /// What changed, field by field, in words.
+    pub changes: Vec<crate::domain::audit_diff::FieldChange>,
 }
 
 impl AuditRowView {
@@ -51,6 +53,7 @@ impl AuditRowView {
             client: e.client_addr.clone().unwrap_or_default(),
             before: json(&e.before),
             after: json(&e.after),
+            changes: crate::domain::audit_diff::changes(e.before.as_ref(), e.after.as_ref()),
         }
     }
 }
