@@ -376,7 +376,7 @@ async fn a_lead_converts_into_a_named_project_with_its_investor_and_chosen_refer
         .post_json(
             "/api/v1/investors",
             Some(&officer),
-            &json!({"name": "宁波海曙精密制造有限公司", "kind": "private"}),
+            &json!({"name": "宁波北仑精工机械有限公司", "kind": "private"}),
         )
         .await;
     assert_eq!(investor.status, StatusCode::CREATED, "{}", investor.text);
@@ -393,8 +393,8 @@ async fn a_lead_converts_into_a_named_project_with_its_investor_and_chosen_refer
         .post_json(
             "/api/v1/leads",
             Some(&officer),
-            &json!({"title": "听商会说海曙精密想在南方建个新能源电池壳体厂",
-                    "investor_name": "宁波海曙精密制造公司", "source": "商会座谈会",
+            &json!({"title": "听商会说北仑精工想在南方建个新能源电池壳体厂",
+                    "investor_name": "宁波北仑精工机械公司", "source": "商会座谈会",
                     "industry_code": "38",
                     "amount": {"yuan": 300_000_000, "currency": "CNY"}}),
         )
@@ -406,12 +406,12 @@ async fn a_lead_converts_into_a_named_project_with_its_investor_and_chosen_refer
     let cookie = t.cookie("officer").await;
     let page = t.get_page(&format!("/leads/{lead_id}"), &cookie).await;
     let name = page.attrs("form[action$=convert] input[name=name]", "value");
-    assert_eq!(name, vec!["听商会说海曙精密想在南方建个新能源电池壳体厂"]);
+    assert_eq!(name, vec!["听商会说北仑精工想在南方建个新能源电池壳体厂"]);
     let offered = page.texts("select[name=investor_id] option");
     assert!(
         offered
             .iter()
-            .any(|o| o.contains("关联客商库：宁波海曙精密制造有限公司")),
+            .any(|o| o.contains("关联客商库：宁波北仑精工机械有限公司")),
         "{offered:?}"
     );
     let chosen = page.attrs("select[name=investor_id] option[selected]", "value");

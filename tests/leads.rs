@@ -53,8 +53,23 @@ async fn an_enterprise_tip_is_assigned_followed_up_and_converted_into_a_project(
         lead_of(&t, &town_officer, id).await.status,
         StatusCode::NOT_FOUND
     );
+    // Its own leads only: the demo's earlier tip and this one.
     let firm_list = t.get("/api/v1/leads", Some(&firm)).await.json();
-    assert_eq!(firm_list["total"], 1);
+    let own: Vec<i64> = firm_list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect();
+    assert!(own.contains(&id), "{firm_list}");
+    assert!(
+        firm_list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["created_by_name"] == "林海燕"),
+        "{firm_list}"
+    );
     let refused = t
         .post_json(
             &format!("/api/v1/leads/{id}/notes"),

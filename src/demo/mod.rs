@@ -2,6 +2,7 @@
 //! the source reports (`seed.json` beside this file), loaded through the same use cases as real
 //! input; and, in `synthetic`, projects in bulk for scale tests.
 
+mod activity;
 mod synthetic;
 
 #[cfg(test)]
@@ -24,6 +25,8 @@ struct Seed {
     units: Vec<SeedUnit>,
     users: Vec<SeedUser>,
     projects: Vec<SeedProject>,
+    #[serde(default)]
+    activity: activity::Activity,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +149,7 @@ impl App {
                         credit_code: code,
                         kind: "private".into(),
                         industry_code: p.industry_code.clone(),
+                        contacts: seed.activity.contacts_of(&p.investor_name),
                         ..InvestorInput::default()
                     }
                     .parse()
@@ -256,6 +260,9 @@ impl App {
                 users::set_investor(&mut conn, *user, Some(*investor)).await?;
             }
         }
+        drop(conn);
+        self.load_activity(&seed.activity, &mut investor_ids, &user_ids)
+            .await?;
         Ok(DemoAccounts { logins })
     }
 
