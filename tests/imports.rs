@@ -622,3 +622,105 @@ async fn an_export_past_the_limit_is_refused_with_the_way_back_and_a_narrower_on
     assert_eq!(audit.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(audit.attrs("a", "href").contains(&"/audit".to_string()));
 }
+
+/// A ledger as county offices keep it: a title above, a two-row header with 投资额 merged over
+/// 金额（万元） and 币种, a blank row inside, 填表人 and 注 below. The header is found, the
+/// rest is set aside and said so, and every column is listed as used or not.
+#[tokio::test]
+async fn a_county_ledger_with_a_title_a_two_row_header_and_footers_is_read() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let file = sheet(
+        &["玉田县2026年招商线索台账"],
+        &[
+            &["序号", "项目名称", "投资方", "投资额", "", "联系人"],
+            &["", "", "", "金额（万元）", "币种", ""],
+            &[
+                "1",
+                "新能源电池壳体生产线",
+                "宁波某精密制造有限公司",
+                "８５００.５",
+                "人民币",
+                "王总",
+            ],
+            &[],
+            &[
+                "2",
+                "上游纸浆配套建厂",
+                "闽南某纸业有限公司",
+                "1.8亿",
+                "",
+                "",
+            ],
+            &["3", "高端装备项目", "某装备有限公司", "-300", "", ""],
+            &["填表人：张三", "", "审核人：李四"],
+            &["注：投资额为预计数"],
+        ],
+    );
+    let reply = upload(&t, &officer, "leads", file).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let preview = reply.json();
+    assert_eq!(preview["rows_valid"], 2, "{preview}");
+    assert_eq!(
+        preview["rows_rejected"], 1,
+        "a negative amount is refused: {preview}"
+    );
+    assert!(
+        preview["rejected"][0]["reasons"]
+            .to_string()
+            .contains("金额"),
+        "{preview}"
+    );
+    let ignored: Vec<(i64, String)> = preview["ignored_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_i64().unwrap(),
+                r["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let rows: Vec<i64> = ignored.iter().map(|(r, _)| *r).collect();
+    assert_eq!(rows, vec![1, 5, 8, 9], "{ignored:?}");
+    assert!(ignored[1].1.contains("空行") && ignored[2].1.contains("填表"));
+    let columns = preview["columns"].as_array().unwrap();
+    let field_of = |header: &str| {
+        columns
+            .iter()
+            .find(|c| c["header"].as_str().unwrap_or_default().contains(header))
+            .map(|c| c["field"].clone())
+    };
+    assert_eq!(field_of("项目名称"), Some(serde_json::json!("title")));
+    assert_eq!(field_of("金额"), Some(serde_json::json!("amount")));
+    assert_eq!(
+        field_of("序号"),
+        Some(serde_json::json!(null)),
+        "{columns:?}"
+    );
+
+    // The page shows the same, and importing creates the two leads with their amounts.
+    let id = preview["id"].as_i64().unwrap();
+    let cookie = t.cookie("officer").await;
+    let page = t.get_page(&format!("/imports/{id}"), &cookie).await;
+    assert_eq!(page.texts("#import-ignored li").len(), 4);
+    assert!(
+        page.texts("#import-columns li")
+            .iter()
+            .any(|l| l.contains("序号") && l.contains("未使用"))
+    );
+    let done = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let leads = t
+        .get("/api/v1/leads?q=纸浆配套", Some(&officer))
+        .await
+        .json();
+    assert_eq!(leads["items"][0]["amount"]["yuan"], 180_000_000_i64);
+}

@@ -6,7 +6,9 @@
 
 use super::App;
 use crate::domain::ids::ImportId;
-use crate::domain::import::{ColumnMap, ImportKind, investor_input, lead_input, map_headers};
+use crate::domain::import::{
+    ColumnMap, IgnoredRow, ImportKind, investor_input, lead_input, locate_table, map_headers,
+};
 use crate::domain::user::{Actor, Role};
 use crate::domain::validation::Invalid;
 use crate::domain::validation::is_stray_control;
@@ -46,6 +48,10 @@ pub struct ImportView {
     pub kind_label: &'static str,
     pub file_name: String,
     pub headers: Vec<String>,
+    /// Every column of the file's header, with the field it fills (none: ignored).
+    pub columns: Vec<ImportColumn>,
+    /// The rows left out of the table: titles above it, blank rows, footer notes below it.
+    pub ignored_rows: Vec<IgnoredRow>,
     pub rows_valid: i64,
     pub rows_rejected: i64,
     /// Up to 200 rejected rows (the rejected-rows sheet has up to `KEPT_REJECTED`).
@@ -54,6 +60,15 @@ pub struct ImportView {
     pub imported_at: Option<String>,
     pub first_id: Option<i64>,
     pub last_id: Option<i64>,
+}
+
+/// A column of the file and the field it fills, if any.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportColumn {
+    pub header: String,
+    pub field: Option<&'static str>,
+    /// The field's usual column name (客商名称, 投资额 …), none when ignored.
+    pub field_label: Option<&'static str>,
 }
 
 const SHOWN_REJECTED: usize = 200;
@@ -69,7 +84,27 @@ fn view(r: &ImportRecord) -> Result<ImportView> {
     let mut rejected: Vec<RejectedRow> =
         serde_json::from_str(&r.rejected_json).map_err(|e| Error::Internal(e.into()))?;
     rejected.truncate(SHOWN_REJECTED);
+    let ignored_rows: Vec<IgnoredRow> =
+        serde_json::from_str(&r.ignored_json).map_err(|e| Error::Internal(e.into()))?;
+    let map = map_headers(kind, &headers).ok();
+    let columns = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.trim().is_empty())
+        .map(|(i, h)| {
+            let field = map
+                .as_ref()
+                .and_then(|m| m.found.iter().find(|(_, c, _)| *c == i).map(|(f, _, _)| *f));
+            ImportColumn {
+                header: h.trim().to_string(),
+                field,
+                field_label: field.map(|f| crate::domain::import::column_label(kind, f)),
+            }
+        })
+        .collect();
     Ok(ImportView {
+        columns,
+        ignored_rows,
         id: r.id,
         kind: kind.key(),
         kind_label: kind.label(),
@@ -177,6 +212,7 @@ fn on_all_cores<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
 /// What a file held, checked: the valid rows (as JSON, kept until imported) and the rest.
 struct Checked {
     headers: Vec<String>,
+    ignored: Vec<IgnoredRow>,
     valid_json: String,
     rows_valid: usize,
     rejected: Vec<RejectedRow>,
@@ -190,24 +226,26 @@ fn check_file(
     (max_bytes, max_rows): (usize, usize),
     library: Option<Vec<(Option<String>, String)>>,
 ) -> Result<Checked> {
-    let mut rows =
+    let rows =
         sheet::read_rows(bytes, max_bytes, max_rows).map_err(|e| file_problem(e.message()))?;
     if rows.is_empty() {
         return Err(file_problem(sheet::SheetError::Empty.message()));
     }
+    // The table: its header found under any title, footers and blank rows set aside.
+    let table = locate_table(kind, &rows).map_err(file_problem)?;
+    drop(rows);
+    let (mut headers, map, ignored) = (table.headers, table.map, table.ignored);
     // Control characters (NUL and the like) are shown as � and the row refused, so every row
     // can be kept, shown and downloaded again whatever the database.
-    let body: Vec<(usize, Vec<String>, Option<String>)> = rows
-        .split_off(1)
+    let body: Vec<(usize, Vec<String>, Option<String>)> = table
+        .body
         .into_iter()
         .map(|(row, mut cells)| {
             let dirty = scrub_controls(&mut cells);
             (row, cells, dirty)
         })
         .collect();
-    let (_, mut headers) = rows.remove(0);
     scrub_controls(&mut headers);
-    let map = map_headers(kind, &headers).map_err(file_problem)?;
     let mut rejected = Vec::new();
     let mut refuse = |row, cells, reasons| {
         rejected.push(RejectedRow {
@@ -259,6 +297,7 @@ fn check_file(
     };
     Ok(Checked {
         headers,
+        ignored,
         valid_json,
         rows_valid,
         rejected,
@@ -432,6 +471,7 @@ impl App {
             unit_id: actor.unit_id,
             created_by: actor.id,
             headers_json: &to_json(&checked.headers)?,
+            ignored_json: &to_json(&checked.ignored)?,
             valid_json: &checked.valid_json,
             rejected_json: &to_json(
                 &checked.rejected[..checked.rejected.len().min(KEPT_REJECTED)],

@@ -110,7 +110,15 @@ pub fn read_rows(
     guard::judge(bytes, max_rows)?;
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable("工作簿的结构无法解析", &e))?;
-    let Some(first) = book.sheet_names().first().cloned() else {
+    // The first worksheet a user sees: hidden sheets (lookup lists, old versions) are left out.
+    let Some(first) = book
+        .sheets_metadata()
+        .iter()
+        .find(|s| {
+            s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet
+        })
+        .map(|s| s.name.clone())
+    else {
         return Err(SheetError::Empty);
     };
     // Cells are read as a stream, so a sheet with too many rows stops at the first row past the

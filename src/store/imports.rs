@@ -18,6 +18,8 @@ pub struct ImportRecord {
     pub created_at: String,
     pub headers_json: String,
     pub rejected_json: String,
+    /// The rows left out of the table (titles, blank rows, footers), as JSON.
+    pub ignored_json: String,
     pub rows_valid: i64,
     pub rows_rejected: i64,
     pub status: String,
@@ -32,6 +34,7 @@ pub struct NewImport<'a> {
     pub unit_id: UnitId,
     pub created_by: UserId,
     pub headers_json: &'a str,
+    pub ignored_json: &'a str,
     pub valid_json: &'a str,
     pub rejected_json: &'a str,
     pub rows_valid: i64,
@@ -42,8 +45,8 @@ pub struct NewImport<'a> {
 pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Result<ImportId> {
     let id: i64 = sqlx::query(
         "INSERT INTO imports (kind, file_name, unit_id, created_by, created_at, headers_json, \
-         rejected_json, rows_valid, rows_rejected, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'previewed') RETURNING id",
+         rejected_json, rows_valid, rows_rejected, status, ignored_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'previewed', $10) RETURNING id",
     )
     .bind(i.kind)
     .bind(i.file_name)
@@ -54,6 +57,7 @@ pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Resu
     .bind(i.rejected_json)
     .bind(i.rows_valid)
     .bind(i.rows_rejected)
+    .bind(i.ignored_json)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -69,8 +73,8 @@ pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Resu
 pub async fn by_id(conn: &mut Conn, id: ImportId) -> sqlx::Result<Option<ImportRecord>> {
     sqlx::query(
         "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, \
-         rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id \
-         FROM imports WHERE id = $1",
+         rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id, \
+         ignored_json FROM imports WHERE id = $1",
     )
     .bind(id.0)
     .fetch_optional(conn)
@@ -85,6 +89,7 @@ pub async fn by_id(conn: &mut Conn, id: ImportId) -> sqlx::Result<Option<ImportR
             created_at: r.try_get("created_at")?,
             headers_json: r.try_get("headers_json")?,
             rejected_json: r.try_get("rejected_json")?,
+            ignored_json: r.try_get("ignored_json")?,
             rows_valid: r.try_get("rows_valid")?,
             rows_rejected: r.try_get("rows_rejected")?,
             status: r.try_get("status")?,
