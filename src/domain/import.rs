@@ -135,6 +135,11 @@ const LEAD_COLUMNS: &[Column] = &[
         required: false,
     },
     Column {
+        field: "currency",
+        headers: &["币种", "货币", "币别"],
+        required: false,
+    },
+    Column {
         field: "channel",
         headers: &["信息渠道", "招商方式", "渠道"],
         required: false,
@@ -155,6 +160,18 @@ const LEAD_COLUMNS: &[Column] = &[
         required: false,
     },
 ];
+
+/// A column's letters as a spreadsheet shows them: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
 
 /// The usual name of a field's column (its first header), for the preview.
 pub fn column_label(kind: ImportKind, field: &str) -> &'static str {
@@ -607,9 +624,25 @@ pub fn lead_input(map: &ColumnMap, cells: &[String]) -> (LeadInput, Option<Strin
             .unwrap_or_default()
     };
     let unit = map.column("amount").and_then(|(_, u)| u);
+    // A 币种 column saying dollars makes a bare amount 万美元.
+    let in_dollars = matches!(
+        get("currency").to_lowercase().as_str(),
+        "美元" | "usd" | "美金" | "us$" | "$"
+    );
+    let unit = match unit {
+        None | Some("万元") if in_dollars => Some("万美元"),
+        other => other,
+    };
     let (amount, currency, problem) = match amount_in_wan(&get("amount"), unit) {
         Ok((wan, cur)) => (wan, cur.code().to_string(), None),
-        Err(why) => (String::new(), String::new(), Some(why)),
+        Err(why) => {
+            // Name the cell's column, as the sheet shows it (the row is the record's own).
+            let at = map
+                .column("amount")
+                .map(|(i, _)| format!("{} 列：", column_letters(i)))
+                .unwrap_or_default();
+            (String::new(), String::new(), Some(format!("{at}{why}")))
+        }
     };
     (
         LeadInput {
@@ -677,6 +710,35 @@ mod tests {
             .into_iter()
             .filter(|(r, _)| *r != 2)
             .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn columns_are_named_by_their_letters_and_dollars_follow_the_currency_column() {
+        assert_eq!(
+            [0, 3, 25, 26, 27, 701].map(column_letters),
+            ["A", "D", "Z", "AA", "AB", "ZZ"].map(String::from)
+        );
+        let map = map_headers(
+            ImportKind::Leads,
+            &["项目名称", "投资方", "投资额（万元）", "币种"].map(String::from),
+        )
+        .unwrap();
+        let row = |amount: &str, currency: &str| {
+            ["电池项目", "某公司", amount, currency]
+                .map(String::from)
+                .to_vec()
+        };
+        let (usd, problem) = lead_input(&map, &row("500", "美元"));
+        assert_eq!(
+            (usd.amount.as_str(), usd.currency.as_str(), problem),
+            ("500", "USD", None)
+        );
+        let (_, problem) = lead_input(&map, &row("约五千万", ""));
+        let problem = problem.expect("a problem");
+        assert!(
+            problem.starts_with("C 列：") && problem.contains("约五千万"),
+            "{problem}"
         );
     }
 

@@ -218,6 +218,7 @@ impl LeadFields {
         }
         match self.amount {
             Some(m) if m.yuan < 0 => errors.add("amount", "预计投资额不能为负数"),
+            Some(m) if m.yuan == 0 => errors.add("amount", "预计投资额须大于0；不清楚可以不填"),
             Some(m) if m.yuan > super::money::MAX_YUAN => {
                 errors.add("amount", "预计投资额数值过大")
             }
