@@ -640,7 +640,7 @@ impl App {
             (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         };
         let mut project = self
-            .create_project_in(&mut tx, actor, &fields, entered, true)
+            .create_project_in(&mut tx, actor, &fields, entered, None)
             .await?;
         if to == Stage::Negotiating {
             let move_on = TransitionRequest {

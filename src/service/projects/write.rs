@@ -153,9 +153,24 @@ impl App {
         confirm_duplicate: bool,
     ) -> Result<Project> {
         self.may_write_projects(actor).await?;
+        // Looked up before the write turn, which stays short: records named by name, and the
+        // projects already bearing this name (a warning, so a project of the same name
+        // recorded in the moment between is not worth holding every writer for).
+        let mut fields = fields.clone();
+        let same_name = {
+            let mut conn = self.db.pool.acquire().await?;
+            link_named_records(&mut conn, actor, &mut fields).await?;
+            if confirm_duplicate {
+                None
+            } else {
+                let name = crate::domain::search::normalise(&fields.name);
+                let snapshot = self.db.lists.current(&mut conn).await?;
+                Some(snapshot.named(&name).map(|f| f.id).take(50).collect())
+            }
+        };
         let mut tx = self.db.write().await?;
         let project = self
-            .create_project_in(&mut tx, actor, fields, lead_on, confirm_duplicate)
+            .create_project_in(&mut tx, actor, &fields, lead_on, same_name)
             .await?;
         tx.commit().await?;
         Ok(project)
@@ -169,15 +184,12 @@ impl App {
         tx: &mut Conn,
         actor: &Actor,
         fields: &ProjectFields,
+        same_name: &[i64],
     ) -> Result<()> {
-        let name = crate::domain::search::normalise(&fields.name);
-        let ids: Vec<i64> = {
-            let snapshot = self.db.lists.current(tx).await?;
-            snapshot.named(&name).map(|f| f.id).take(50).collect()
-        };
-        if ids.is_empty() {
+        if same_name.is_empty() {
             return Ok(());
         }
+        let ids = same_name.iter().copied();
         let investor_key = crate::domain::investor::name_key(&fields.investor_name);
         let (mut ours, mut elsewhere) = (Vec::new(), 0);
         for id in ids {
@@ -236,7 +248,7 @@ impl App {
         actor: &Actor,
         fields: &ProjectFields,
         lead_on: Date,
-        confirm_duplicate: bool,
+        same_name: Option<Vec<i64>>,
     ) -> Result<Project> {
         let today = self.today();
         let checked = fields.clone().checked();
@@ -249,12 +261,11 @@ impl App {
             (Err(e), Ok(_)) => return Err(e.into()),
             (Ok(_), Err(msg)) => return Err(Invalid::single("lead_on", msg).into()),
         };
-        let mut fields = fields;
-        link_named_records(tx, actor, &mut fields).await?;
         let unit_id = check_references(tx, actor, &fields, None).await?;
         // Only a project that could be recorded is worth asking about.
-        if !confirm_duplicate {
-            self.refuse_probable_duplicate(tx, actor, &fields).await?;
+        if let Some(ids) = &same_name {
+            self.refuse_probable_duplicate(tx, actor, &fields, ids)
+                .await?;
         }
         let now = now_text();
         let id =
@@ -310,6 +321,11 @@ impl App {
         lead_on: Option<Date>,
     ) -> Result<Project> {
         self.may_write_projects(actor).await?;
+        let mut fields = fields.clone();
+        {
+            let mut conn = self.db.pool.acquire().await?;
+            link_named_records(&mut conn, actor, &mut fields).await?;
+        }
         let mut tx = self.db.write().await?;
         // Scope first: a project outside it answers "not found" whatever was sent.
         let before = self.in_scope(&mut tx, actor, id).await?;
@@ -330,8 +346,6 @@ impl App {
             (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         };
         edit::check_version(&before, version)?;
-        let mut fields = fields;
-        link_named_records(&mut tx, actor, &mut fields).await?;
         let unit_id = check_references(&mut tx, actor, &fields, Some(&before)).await?;
         if let Some(day) = corrected {
             store_projects::correct_lead_on(&mut tx, &before, day).await?;
