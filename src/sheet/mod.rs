@@ -378,6 +378,28 @@ mod tests {
     }
 
     #[test]
+    fn hidden_sheets_are_passed_over_for_the_first_one_a_user_sees() {
+        let mut book = Workbook::new();
+        let lookup = book.add_worksheet();
+        lookup.set_name("下拉选项").unwrap();
+        lookup.write_string(0, 0, "民营企业").unwrap();
+        lookup.set_hidden(true);
+        let ledger = book.add_worksheet();
+        ledger.set_name("客商名单").unwrap();
+        ledger.write_string(0, 0, "企业名称").unwrap();
+        ledger.write_string(1, 0, "华鼎电路").unwrap();
+        ledger.set_active(true);
+        let rows = read_rows(&book.save_to_buffer().unwrap(), 1 << 20, 10).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["企业名称".to_string()]),
+                (2, vec!["华鼎电路".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
     fn csv_fields_that_a_spreadsheet_would_run_are_shown_as_text() {
         for (typed, written) in [
             ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
