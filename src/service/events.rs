@@ -438,19 +438,8 @@ impl App {
             })
             .await?;
         let mut conn = self.db.pool.acquire().await?;
-        let (investors, _) = crate::store::investors::search(
-            &mut conn,
-            &crate::store::investors::Search {
-                scope: Some(actor.unit_path.clone()),
-                only: None,
-                needle: None,
-                kind: None,
-                include_merged: false,
-                limit: MOST as i64,
-                offset: 0,
-            },
-        )
-        .await?;
+        let investors =
+            crate::store::investors::in_subtree(&mut conn, &actor.unit_path, MOST as i64).await?;
         Ok(EventSuggestions {
             projects,
             investors: investors

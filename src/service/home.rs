@@ -185,16 +185,7 @@ impl App {
             started.unit = unit;
             lists.push((u.name.clone(), started));
         }
-        let params: Vec<ListParams> = lists.iter().map(|(_, p)| p.clone()).collect();
-        let totals = self.tally_lists(actor, &params).await?;
-        let mut figures = lists
-            .into_iter()
-            .zip(totals)
-            .map(|((label, list), totals)| Figure {
-                label,
-                list,
-                totals,
-            });
+        let mut figures = self.figures(actor, lists).await?.into_iter();
         let mut next = || {
             figures
                 .next()
@@ -233,6 +224,25 @@ impl App {
         })
     }
 
+    /// The labelled lists counted, in their order.
+    async fn figures(
+        &self,
+        actor: &Actor,
+        lists: Vec<(String, ListParams)>,
+    ) -> Result<Vec<Figure>> {
+        let params: Vec<ListParams> = lists.iter().map(|(_, p)| p.clone()).collect();
+        let totals = self.tally_lists(actor, &params).await?;
+        Ok(lists
+            .into_iter()
+            .zip(totals)
+            .map(|((label, list), totals)| Figure {
+                label,
+                list,
+                totals,
+            })
+            .collect())
+    }
+
     /// The first rows of a project list.
     async fn first_of(&self, actor: &Actor, params: &ListParams) -> Result<Vec<Project>> {
         let mut first = params.clone();
@@ -254,16 +264,7 @@ impl App {
                 }),
             ),
         ];
-        let params: Vec<ListParams> = lists.iter().map(|(_, p)| p.clone()).collect();
-        let totals = self.tally_lists(actor, &params).await?;
-        let mut figures = lists
-            .into_iter()
-            .zip(totals)
-            .map(|((label, list), totals)| Figure {
-                label,
-                list,
-                totals,
-            });
+        let mut figures = self.figures(actor, lists).await?.into_iter();
         let mut next = || {
             figures
                 .next()

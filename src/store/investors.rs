@@ -230,6 +230,25 @@ pub async fn by_name_key(conn: &mut Conn, key: &str) -> sqlx::Result<Vec<Candida
     .collect()
 }
 
+/// The records of a subtree (not merged away), at most `limit`, by name: what a "choose by
+/// name" field suggests.
+pub async fn in_subtree(
+    conn: &mut Conn,
+    scope: &UnitPath,
+    limit: i64,
+) -> sqlx::Result<Vec<Investor>> {
+    let wanted = Search {
+        scope: Some(scope.clone()),
+        only: None,
+        needle: None,
+        kind: None,
+        include_merged: false,
+        limit,
+        offset: 0,
+    };
+    Ok(search(conn, &wanted).await?.0)
+}
+
 /// Which investors a list shows.
 pub struct Search {
     /// The caller's scope (a unit subtree); None for an enterprise account's single record.

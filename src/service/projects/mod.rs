@@ -115,19 +115,8 @@ impl App {
     ) -> Result<(Vec<String>, Vec<String>)> {
         self.may_read(actor).await?;
         let mut conn = self.db.pool.acquire().await?;
-        let (investors, _) = crate::store::investors::search(
-            &mut conn,
-            &crate::store::investors::Search {
-                scope: Some(actor.unit_path.clone()),
-                only: None,
-                needle: None,
-                kind: None,
-                include_merged: false,
-                limit: 500,
-                offset: 0,
-            },
-        )
-        .await?;
+        let investors =
+            crate::store::investors::in_subtree(&mut conn, &actor.unit_path, 500).await?;
         let (referrers, _) =
             crate::store::referrers::search(&mut conn, &actor.unit_path, None, 500, 0).await?;
         Ok((
