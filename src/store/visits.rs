@@ -213,23 +213,31 @@ pub struct Search {
 }
 
 fn push_search(b: &mut SqlBuilder, s: &Search) {
-    b.push(" WHERE un.path LIKE ")
-        .bind(Bind::Text(s.scope.subtree_pattern()));
+    // "Mine": the visits the account took part in, wherever they are kept; else the subtree's.
+    match s.involving {
+        Some(user) => {
+            b.push(" WHERE (v.created_by = ")
+                .bind(Bind::Int(user.0))
+                .push(" OR v.leader_id = ")
+                .bind(Bind::Int(user.0))
+                .push(
+                    " OR EXISTS (SELECT 1 FROM visit_participants p WHERE p.visit_id = v.id AND \
+                     p.user_id = ",
+                )
+                .bind(Bind::Int(user.0))
+                .push("))");
+        }
+        None => {
+            b.push(" WHERE un.path LIKE ")
+                .bind(Bind::Text(s.scope.subtree_pattern()));
+        }
+    }
     if let Some(d) = s.direction {
         b.push(" AND v.direction = ").key_literal(d.key());
     }
     if let Some(day) = s.overdue_before {
         b.push(" AND v.follow_up_done_at IS NULL AND v.follow_up_on < ")
             .bind(Bind::Text(iso(day)));
-    }
-    if let Some(user) = s.involving {
-        b.push(" AND (v.created_by = ")
-            .bind(Bind::Int(user.0))
-            .push(" OR v.leader_id = ")
-            .bind(Bind::Int(user.0))
-            .push(" OR EXISTS (SELECT 1 FROM visit_participants p WHERE p.visit_id = v.id AND p.user_id = ")
-            .bind(Bind::Int(user.0))
-            .push("))");
     }
     if let Some(i) = s.investor {
         b.push(" AND v.investor_id = ").bind(Bind::Int(i.0));

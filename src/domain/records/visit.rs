@@ -41,3 +41,13 @@ pub struct Visit {
     pub created_by: Option<UserId>,
     pub created_at: String,
 }
+
+impl Visit {
+    /// Whether this account took part in the visit (recorded it, led it, or was there): it
+    /// sees the visit wherever the visit is kept — a department asked along by the county.
+    pub fn involves(&self, user: UserId) -> bool {
+        self.created_by == Some(user)
+            || self.leader_id == Some(user)
+            || self.participants.iter().any(|p| p.id == user)
+    }
+}
