@@ -204,6 +204,10 @@ async fn areas_are_typed_with_their_units() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.texts(".error").join("").contains("用地面积"));
+    // Shown again at /projects, the form is still the menu's 录入项目.
+    assert_eq!(refused.texts("header nav a.current"), vec!["录入项目"]);
+    let list = t.get_page("/projects", &cookie).await;
+    assert_eq!(list.texts("header nav a.current"), vec!["项目库"]);
     assert_eq!(
         refused.attrs("input[name=land_area]", "value"),
         vec!["约120亩"]

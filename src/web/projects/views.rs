@@ -305,7 +305,14 @@ impl ProjectFormPage {
             referrer_names: Vec::new(),
             duplicates: Vec::new(),
             ask_confirm: false,
-            layout: Layout::of(actor),
+            // A refused new project is shown again at /projects: it is still the entry form.
+            layout: {
+                let mut layout = Layout::of(actor);
+                if is_new {
+                    layout.path = "/projects/new".into();
+                }
+                layout
+            },
             industries: industry_opts(&input.industry_code),
             channels: opts(
                 Channel::ALL
