@@ -292,16 +292,7 @@ impl App {
                 },
             )
             .await?;
-        let overdue_visits = self
-            .counted_visits(
-                actor,
-                VisitParams {
-                    mine: "1".into(),
-                    overdue: "1".into(),
-                    ..VisitParams::default()
-                },
-            )
-            .await?;
+        let overdue_visits = self.owed_follow_ups(actor).await?;
         Ok(MyWork {
             responsible,
             looked_after,
@@ -315,16 +306,7 @@ impl App {
 
     async fn department_start(&self, actor: &Actor) -> Result<DepartmentStart> {
         Ok(DepartmentStart {
-            overdue_visits: self
-                .counted_visits(
-                    actor,
-                    VisitParams {
-                        mine: "1".into(),
-                        overdue: "1".into(),
-                        ..VisitParams::default()
-                    },
-                )
-                .await?,
+            overdue_visits: self.owed_follow_ups(actor).await?,
             visits: self
                 .counted_visits(
                     actor,
@@ -350,6 +332,19 @@ impl App {
             project_total: totals.count,
             leads: self.submitted_leads(actor).await?,
         })
+    }
+
+    /// The visit follow-ups this account owes that are past their day.
+    async fn owed_follow_ups(&self, actor: &Actor) -> Result<Counted<Visit>> {
+        self.counted_visits(
+            actor,
+            VisitParams {
+                mine: "1".into(),
+                overdue: "1".into(),
+                ..VisitParams::default()
+            },
+        )
+        .await
     }
 
     /// The leads this account submitted.
