@@ -127,7 +127,7 @@ async fn round(url: &str, rows: usize, sheets: &[(&str, Vec<u8>)]) -> Vec<f64> {
         );
         let started = Instant::now();
         let done = app
-            .confirm_import(&officer, preview.id)
+            .confirm_import(&officer, preview.id, &Default::default())
             .await
             .expect("import");
         let write = started.elapsed().as_secs_f64();

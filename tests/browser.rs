@@ -338,9 +338,13 @@ async fn an_officer_imports_an_investor_list_with_errors_in_the_browser() {
         .await
         .unwrap();
     click(&c, "button.primary").await;
-    wait_containing(&c, "#import-summary", "可导入 1 行，有问题 1 行").await;
-    let rejected = text_of(&c, "#rejected-rows").await;
-    assert!(rejected.contains("校验位不正确"), "{rejected}");
+    wait_containing(&c, "#import-summary", "可导入 1 行，疑似重复 0 行，有问题 1 行").await;
+    // Every row is shown with its status; the bad one says what is wrong in which cell.
+    let rows = text_of(&c, "#import-rows").await;
+    assert!(
+        rows.contains("可导入") && rows.contains("有问题") && rows.contains("校验位不正确"),
+        "{rows}"
+    );
     screenshot(&c, t.backend, "10-import-preview").await;
     click(&c, "#confirm-import").await;
     wait_text(&c, ".flash", "已导入 1 条。").await;

@@ -88,7 +88,9 @@ async fn an_investor_list_is_previewed_imported_once_and_its_rejects_come_back_w
     assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
     let view = preview.json();
     assert_eq!(view["rows_valid"], 2, "{view}");
-    assert_eq!(view["rows_rejected"], 4);
+    assert_eq!(view["rows_rejected"], 3);
+    // A similar name is a doubt, not an error: flagged, and imported only when confirmed.
+    assert_eq!(view["rows_duplicate"], 1);
     let reasons = |row: i64| {
         view["rejected"]
             .as_array()
@@ -100,7 +102,14 @@ async fn an_investor_list_is_previewed_imported_once_and_its_rejects_come_back_w
     };
     assert!(reasons(4).contains("校验位不正确"), "{view}");
     assert!(reasons(5).contains("已在客商库中"));
-    assert!(reasons(6).contains("与第 2 行的名称相近"));
+    let row6 = view["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["row"] == 6)
+        .unwrap();
+    assert_eq!(row6["status"], "duplicate", "{row6}");
+    assert!(row6["warnings"].to_string().contains("与第 2 行的名称相近"));
     assert!(reasons(7).contains("客商名称不能为空"));
     // Nothing is written before the confirmation.
     assert_eq!(found(&t, &officer, "甬钢").await, 0);
@@ -158,7 +167,7 @@ async fn an_investor_list_is_previewed_imported_once_and_its_rejects_come_back_w
     let rows = read_rows(&rejected.bytes, 1 << 24, 1000).unwrap();
     assert_eq!(rows[0].1.first().map(String::as_str), Some("原行号"));
     assert_eq!(rows[0].1.last().map(String::as_str), Some("问题"));
-    assert_eq!(rows.len(), 5);
+    assert_eq!(rows.len(), 4);
     assert!(rows[1].1.last().unwrap().contains("校验位不正确"));
 
     // The import is in the audit trail.
@@ -511,15 +520,12 @@ async fn control_characters_are_refused_by_row_and_by_field_never_a_server_fault
         rejected[0]["reasons"][0]
             .as_str()
             .unwrap()
-            .contains("第 1 列含有不可见的控制字符"),
+            .contains("A 列含有不可见的控制字符"),
         "{view}"
     );
     assert_eq!(rejected[0]["cells"][0], "杭州\u{FFFD}华鼎电路有限公司");
     assert!(
-        rejected[1]["reasons"][0]
-            .as_str()
-            .unwrap()
-            .contains("第 3 列"),
+        rejected[1]["reasons"][0].as_str().unwrap().contains("C 列"),
         "{view}"
     );
     // The rejected rows download as a sheet (stored on either database).

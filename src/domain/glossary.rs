@@ -176,6 +176,8 @@ pub fn investor_field_label(field: &str) -> &'static str {
         "listed" => "上市公司",
         "industry_code" => "所属行业",
         "website" => "网址",
+        "intended_amount" | "intended_investment" => "意向投资",
+        "intended_currency" => "意向投资币种",
         "notes" => "备注",
         _ => "",
     }

@@ -3,6 +3,7 @@
 
 use super::credit_code::CreditCode;
 use super::industry::IndustryCode;
+use super::money::{AmountError, Currency, Money};
 use super::records::investor::Investor;
 use super::search::normalise;
 use super::validation::Invalid;
@@ -95,6 +96,10 @@ pub struct InvestorInput {
     pub listed: bool,
     pub industry_code: String,
     pub website: String,
+    /// 意向投资 in 万 of `intended_currency` (万元 or 万美元), as typed.
+    pub intended_amount: String,
+    /// CNY or USD; blank means CNY.
+    pub intended_currency: String,
     pub notes: String,
     pub contacts: Vec<ContactInput>,
 }
@@ -123,6 +128,8 @@ pub struct InvestorFields {
     pub listed: bool,
     pub industry: Option<IndustryCode>,
     pub website: Option<String>,
+    /// 意向投资: what the company says it means to invest, in its currency.
+    pub intended_investment: Option<Money>,
     pub notes: Option<String>,
     pub contacts: Vec<Contact>,
 }
@@ -180,6 +187,14 @@ impl From<&Investor> for InvestorInput {
             listed: i.listed,
             industry_code: i.industry_code.clone().unwrap_or_default(),
             website: i.website.clone().unwrap_or_default(),
+            intended_amount: i
+                .intended_investment
+                .map(Money::wan_plain)
+                .unwrap_or_default(),
+            intended_currency: i
+                .intended_investment
+                .map(|m| m.currency.code().to_string())
+                .unwrap_or_default(),
             notes: i.notes.clone().unwrap_or_default(),
             contacts: i
                 .contacts
@@ -293,6 +308,7 @@ impl InvestorInput {
         if too_long(&self.notes, NOTES_MAX) {
             errors.add("notes", format!("备注不能超过{NOTES_MAX}个字"));
         }
+        let intended_investment = self.intended_investment(&mut errors);
         let mut contacts = Vec::new();
         for (i, c) in self.contacts.iter().enumerate() {
             let field = |f: &str| format!("contacts[{i}].{f}");
@@ -347,9 +363,46 @@ impl InvestorInput {
             listed: self.listed,
             industry,
             website,
+            intended_investment,
             notes: optional(&self.notes),
             contacts,
         })
+    }
+
+    /// 意向投资: optional; when given, a positive amount in 万 of CNY or USD.
+    fn intended_investment(&self, errors: &mut Invalid) -> Option<Money> {
+        let currency = match self.intended_currency.trim() {
+            "" => Currency::Cny,
+            code => match Currency::parse(code) {
+                Some(c) => c,
+                None => {
+                    errors.add(
+                        "intended_currency",
+                        "意向投资的币种只能是人民币（CNY）或美元（USD）",
+                    );
+                    return None;
+                }
+            },
+        };
+        let text = self.intended_amount.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let unit = currency.wan_label();
+        let why = match Money::parse_wan(text, currency) {
+            Ok(m) if m.yuan > 0 => return Some(m),
+            Ok(_) => "意向投资须大于0；不清楚可以不填".to_string(),
+            Err(AmountError::Negative) => "意向投资不能为负数".to_string(),
+            Err(AmountError::TooLarge) => "意向投资数值过大".to_string(),
+            Err(AmountError::TooManyDecimals) => {
+                format!("意向投资最多保留4位小数（单位：{unit}）")
+            }
+            Err(AmountError::Empty | AmountError::NotANumber) => {
+                format!("意向投资须为数字（单位：{unit}），也可写成“3000万”或“1.5亿”")
+            }
+        };
+        errors.add("intended_amount", why);
+        None
     }
 }
 
@@ -399,6 +452,39 @@ mod tests {
         assert!(bad.message_for("credit_code").is_some());
         let ok = input("state", "91350100M000100Y43").parse().unwrap();
         assert_eq!(ok.country, "中国");
+    }
+
+    #[test]
+    fn an_intended_investment_keeps_its_currency_and_must_be_positive() {
+        let with = |amount: &str, currency: &str| InvestorInput {
+            intended_amount: amount.into(),
+            intended_currency: currency.into(),
+            ..input("foreign", "")
+        };
+        type Case<'a> = (&'a str, &'a str, Result<Option<Money>, &'a str>);
+        let cases: [Case; 7] = [
+            ("", "", Ok(None)),
+            (
+                "1.8亿",
+                "",
+                Ok(Some(Money::new(180_000_000, Currency::Cny))),
+            ),
+            ("500", "USD", Ok(Some(Money::new(5_000_000, Currency::Usd)))),
+            ("0", "", Err("须大于0")),
+            ("-5", "", Err("不能为负数")),
+            ("约五千万", "", Err("须为数字")),
+            ("500", "EUR", Err("币种只能是")),
+        ];
+        for (amount, currency, want) in cases {
+            match (with(amount, currency).parse(), want) {
+                (Ok(f), Ok(m)) => assert_eq!(f.intended_investment, m, "{amount}"),
+                (Err(e), Err(part)) => {
+                    let said = e.summary();
+                    assert!(said.contains(part) && said.contains("意向投资"), "{said}");
+                }
+                (got, want) => panic!("{amount} {currency}: {got:?}, wanted {want:?}"),
+            }
+        }
     }
 
     #[test]

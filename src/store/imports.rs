@@ -21,7 +21,10 @@ pub struct ImportRecord {
     /// The rows left out of the table (titles, blank rows, footers), as JSON.
     pub ignored_json: String,
     pub rows_valid: i64,
+    pub rows_duplicate: i64,
     pub rows_rejected: i64,
+    /// Rows the import wrote (none before it).
+    pub rows_imported: Option<i64>,
     pub status: String,
     pub imported_at: Option<String>,
     pub first_id: Option<i64>,
@@ -38,15 +41,24 @@ pub struct NewImport<'a> {
     pub valid_json: &'a str,
     pub rejected_json: &'a str,
     pub rows_valid: i64,
+    pub rows_duplicate: i64,
     pub rows_rejected: i64,
+}
+
+/// A row of a preview as kept: its status, values as read and problems (JSON).
+pub struct NewRow<'a> {
+    pub row: i64,
+    pub status: &'a str,
+    pub values_json: &'a str,
+    pub problems_json: &'a str,
 }
 
 /// Stores a preview: the import and, beside it, its valid rows.
 pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Result<ImportId> {
     let id: i64 = sqlx::query(
         "INSERT INTO imports (kind, file_name, unit_id, created_by, created_at, headers_json, \
-         rejected_json, rows_valid, rows_rejected, status, ignored_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'previewed', $10) RETURNING id",
+         rejected_json, rows_valid, rows_rejected, status, ignored_json, rows_duplicate) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'previewed', $10, $11) RETURNING id",
     )
     .bind(i.kind)
     .bind(i.file_name)
@@ -58,6 +70,7 @@ pub async fn insert(conn: &mut Conn, i: &NewImport<'_>, now: &str) -> sqlx::Resu
     .bind(i.rows_valid)
     .bind(i.rows_rejected)
     .bind(i.ignored_json)
+    .bind(i.rows_duplicate)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -74,7 +87,7 @@ pub async fn by_id(conn: &mut Conn, id: ImportId) -> sqlx::Result<Option<ImportR
     sqlx::query(
         "SELECT id, kind, file_name, unit_id, created_by, created_at, headers_json, \
          rejected_json, rows_valid, rows_rejected, status, imported_at, first_id, last_id, \
-         ignored_json FROM imports WHERE id = $1",
+         ignored_json, rows_duplicate, rows_imported FROM imports WHERE id = $1",
     )
     .bind(id.0)
     .fetch_optional(conn)
@@ -92,6 +105,8 @@ pub async fn by_id(conn: &mut Conn, id: ImportId) -> sqlx::Result<Option<ImportR
             ignored_json: r.try_get("ignored_json")?,
             rows_valid: r.try_get("rows_valid")?,
             rows_rejected: r.try_get("rows_rejected")?,
+            rows_duplicate: r.try_get("rows_duplicate")?,
+            rows_imported: r.try_get("rows_imported")?,
             status: r.try_get("status")?,
             imported_at: r.try_get("imported_at")?,
             first_id: r.try_get("first_id")?,
@@ -124,14 +139,95 @@ pub async fn claim(conn: &mut Conn, id: ImportId, now: &str) -> sqlx::Result<boo
         == 1)
 }
 
-pub async fn record_ids(conn: &mut Conn, id: ImportId, first: i64, last: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE imports SET first_id = $1, last_id = $2 WHERE id = $3")
-        .bind(first)
-        .bind(last)
+/// Records what an import wrote: how many rows, and the first and last ids given.
+pub async fn record_written(conn: &mut Conn, id: ImportId, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE imports SET first_id = $1, last_id = $2, rows_imported = $3 WHERE id = $4")
+        .bind(ids.first().copied())
+        .bind(ids.last().copied())
+        .bind(ids.len() as i64)
         .bind(id.0)
         .execute(conn)
         .await?;
     Ok(())
+}
+
+const PREVIEW_ROW_COLUMNS: [(&str, ColType); 4] = [
+    ("row_no", ColType::Int),
+    ("status", ColType::Text),
+    ("values_json", ColType::Text),
+    ("problems_json", ColType::Text),
+];
+
+/// Keeps every row of a preview (see `NewRow`).
+pub async fn insert_preview_rows(
+    conn: &mut Conn,
+    backend: Backend,
+    id: ImportId,
+    rows: &[NewRow<'_>],
+) -> sqlx::Result<()> {
+    let mut values = Vec::with_capacity(rows.len() * PREVIEW_ROW_COLUMNS.len());
+    for r in rows {
+        values.extend([
+            Val::Int(r.row),
+            Val::Text(r.status),
+            Val::Text(r.values_json),
+            Val::Text(r.problems_json),
+        ]);
+    }
+    insert_rows(
+        conn,
+        backend,
+        "import_rows",
+        &PREVIEW_ROW_COLUMNS,
+        &[("import_id", Val::Int(id.0))],
+        &values,
+    )
+    .await
+}
+
+/// A page of a preview's rows in sheet order, of one status or all:
+/// (row, status, values JSON, problems JSON).
+pub async fn preview_rows(
+    conn: &mut Conn,
+    id: ImportId,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<(i64, String, String, String)>> {
+    sqlx::query(
+        "SELECT row_no, status, values_json, problems_json FROM import_rows \
+         WHERE import_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY row_no LIMIT $3 OFFSET $4",
+    )
+    .bind(id.0)
+    .bind(status)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("row_no")?,
+            r.try_get("status")?,
+            r.try_get("values_json")?,
+            r.try_get("problems_json")?,
+        ))
+    })
+    .collect()
+}
+
+/// The rows of a preview flagged as probable duplicates.
+pub async fn duplicate_rows(conn: &mut Conn, id: ImportId) -> sqlx::Result<Vec<usize>> {
+    sqlx::query(
+        "SELECT row_no FROM import_rows WHERE import_id = $1 AND status = 'duplicate' \
+         ORDER BY row_no",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get::<i64, _>("row_no")?.max(0) as usize))
+    .collect()
 }
 
 /// `count` ids for the rows of an import, in order: from the table's identity sequence on
@@ -345,7 +441,7 @@ pub async fn begin_bulk(conn: &mut Conn, backend: Backend) -> sqlx::Result<()> {
 
 use ColType::{Int, Text};
 
-const INVESTOR_COLUMNS: [(&str, ColType); 13] = [
+const INVESTOR_COLUMNS: [(&str, ColType); 15] = [
     ("id", Int),
     ("name", Text),
     ("name_key", Text),
@@ -359,6 +455,8 @@ const INVESTOR_COLUMNS: [(&str, ColType); 13] = [
     ("industry_code", Text),
     ("website", Text),
     ("notes", Text),
+    ("intended_investment_yuan", Int),
+    ("intended_currency", Text),
 ];
 
 const CONTACT_COLUMNS: [(&str, ColType); 7] = [
@@ -408,6 +506,8 @@ pub async fn insert_investors(
             f.industry.map(|c| c.code()).into(),
             f.website.as_deref().into(),
             f.notes.as_deref().into(),
+            f.intended_investment.map(|m| m.yuan).into(),
+            f.intended_investment.map(|m| m.currency.code()).into(),
         ]);
     }
     insert_rows(
@@ -487,6 +587,16 @@ pub async fn insert_leads(
     constants.push(("status", Val::Text("new")));
     insert_rows(conn, backend, "leads", &LEAD_COLUMNS, &constants, &values).await?;
     Ok(())
+}
+
+/// Every lead's content and investor (to find a file's repeated leads, in memory).
+pub async fn lead_keys(conn: &mut Conn) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query("SELECT title, investor_name FROM leads")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("title")?, r.try_get("investor_name")?)))
+        .collect()
 }
 
 /// Every live credit code and name key (to check a file against, in memory).

@@ -3,6 +3,7 @@
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::ids::{InvestorId, UnitId, UserId};
 use crate::domain::investor::{Contact, InvestorFields, InvestorKind};
+use crate::domain::money::{Currency, Money};
 use crate::domain::user::UnitPath;
 use sqlx::Row;
 
@@ -10,7 +11,7 @@ pub use crate::domain::records::investor::{Candidate, Investor};
 
 const SELECT: &str = "SELECT i.id, i.name, i.credit_code, i.kind, i.country, i.origin_city, \
      i.fortune_global_500, i.fortune_china_500, i.listed, i.industry_code, i.website, i.notes, \
-     i.unit_id, un.name AS unit_name, un.path AS unit_path, i.merged_into, i.version, \
+     i.intended_investment_yuan, i.intended_currency, i.unit_id, un.name AS unit_name, un.path AS unit_path, i.merged_into, i.version, \
      i.created_at, i.updated_at FROM investors i JOIN units un ON un.id = i.unit_id";
 
 fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Investor> {
@@ -32,6 +33,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Investor> {
         listed: r.try_get::<i64, _>("listed")? != 0,
         industry_code: r.try_get("industry_code")?,
         website: r.try_get("website")?,
+        intended_investment: intended_of(r)?,
         notes: r.try_get("notes")?,
         unit_id: UnitId(r.try_get("unit_id")?),
         unit_name: r.try_get("unit_name")?,
@@ -41,6 +43,22 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Investor> {
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
         contacts: Vec::new(),
+    })
+}
+
+/// 意向投资 as stored: an amount and its currency, both or neither.
+fn intended_of(r: &sqlx::any::AnyRow) -> sqlx::Result<Option<Money>> {
+    let yuan: Option<i64> = r.try_get("intended_investment_yuan")?;
+    let code: Option<String> = r.try_get("intended_currency")?;
+    Ok(match (yuan, code) {
+        (Some(yuan), Some(code)) => Some(Money::new(
+            yuan,
+            Currency::parse(&code).ok_or_else(|| sqlx::Error::ColumnDecode {
+                index: "intended_currency".into(),
+                source: format!("unknown currency {code}").into(),
+            })?,
+        )),
+        _ => None,
     })
 }
 
@@ -93,8 +111,8 @@ pub async fn insert(
     let id: i64 = sqlx::query(
         "INSERT INTO investors (name, name_key, credit_code, kind, country, origin_city, \
          fortune_global_500, fortune_china_500, listed, industry_code, website, notes, unit_id, \
-         version, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $15) \
+         version, created_by, created_at, updated_at, intended_investment_yuan, intended_currency) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $15, $16, $17) \
          RETURNING id",
     )
     .bind(&f.name)
@@ -112,6 +130,8 @@ pub async fn insert(
     .bind(unit_id.0)
     .bind(created_by.map(|u| u.0))
     .bind(now)
+    .bind(f.intended_investment.map(|m| m.yuan))
+    .bind(f.intended_investment.map(|m| m.currency.code()))
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -132,7 +152,8 @@ pub async fn update(
         "UPDATE investors SET name = $1, name_key = $2, credit_code = $3, kind = $4, \
          country = $5, origin_city = $6, fortune_global_500 = $7, fortune_china_500 = $8, \
          listed = $9, industry_code = $10, website = $11, notes = $12, version = version + 1, \
-         updated_at = $13 WHERE id = $14 AND version = $15",
+         updated_at = $13, intended_investment_yuan = $16, intended_currency = $17 \
+         WHERE id = $14 AND version = $15",
     )
     .bind(&f.name)
     .bind(&f.name_key)
@@ -149,6 +170,8 @@ pub async fn update(
     .bind(now)
     .bind(id.0)
     .bind(version)
+    .bind(f.intended_investment.map(|m| m.yuan))
+    .bind(f.intended_investment.map(|m| m.currency.code()))
     .execute(&mut *conn)
     .await?
     .rows_affected()

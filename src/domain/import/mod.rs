@@ -2,12 +2,14 @@
 //! ways people write them — full-width digits, amounts in 万元 or 亿元, dates as 2019.5.28 or
 //! 2019年5月28日 — turned into the inputs the ordinary rules then check.
 
+mod rows;
 mod table;
+pub use rows::{PreviewRow, RowProblem, RowStatus, values_as_read};
 pub use table::{IgnoredRow, Table, locate_table};
 
 use super::investor::{ContactInput, InvestorInput};
 use super::lead::LeadInput;
-use super::money::{Currency, Money};
+use super::money::{AmountError, Currency, Money};
 
 /// What a sheet holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +79,24 @@ const INVESTOR_COLUMNS: &[Column] = &[
     Column {
         field: "website",
         headers: &["网址", "网站", "官网"],
+        required: false,
+    },
+    Column {
+        field: "intended_amount",
+        headers: &[
+            "意向投资",
+            "意向投资额",
+            "投资额",
+            "计划投资",
+            "计划投资额",
+            "拟投资",
+            "拟投资额",
+        ],
+        required: false,
+    },
+    Column {
+        field: "intended_currency",
+        headers: &["币种", "货币", "币别"],
         required: false,
     },
     Column {
@@ -310,10 +330,16 @@ pub fn amount_in_wan(text: &str, header_unit: Option<&str>) -> Result<(String, C
         )
     })?;
     // The amount rule checks the rest (decimals, size, sign).
-    if Money::parse_wan(&wan, currency).is_err() {
-        return Err(format!("金额“{}”无法识别或超出范围", text.trim()));
+    let shown = text.trim();
+    match Money::parse_wan(&wan, currency) {
+        Ok(_) => Ok((wan, currency)),
+        Err(AmountError::Negative) => Err(format!("金额“{shown}”不能为负数")),
+        Err(AmountError::TooLarge) => Err(format!("金额“{shown}”数值过大")),
+        Err(AmountError::TooManyDecimals) => Err(format!(
+            "金额“{shown}”的小数位过多：折合万元后最多保留4位小数"
+        )),
+        Err(AmountError::Empty | AmountError::NotANumber) => Err(format!("金额“{shown}”无法识别")),
     }
-    Ok((wan, currency))
 }
 
 /// `number` × 10^`scale` as decimal text, or None if it is not a plain decimal number.
@@ -387,14 +413,93 @@ fn channel(text: &str) -> String {
         .map_or(t.clone(), |c| c.key().to_string())
 }
 
-/// One row's cells as text (already read from the sheet).
-pub fn investor_input(map: &ColumnMap, cells: &[String]) -> InvestorInput {
-    let get = |field: &str| {
-        map.column(field)
-            .and_then(|(i, _)| cells.get(i))
-            .map(|c| half_width(c))
-            .unwrap_or_default()
+/// Fields whose cells are codes, numbers or addresses: read in half-width. Names and other
+/// texts keep their full-width punctuation (宁波甬钢（集团）, 项目：…) as typed.
+const HALF_WIDTH_FIELDS: [&str; 11] = [
+    "credit_code",
+    "kind",
+    "industry_code",
+    "website",
+    "contact_phone",
+    "contact_email",
+    "contact_wechat",
+    "amount",
+    "intended_amount",
+    "currency",
+    "intended_currency",
+];
+
+/// A field's cell, trimmed (also of ideographic spaces), half-width where the field is a code
+/// or a number ("" when the file has no such column).
+fn cell(map: &ColumnMap, cells: &[String], field: &str) -> String {
+    let text = map
+        .column(field)
+        .and_then(|(i, _)| cells.get(i))
+        .map(String::as_str)
+        .unwrap_or_default();
+    if HALF_WIDTH_FIELDS.contains(&field) {
+        half_width(text)
+    } else {
+        text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+            .to_string()
+    }
+}
+
+/// The currency column that goes with an amount column.
+fn currency_field_of(amount_field: &str) -> &'static str {
+    match amount_field {
+        "intended_amount" => "intended_currency",
+        _ => "currency",
+    }
+}
+
+/// An amount cell read exactly, in 万 of its currency: the unit written in the cell, else the
+/// unit its header names, with a 币种 column saying dollars making a bare amount 万美元.
+/// None for a blank cell.
+pub(crate) fn read_amount(
+    map: &ColumnMap,
+    cells: &[String],
+    field: &str,
+) -> Result<Option<(String, Currency)>, String> {
+    let text = cell(map, cells, field);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let currency = cell(map, cells, currency_field_of(field));
+    let in_dollars = rows::currency_word(&currency) == Some(Currency::Usd);
+    let unit = match map.column(field).and_then(|(_, u)| u) {
+        None | Some("万元") if in_dollars => Some("万美元"),
+        other => other,
     };
+    amount_in_wan(&text, unit).map(Some)
+}
+
+/// A cell the ordinary rules cannot be given as typed: the field and why.
+pub type CellProblem = (&'static str, String);
+
+/// An amount and its currency as the ordinary input's two texts, or the cell's problem.
+fn amount_texts(
+    map: &ColumnMap,
+    cells: &[String],
+    field: &'static str,
+) -> (String, String, Option<CellProblem>) {
+    let currency_field = currency_field_of(field);
+    let currency = cell(map, cells, currency_field);
+    if rows::currency_word(&currency).is_none() {
+        let why = format!("币种“{currency}”无法识别，应为人民币或美元");
+        return (String::new(), String::new(), Some((currency_field, why)));
+    }
+    match read_amount(map, cells, field) {
+        Ok(Some((wan, cur))) => (wan, cur.code().to_string(), None),
+        Ok(None) => (String::new(), String::new(), None),
+        Err(why) => (String::new(), String::new(), Some((field, why))),
+    }
+}
+
+/// One row's cells as text (already read from the sheet); a cell that cannot be read exactly
+/// is returned beside the input.
+pub fn investor_input(map: &ColumnMap, cells: &[String]) -> (InvestorInput, Option<CellProblem>) {
+    let get = |field: &str| cell(map, cells, field);
     let flags = get("flags");
     let contact = ContactInput {
         name: get("contact_name"),
@@ -412,51 +517,32 @@ pub fn investor_input(map: &ColumnMap, cells: &[String]) -> InvestorInput {
     ]
     .iter()
     .all(|t| t.is_empty());
-    InvestorInput {
-        name: get("name"),
-        credit_code: get("credit_code").to_uppercase(),
-        kind: investor_kind(&get("kind")),
-        country: get("country"),
-        origin_city: get("origin_city"),
-        fortune_global_500: flags.contains("世界500强"),
-        fortune_china_500: flags.contains("中国500强"),
-        listed: flags.contains("上市"),
-        industry_code: industry(&get("industry_code")),
-        website: get("website"),
-        notes: get("notes"),
-        contacts: if blank { Vec::new() } else { vec![contact] },
-    }
+    let (intended_amount, intended_currency, problem) = amount_texts(map, cells, "intended_amount");
+    (
+        InvestorInput {
+            name: get("name"),
+            credit_code: get("credit_code").to_uppercase(),
+            kind: investor_kind(&get("kind")),
+            country: get("country"),
+            origin_city: get("origin_city"),
+            fortune_global_500: flags.contains("世界500强"),
+            fortune_china_500: flags.contains("中国500强"),
+            listed: flags.contains("上市"),
+            industry_code: industry(&get("industry_code")),
+            website: get("website"),
+            intended_amount,
+            intended_currency,
+            notes: get("notes"),
+            contacts: if blank { Vec::new() } else { vec![contact] },
+        },
+        problem,
+    )
 }
 
-/// One lead row; a problem with the amount's wording is returned beside the input.
-pub fn lead_input(map: &ColumnMap, cells: &[String]) -> (LeadInput, Option<String>) {
-    let get = |field: &str| {
-        map.column(field)
-            .and_then(|(i, _)| cells.get(i))
-            .map(|c| half_width(c))
-            .unwrap_or_default()
-    };
-    let unit = map.column("amount").and_then(|(_, u)| u);
-    // A 币种 column saying dollars makes a bare amount 万美元.
-    let in_dollars = matches!(
-        get("currency").to_lowercase().as_str(),
-        "美元" | "usd" | "美金" | "us$" | "$"
-    );
-    let unit = match unit {
-        None | Some("万元") if in_dollars => Some("万美元"),
-        other => other,
-    };
-    let (amount, currency, problem) = match amount_in_wan(&get("amount"), unit) {
-        Ok((wan, cur)) => (wan, cur.code().to_string(), None),
-        Err(why) => {
-            // Name the cell's column, as the sheet shows it (the row is the record's own).
-            let at = map
-                .column("amount")
-                .map(|(i, _)| format!("{} 列：", column_letters(i)))
-                .unwrap_or_default();
-            (String::new(), String::new(), Some(format!("{at}{why}")))
-        }
-    };
+/// One lead row; a cell that cannot be read exactly is returned beside the input.
+pub fn lead_input(map: &ColumnMap, cells: &[String]) -> (LeadInput, Option<CellProblem>) {
+    let get = |field: &str| cell(map, cells, field);
+    let (amount, currency, problem) = amount_texts(map, cells, "amount");
     (
         LeadInput {
             title: get("title"),
@@ -500,11 +586,10 @@ mod tests {
             ("500", "USD", None)
         );
         let (_, problem) = lead_input(&map, &row("约五千万", ""));
-        let problem = problem.expect("a problem");
-        assert!(
-            problem.starts_with("C 列：") && problem.contains("约五千万"),
-            "{problem}"
-        );
+        let (field, why) = problem.expect("a problem");
+        assert!(field == "amount" && why.contains("约五千万"), "{why}");
+        let (_, problem) = lead_input(&map, &row("500", "欧元"));
+        assert_eq!(problem.map(|(f, _)| f), Some("currency"));
     }
 
     #[test]
@@ -567,7 +652,8 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let input = investor_input(&map, &cells);
+        let (input, problem) = investor_input(&map, &cells);
+        assert_eq!(problem, None);
         assert_eq!(input.credit_code, "91350100M000100Y43");
         assert_eq!(input.kind, "private");
         assert_eq!(input.industry_code, "33");

@@ -20,6 +20,8 @@ pub struct Investor {
     pub listed: bool,
     pub industry_code: Option<String>,
     pub website: Option<String>,
+    /// 意向投资, in its currency.
+    pub intended_investment: Option<crate::domain::money::Money>,
     pub notes: Option<String>,
     pub unit_id: UnitId,
     pub unit_name: String,

@@ -6,16 +6,17 @@ use super::auth::{ApiUser, PageUser};
 use super::error::{ApiError, PageError};
 use super::extract::{ApiImportId, PageImportId};
 use super::views::{ImportFormPage, ImportPage, Layout};
+use crate::domain::import::RowStatus;
 use crate::error::Error;
 use crate::service::App;
-use crate::service::imports::ImportView;
+use crate::service::imports::{ConfirmChoice, ImportView, RowsQuery};
 use crate::web::openapi::{Current, Found, SignedIn, Valid};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Form, Json, Router};
 use serde::Deserialize;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -99,11 +100,12 @@ async fn preview_api(
     tag = "imports",
     operation_id = "imports_detail",
     summary = "One import preview",
-    params(("id" = i64, Path, description = "记录编号")),
+    params(("id" = i64, Path, description = "记录编号"), RowsQuery),
     responses(
-        (status = 200, description = "导入预览", body = ImportView),
+        (status = 200, description = "导入预览：一页行（每页最多 1000 行）", body = ImportView),
         SignedIn,
         Found,
+        Valid,
     ),
     security(("bearer" = [])),
 )]
@@ -111,8 +113,10 @@ async fn detail_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiImportId(id): ApiImportId,
+    q: Result<Query<RowsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<ImportView>> {
-    Ok(Json(app.get_import(&actor, id).await?))
+    let Query(q) = q.map_err(|e| ApiError::bad_request(format!("查询参数不对：{e}")))?;
+    Ok(Json(app.get_import(&actor, id, &q).await?))
 }
 
 #[utoipa::path(
@@ -120,12 +124,14 @@ async fn detail_api(
     path = "/api/v1/imports/{id}/confirm",
     tag = "imports",
     operation_id = "imports_confirm",
-    summary = "Import the previewed valid rows in one transaction",
+    summary = "Import the previewed valid rows (and the probable duplicates confirmed) in one transaction",
     params(("id" = i64, Path, description = "记录编号")),
+    request_body(content = ConfirmChoice, description = "可省略：不导入疑似重复的行"),
     responses(
         (status = 200, description = "导入结果", body = ImportView),
         SignedIn,
         Found,
+        Valid,
         Current,
     ),
     security(("bearer" = [])),
@@ -134,8 +140,14 @@ async fn confirm_api(
     State(app): State<App>,
     ApiUser(actor): ApiUser,
     ApiImportId(id): ApiImportId,
+    body: Bytes,
 ) -> ApiResult<Json<ImportView>> {
-    Ok(Json(app.confirm_import(&actor, id).await?))
+    let choice: ConfirmChoice = if body.iter().all(u8::is_ascii_whitespace) {
+        ConfirmChoice::default()
+    } else {
+        super::json::parse_body(&body)?
+    };
+    Ok(Json(app.confirm_import(&actor, id, &choice).await?))
 }
 
 // ---- Pages ----
@@ -227,54 +239,77 @@ async fn preview_page(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct DetailQuery {
     msg: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
 }
+
+/// Rows a page shows at a time (the API gives up to 1,000).
+const PAGE_ROWS: i64 = 100;
 
 async fn detail_page(
     State(app): State<App>,
     user: PageUser,
     PageImportId(id): PageImportId,
-    Query(q): Query<DetailQuery>,
+    q: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, PageError> {
+    // A mangled address shows the first page rather than an error.
+    let Query(q) = q.unwrap_or_default();
+    let rows = RowsQuery {
+        status: q.status.filter(|s| RowStatus::parse(s).is_some()),
+        page: q.page,
+        per_page: Some(PAGE_ROWS),
+    };
     let view = app
-        .get_import(&user.actor, id)
+        .get_import(&user.actor, id, &rows)
         .await
         .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    let flash =
-        (q.msg.as_deref() == Some("imported")).then(|| format!("已导入 {} 条。", view.rows_valid));
-    Ok(ImportPage {
-        layout: Layout::of(&user.actor),
-        v: view,
-        flash,
-        problem: None,
+    let flash = (q.msg.as_deref() == Some("imported"))
+        .then(|| format!("已导入 {} 条。", view.rows_imported.unwrap_or_default()));
+    Ok(ImportPage::build(Layout::of(&user.actor), view, flash, None).into_response())
+}
+
+/// The confirm form as posted: the form token and the probable duplicates ticked (`dup`), or
+/// all of them (`all_duplicates`).
+fn choice_from_form(form: &[(String, String)]) -> ConfirmChoice {
+    ConfirmChoice {
+        confirm_duplicates: form
+            .iter()
+            .any(|(k, v)| k == "all_duplicates" && !v.is_empty()),
+        duplicate_rows: form
+            .iter()
+            .filter(|(k, _)| k == "dup")
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect(),
     }
-    .into_response())
 }
 
 async fn confirm_page(
     State(app): State<App>,
     user: PageUser,
     PageImportId(id): PageImportId,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let layout = || Layout::of(&user.actor);
-    match app.confirm_import(&user.actor, id).await {
-        Ok(_) => Ok(Redirect::to(&format!("/imports/{id}?msg=imported")).into_response()),
-        Err(Error::Conflict(m)) => {
-            let view = app
-                .get_import(&user.actor, id)
-                .await
-                .map_err(|e| PageError::App(e, Some(layout())))?;
-            let page = ImportPage {
-                layout: layout(),
-                v: view,
-                flash: None,
-                problem: Some(m),
-            };
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => Err(PageError::App(e, Some(layout()))),
-    }
+    let choice = choice_from_form(&form);
+    let (status, message) = match app.confirm_import(&user.actor, id, &choice).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/imports/{id}?msg=imported")).into_response()),
+        Err(Error::Conflict(m)) => (StatusCode::CONFLICT, m),
+        Err(Error::Invalid(i)) => (StatusCode::UNPROCESSABLE_ENTITY, i.summary()),
+        Err(e) => return Err(PageError::App(e, Some(layout()))),
+    };
+    let rows = RowsQuery {
+        per_page: Some(PAGE_ROWS),
+        ..RowsQuery::default()
+    };
+    let view = app
+        .get_import(&user.actor, id, &rows)
+        .await
+        .map_err(|e| PageError::App(e, Some(layout())))?;
+    let page = ImportPage::build(layout(), view, None, Some(message));
+    Ok((status, page).into_response())
 }
 
 async fn rejected_sheet(

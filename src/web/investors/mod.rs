@@ -13,6 +13,7 @@ use super::views::{
 };
 use crate::domain::ids::{InvestorId, UnitId};
 use crate::domain::investor::{ContactInput, InvestorInput};
+use crate::domain::money::Money;
 use crate::domain::validation::Invalid;
 use crate::error::Error;
 use crate::service::investors::InvestorParams;
@@ -86,7 +87,26 @@ fn overlay(base: &InvestorInput, body: &Value) -> ApiResult<InvestorInput> {
     };
     let mut unknown = Invalid::default();
     for (key, value) in given {
-        if fields.contains_key(key) {
+        if key == "intended_investment" {
+            // As the API answers it: {"yuan", "currency"} or null, onto the form's two fields.
+            let money: Option<Money> = serde_json::from_value(value.clone()).map_err(|_| {
+                Error::Invalid(Invalid::single(
+                    "intended_investment",
+                    "意向投资须为 {\"yuan\": 整数, \"currency\": \"CNY\" 或 \"USD\"}，或 null",
+                ))
+            })?;
+            fields.insert(
+                "intended_amount".into(),
+                money.map(Money::wan_plain).unwrap_or_default().into(),
+            );
+            fields.insert(
+                "intended_currency".into(),
+                money
+                    .map(|m| m.currency.code().to_string())
+                    .unwrap_or_default()
+                    .into(),
+            );
+        } else if fields.contains_key(key) {
             fields.insert(key.clone(), value.clone());
         } else if !CONTROL_FIELDS.contains(&key.as_str()) {
             unknown.add(key, format!("未知字段“{key}”"));
@@ -332,6 +352,8 @@ fn input_from_form(form: &[(String, String)]) -> (InvestorInput, bool, i64) {
         listed: checked("listed"),
         industry_code: get("industry_code"),
         website: get("website"),
+        intended_amount: get("intended_amount"),
+        intended_currency: get("intended_currency"),
         notes: get("notes"),
         contacts,
     };

@@ -24,6 +24,8 @@ pub(crate) struct InvestorResponse {
     listed: bool,
     industry_code: Option<String>,
     website: Option<String>,
+    /// 意向投资, in its currency.
+    intended_investment: Option<Money>,
     notes: Option<String>,
     unit_id: UnitId,
     unit_name: String,
@@ -50,6 +52,7 @@ impl From<Investor> for InvestorResponse {
             listed: i.listed,
             industry_code: i.industry_code,
             website: i.website,
+            intended_investment: i.intended_investment,
             notes: i.notes,
             unit_id: i.unit_id,
             unit_name: i.unit_name,

@@ -83,6 +83,7 @@ pub struct InvestorFormPage {
     pub input: crate::domain::investor::InvestorInput,
     pub kinds: Vec<Opt>,
     pub industries: Vec<OptGroup>,
+    pub currencies: Vec<Opt>,
     pub errors: Invalid,
     /// A probable duplicate: why, and the records it may repeat.
     pub duplicate: Option<String>,
@@ -117,6 +118,7 @@ impl InvestorFormPage {
             editing: editing.map(|(id, v)| (id.0, v)),
             kinds: InvestorListPage::kind_opts(&input.kind),
             industries: industry_opts(&input.industry_code),
+            currencies: currency_opts(&input.intended_currency),
             input,
             errors,
             duplicate,
