@@ -338,7 +338,12 @@ async fn an_officer_imports_an_investor_list_with_errors_in_the_browser() {
         .await
         .unwrap();
     click(&c, "button.primary").await;
-    wait_containing(&c, "#import-summary", "可导入 1 行，疑似重复 0 行，有问题 1 行").await;
+    wait_containing(
+        &c,
+        "#import-summary",
+        "可导入 1 行，疑似重复 0 行，有问题 1 行",
+    )
+    .await;
     // Every row is shown with its status; the bad one says what is wrong in which cell.
     let rows = text_of(&c, "#import-rows").await;
     assert!(

@@ -344,3 +344,87 @@ async fn the_preview_page_lists_rows_by_status_and_imports_the_ticked_duplicates
         .clone();
     assert_eq!(total, 2);
 }
+
+/// A lead ledger's dates, written every way offices write them, become each lead's 获取日期;
+/// one that is no date, or lies in the future, is an error naming its cell.
+#[tokio::test]
+async fn ledger_dates_are_read_the_ways_offices_write_them() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, header) in ["项目名称", "投资方", "获取日期"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    let texts = [
+        "2026.3.5",
+        "2026年1月8日",
+        "2026/4/2",
+        "2026-13-01",
+        "2099-01-01",
+    ];
+    for (i, date) in texts.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet
+            .write_string(r, 0, format!("日期测试线索{r}"))
+            .unwrap();
+        sheet
+            .write_string(r, 1, format!("日期测试{r}号公司"))
+            .unwrap();
+        sheet.write_string(r, 2, *date).unwrap();
+    }
+    // A real date cell, and a serial number left without its date format.
+    sheet.write_string(6, 0, "日期测试线索6").unwrap();
+    sheet.write_string(6, 1, "日期测试6号公司").unwrap();
+    let day = ExcelDateTime::from_ymd(2025, 12, 8).unwrap();
+    sheet
+        .write_datetime_with_format(6, 2, &day, &Format::new().set_num_format("yyyy年m月d日"))
+        .unwrap();
+    sheet.write_string(7, 0, "日期测试线索7").unwrap();
+    sheet.write_string(7, 1, "日期测试7号公司").unwrap();
+    sheet.write_number(7, 2, 46100.0).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+
+    let reply = upload(&t, &officer, "leads", bytes).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let view = reply.json();
+    let read = |n: i64| row_of(&view, n)["values"]["received_on"].clone();
+    assert_eq!(read(2), "2026-03-05");
+    assert_eq!(read(3), "2026-01-08");
+    assert_eq!(read(4), "2026-04-02");
+    assert_eq!(read(7), "2025-12-08");
+    assert_eq!(read(8), "2026-03-19");
+    let bad = row_of(&view, 5);
+    assert_eq!(bad["status"], "error");
+    assert_eq!(bad["errors"][0]["cell"], "C5", "{bad}");
+    assert!(
+        bad["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2026-13-01")
+    );
+    let future = row_of(&view, 6);
+    assert_eq!(future["status"], "error");
+    assert!(
+        future["errors"].to_string().contains("晚于今天"),
+        "{future}"
+    );
+    assert_eq!(future["errors"][0]["cell"], "C6", "{future}");
+
+    let id = view["id"].as_i64().unwrap();
+    let done = t
+        .post_json(
+            &format!("/api/v1/imports/{id}/confirm"),
+            Some(&officer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let lead = t
+        .get("/api/v1/leads?q=日期测试线索7", Some(&officer))
+        .await
+        .json()["items"][0]
+        .clone();
+    assert_eq!(lead["received_on"], "2026-03-19", "{lead}");
+}

@@ -475,3 +475,74 @@ async fn a_lead_amount_is_taken_as_sent_and_bounded() {
         "{fields:?}"
     );
 }
+
+/// 获取日期: today when not given, the date given otherwise; a date that is none, or lies in
+/// the future, is refused by name; converting the lead dates the project's entry from it.
+#[tokio::test]
+async fn a_lead_keeps_the_day_it_was_learned_of() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let today = zhaoshang::domain::dates::iso(zhaoshang::domain::dates::shanghai_date(
+        time::OffsetDateTime::now_utc(),
+    ));
+    let post = |body: serde_json::Value| {
+        let (t, officer) = (&t, officer.clone());
+        async move { t.post_json("/api/v1/leads", Some(&officer), &body).await }
+    };
+    let plain = post(json!({"title": "无日期线索", "investor_name": "某公司"})).await;
+    assert_eq!(plain.status, StatusCode::CREATED, "{}", plain.text);
+    assert_eq!(plain.json()["received_on"], today);
+    let dated = post(json!({
+        "title": "有日期线索", "investor_name": "某公司", "received_on": "2026.3.5",
+        "amount": {"yuan": 50_000_000, "currency": "CNY"}
+    }))
+    .await;
+    assert_eq!(dated.status, StatusCode::CREATED, "{}", dated.text);
+    assert_eq!(dated.json()["received_on"], "2026-03-05");
+    for bad in ["2026-13-01", "2099-01-01"] {
+        let refused =
+            post(json!({"title": "坏日期线索", "investor_name": "某公司", "received_on": bad}))
+                .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(refused.json()["errors"][0]["field"], "received_on", "{bad}");
+    }
+    // The page shows it, and a refused form keeps what was typed.
+    let cookie = t.cookie("officer").await;
+    let id = dated.json()["id"].as_i64().unwrap();
+    let page = t.get_page(&format!("/leads/{id}"), &cookie).await;
+    assert_eq!(page.texts("#received-on"), ["2026-03-05"]);
+    let form = t
+        .post_form(
+            "/leads",
+            Some(&cookie),
+            &[
+                ("title", "表单线索"),
+                ("investor_name", "某公司"),
+                ("received_on", "去年三月"),
+            ],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(form.attrs("input[name=received_on]", "value"), ["去年三月"]);
+    assert!(form.texts(".error").iter().any(|e| e.contains("获取日期")));
+
+    // Converted without a date, the project entered the pipeline the day the lead came in.
+    let lead = dated.json();
+    let assigned = t
+        .post_json(
+            &format!("/api/v1/leads/{id}/assign"),
+            Some(&t.token("leader").await),
+            &json!({"unit_id": lead["unit_id"]}),
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text);
+    let converted = t
+        .post_json(
+            &format!("/api/v1/leads/{id}/convert"),
+            Some(&officer),
+            &json!({"to": "lead", "industry_code": "22", "name": "有日期的项目"}),
+        )
+        .await;
+    assert_eq!(converted.status, StatusCode::CREATED, "{}", converted.text);
+    assert_eq!(converted.json()["lead_on"], "2026-03-05");
+}

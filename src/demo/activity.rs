@@ -123,7 +123,16 @@ impl App {
         }
         for l in &activity.leads {
             let by = self.actor_by_login(&mut conn, &l.by).await?;
+            // Learned of a week before it was first followed up (or today, if never yet).
+            let received_on = l
+                .notes
+                .iter()
+                .filter_map(|(date, _)| crate::domain::dates::parse_date(date))
+                .min()
+                .map(|d| crate::domain::dates::iso(d - time::Duration::days(7)))
+                .unwrap_or_default();
             let fields = crate::domain::lead::LeadInput {
+                received_on,
                 title: l.title.clone(),
                 investor_name: l.investor_name.clone(),
                 // Linked to a 客商库 record when it is converted, by whoever works it.

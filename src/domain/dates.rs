@@ -42,7 +42,7 @@ pub fn parse_date(text: &str) -> Option<Date> {
         .chars()
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '年' | '月' | '.' | '/' | '．' | '／' => '-',
+            '年' | '月' | '.' | '/' | '．' | '／' | '－' => '-',
             other => other,
         })
         .filter(|c| *c != '日')
@@ -55,6 +55,36 @@ pub fn parse_date(text: &str) -> Option<Date> {
         return None;
     }
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+/// Excel counts days from 1899-12-30 (after its 1900 leap-year mistake); a serial outside
+/// Excel's own range (up to 9999-12-31) is no date.
+pub fn from_excel_serial(serial: f64) -> Option<Date> {
+    if !(0.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let epoch = Date::from_calendar_date(1899, Month::December, 30).ok()?;
+    epoch.checked_add(time::Duration::days(serial.floor() as i64))
+}
+
+/// A date cell of a ledger as people keep it: 2026-03-19, 2026.3.19, 2026/3/19, 2026年3月19日,
+/// full-width digits, an ISO date-time, or an Excel serial day number (46100) where the cell
+/// kept the number rather than its date format.
+pub fn parse_ledger_date(text: &str) -> Option<Date> {
+    let t = text.trim();
+    if let Some(d) = parse_date(t) {
+        return Some(d);
+    }
+    // 2026-03-19T00:00:00 (a date-time cell written as text).
+    if let Some((day, _)) = t.split_once('T') {
+        return parse_date(day);
+    }
+    // A serial day number: 5 digits cover 1927-05-18 (10000) to 2173-10-14 (99999).
+    let digits = t.strip_suffix(".0").unwrap_or(t);
+    if digits.len() == 5 && digits.chars().all(|c| c.is_ascii_digit()) {
+        return digits.parse().ok().and_then(from_excel_serial);
+    }
+    None
 }
 
 /// A stored RFC 3339 instant as Shanghai wall-clock time to the minute, e.g. "2026-11-23 19:42".
@@ -94,6 +124,25 @@ pub fn days_between(from: Date, to: Date) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ledger_dates_are_read_the_ways_offices_write_them() {
+        let d = |t: &str| parse_ledger_date(t).map(iso);
+        for (text, want) in [
+            ("2026.3.5", Some("2026-03-05")),
+            ("2026年1月8日", Some("2026-01-08")),
+            ("2026/4/2", Some("2026-04-02")),
+            ("２０２６－０３－１９", Some("2026-03-19")),
+            ("46100", Some("2026-03-19")),
+            ("2026-03-19T00:00:00", Some("2026-03-19")),
+            ("2026-13-01", None),
+            ("2026-02-30", None),
+            ("去年三月", None),
+            ("2026", None),
+        ] {
+            assert_eq!(d(text).as_deref(), want, "{text}");
+        }
+    }
     use time::macros::{date, datetime};
 
     #[test]

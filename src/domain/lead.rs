@@ -11,6 +11,7 @@ use super::records::lead::Lead;
 use super::stage::Stage;
 use super::validation::Invalid;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -103,6 +104,8 @@ pub struct LeadInput {
     pub source: String,
     pub contact: String,
     pub notes: String,
+    /// 获取日期: when the office learned of it (blank: today).
+    pub received_on: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +119,8 @@ pub struct LeadFields {
     pub source: Option<String>,
     pub contact: Option<String>,
     pub notes: Option<String>,
+    /// 获取日期; none: the day it is recorded.
+    pub received_on: Option<Date>,
 }
 
 /// A stored lead as a form shows it (edit forms).
@@ -135,6 +140,7 @@ impl From<&Lead> for LeadInput {
             source: l.source.clone().unwrap_or_default(),
             contact: l.contact.clone().unwrap_or_default(),
             notes: l.notes.clone().unwrap_or_default(),
+            received_on: super::dates::iso(l.received_on),
         }
     }
 }
@@ -176,6 +182,16 @@ impl LeadInput {
         let source = text_field(&mut errors, "source", &self.source, false, NAME_MAX);
         let contact = text_field(&mut errors, "contact", &self.contact, false, NAME_MAX);
         let notes = text_field(&mut errors, "notes", &self.notes, false, NOTES_MAX);
+        let received_on = match self.received_on.trim() {
+            "" => None,
+            text => {
+                let parsed = super::dates::parse_date(text);
+                if parsed.is_none() {
+                    errors.add("received_on", received_on_unreadable(text));
+                }
+                parsed
+            }
+        };
         match (title, investor_name) {
             (Some(title), Some(investor_name)) if errors.is_empty() => LeadFields {
                 title,
@@ -187,6 +203,7 @@ impl LeadInput {
                 source,
                 contact,
                 notes,
+                received_on,
             }
             .checked(),
             _ => Err(errors),
@@ -194,7 +211,23 @@ impl LeadInput {
     }
 }
 
+/// Why a 获取日期 as typed is not a date.
+pub fn received_on_unreadable(text: &str) -> String {
+    format!("获取日期“{text}”不是有效日期，应如 2026-03-19、2026.3.19 或 2026年3月19日")
+}
+
 impl LeadFields {
+    /// A lead cannot have been learned of after `today`.
+    pub fn check_received_on(&self, today: Date) -> Result<(), Invalid> {
+        match self.received_on {
+            Some(d) if d > today => Err(Invalid::single(
+                "received_on",
+                format!("获取日期 {} 晚于今天，请核对", super::dates::iso(d)),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// The rules a lead's facts obey however they arrived (a form or the API): texts trimmed,
     /// bounded and free of control characters; an expected amount neither negative nor huge.
     pub fn checked(mut self) -> Result<LeadFields, Invalid> {

@@ -296,7 +296,10 @@ impl App {
     pub async fn submit_lead(&self, actor: &Actor, fields: &LeadFields) -> Result<Lead> {
         self.lead_role(actor, Role::is_business, "提交招商线索")
             .await?;
-        let fields = fields.clone().checked()?;
+        let mut fields = fields.clone().checked()?;
+        let today = self.today();
+        fields.check_received_on(today)?;
+        fields.received_on.get_or_insert(today);
         let mut tx = self.db.write().await?;
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
@@ -316,7 +319,10 @@ impl App {
         let mut tx = self.db.write().await?;
         let before = self.lead_to_work(&mut tx, actor, id).await?;
         open(&before)?;
-        let fields = fields.clone().checked()?;
+        let mut fields = fields.clone().checked()?;
+        fields.check_received_on(self.today())?;
+        // Left blank on a form: the date it had.
+        fields.received_on.get_or_insert(before.received_on);
         self.check_investor(&mut tx, actor, &fields).await?;
         let now = now_text();
         let written = leads::change(&mut tx, id, version, Change::Fields(&fields), &now).await?;
@@ -630,7 +636,11 @@ impl App {
             ..ProjectInput::default()
         };
         let fields = project_input.parse();
-        let entered = crate::domain::project::entry_date(&input.date, self.today());
+        // The project entered the pipeline when the lead was learned of, unless told otherwise.
+        let entered = match input.date.trim() {
+            "" => Ok(before.received_on.min(self.today())),
+            typed => crate::domain::project::entry_date(typed, self.today()),
+        };
         let (fields, entered) = match (fields, entered) {
             (Ok(f), Ok(d)) => (f, d),
             (Err(mut e), Err(d)) => {

@@ -45,15 +45,9 @@ impl SheetError {
     }
 }
 
-/// Excel counts days from 1899-12-30 (after its 1900 leap-year mistake).
+/// A date cell as `YYYY-MM-DD` (a serial outside Excel's range stays a number).
 fn excel_date(serial: f64) -> Option<String> {
-    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
-    // Excel's own range (up to 9999-12-31); anything else is a number, not a date.
-    if !(0.0..=2_958_465.0).contains(&serial) {
-        return None;
-    }
-    let day = epoch.checked_add(time::Duration::days(serial.floor() as i64))?;
-    Some(crate::domain::dates::iso(day))
+    crate::domain::dates::from_excel_serial(serial).map(crate::domain::dates::iso)
 }
 
 fn number_text(f: f64) -> String {

@@ -545,7 +545,7 @@ pub async fn insert_investors(
     Ok(())
 }
 
-const LEAD_COLUMNS: [(&str, ColType); 10] = [
+const LEAD_COLUMNS: [(&str, ColType); 11] = [
     ("id", Int),
     ("title", Text),
     ("investor_name", Text),
@@ -556,6 +556,7 @@ const LEAD_COLUMNS: [(&str, ColType); 10] = [
     ("source", Text),
     ("contact", Text),
     ("notes", Text),
+    ("received_on", Text),
 ];
 
 /// Writes leads (status 待分派, the importer's unit) with the ids reserved for them.
@@ -568,8 +569,12 @@ pub async fn insert_leads(
     by: UserId,
     now: &str,
 ) -> sqlx::Result<()> {
+    let dates: Vec<Option<String>> = rows
+        .iter()
+        .map(|f| f.received_on.map(crate::domain::dates::iso))
+        .collect();
     let mut values = Vec::with_capacity(rows.len() * LEAD_COLUMNS.len());
-    for (f, id) in rows.iter().zip(ids) {
+    for ((f, id), date) in rows.iter().zip(ids).zip(&dates) {
         values.extend([
             Val::Int(*id),
             Val::Text(&f.title),
@@ -581,6 +586,7 @@ pub async fn insert_leads(
             f.source.as_deref().into(),
             f.contact.as_deref().into(),
             f.notes.as_deref().into(),
+            date.as_deref().into(),
         ]);
     }
     let mut constants = shared(unit, by, now);

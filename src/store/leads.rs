@@ -2,6 +2,7 @@
 
 use super::{Bind, Conn, SqlBuilder};
 use crate::domain::channel::Channel;
+use crate::domain::dates::{iso, parse_date, shanghai_date};
 use crate::domain::ids::LeadId;
 use crate::domain::ids::{InvestorId, ProjectId, UnitId, UserId};
 use crate::domain::lead::{LeadFields, LeadStatus};
@@ -15,11 +16,24 @@ const SELECT: &str = "SELECT l.id, l.title, l.investor_name, l.investor_id, l.in
      l.amount_yuan, l.currency, l.channel, l.source, l.contact, l.notes, l.unit_id, \
      un.name AS unit_name, un.path AS unit_path, l.officer_id, o.name AS officer_name, l.status, \
      l.drop_reason, l.project_id, l.version, l.created_by, c.name AS created_by_name, \
-     l.created_at, l.updated_at FROM leads l JOIN units un ON un.id = l.unit_id \
+     l.created_at, l.updated_at, l.received_on FROM leads l JOIN units un ON un.id = l.unit_id \
      LEFT JOIN users o ON o.id = l.officer_id LEFT JOIN users c ON c.id = l.created_by";
 
 fn decode(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {what} {value}").into())
+}
+
+/// 获取日期 as stored; a row written before it was kept takes the day it was recorded.
+fn received_on(r: &sqlx::any::AnyRow) -> sqlx::Result<time::Date> {
+    match r.try_get::<Option<String>, _>("received_on")? {
+        Some(text) => parse_date(&text).ok_or_else(|| decode("date", &text)),
+        None => {
+            let at: String = r.try_get("created_at")?;
+            time::OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339)
+                .map(shanghai_date)
+                .map_err(|_| decode("instant", &at))
+        }
+    }
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Lead> {
@@ -50,6 +64,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Lead> {
         source: r.try_get("source")?,
         contact: r.try_get("contact")?,
         notes: r.try_get("notes")?,
+        received_on: received_on(r)?,
         unit_id: UnitId(r.try_get("unit_id")?),
         unit_name: r.try_get("unit_name")?,
         unit_path: UnitPath(r.try_get("unit_path")?),
@@ -87,8 +102,9 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO leads (title, investor_name, investor_id, industry_code, amount_yuan, \
          currency, channel, source, contact, notes, unit_id, status, version, created_by, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', 1, $12, $13, $13) RETURNING id",
+         created_at, updated_at, received_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', 1, $12, $13, $13, $14) \
+         RETURNING id",
     )
     .bind(&f.title)
     .bind(&f.investor_name)
@@ -103,10 +119,11 @@ pub async fn insert(
     .bind(unit_id.0)
     .bind(created_by.0)
     .bind(now)
+    .bind(f.received_on.map(iso))
     .fetch_one(conn)
     .await?
     .try_get("id")
-        .map(LeadId)
+    .map(LeadId)
 }
 
 /// One change of a lead, applied only if it is still at `version`; false when it was not.
@@ -157,7 +174,9 @@ pub async fn change(
                 .push(", contact = ")
                 .bind(Bind::OptText(f.contact.clone()))
                 .push(", notes = ")
-                .bind(Bind::OptText(f.notes.clone()));
+                .bind(Bind::OptText(f.notes.clone()))
+                .push(", received_on = ")
+                .bind(Bind::OptText(f.received_on.map(iso)));
         }
         Change::Assign {
             unit_id,

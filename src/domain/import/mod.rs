@@ -182,6 +182,22 @@ const LEAD_COLUMNS: &[Column] = &[
         headers: &["备注", "说明", "进展情况"],
         required: false,
     },
+    Column {
+        field: "received_on",
+        headers: &[
+            "获取日期",
+            "信息获取日期",
+            "登记日期",
+            "收到日期",
+            "提供日期",
+            "录入日期",
+            "获取时间",
+            "登记时间",
+            "日期",
+            "时间",
+        ],
+        required: false,
+    },
 ];
 
 /// A column's letters as a spreadsheet shows them: 0 → A, 25 → Z, 26 → AA.
@@ -415,7 +431,7 @@ fn channel(text: &str) -> String {
 
 /// Fields whose cells are codes, numbers or addresses: read in half-width. Names and other
 /// texts keep their full-width punctuation (宁波甬钢（集团）, 项目：…) as typed.
-const HALF_WIDTH_FIELDS: [&str; 11] = [
+const HALF_WIDTH_FIELDS: [&str; 12] = [
     "credit_code",
     "kind",
     "industry_code",
@@ -427,6 +443,7 @@ const HALF_WIDTH_FIELDS: [&str; 11] = [
     "intended_amount",
     "currency",
     "intended_currency",
+    "received_on",
 ];
 
 /// A field's cell, trimmed (also of ideographic spaces), half-width where the field is a code
@@ -498,7 +515,7 @@ fn amount_texts(
 
 /// One row's cells as text (already read from the sheet); a cell that cannot be read exactly
 /// is returned beside the input.
-pub fn investor_input(map: &ColumnMap, cells: &[String]) -> (InvestorInput, Option<CellProblem>) {
+pub fn investor_input(map: &ColumnMap, cells: &[String]) -> (InvestorInput, Vec<CellProblem>) {
     let get = |field: &str| cell(map, cells, field);
     let flags = get("flags");
     let contact = ContactInput {
@@ -535,14 +552,34 @@ pub fn investor_input(map: &ColumnMap, cells: &[String]) -> (InvestorInput, Opti
             notes: get("notes"),
             contacts: if blank { Vec::new() } else { vec![contact] },
         },
-        problem,
+        problem.into_iter().collect(),
     )
 }
 
+/// A date cell read exactly, as `YYYY-MM-DD`; None for a blank cell.
+pub(crate) fn read_date(
+    map: &ColumnMap,
+    cells: &[String],
+    field: &str,
+) -> Result<Option<String>, String> {
+    let text = cell(map, cells, field);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    super::dates::parse_ledger_date(&text)
+        .map(|d| Some(super::dates::iso(d)))
+        .ok_or_else(|| super::lead::received_on_unreadable(&text))
+}
+
 /// One lead row; a cell that cannot be read exactly is returned beside the input.
-pub fn lead_input(map: &ColumnMap, cells: &[String]) -> (LeadInput, Option<CellProblem>) {
+pub fn lead_input(map: &ColumnMap, cells: &[String]) -> (LeadInput, Vec<CellProblem>) {
     let get = |field: &str| cell(map, cells, field);
-    let (amount, currency, problem) = amount_texts(map, cells, "amount");
+    let (amount, currency, amount_problem) = amount_texts(map, cells, "amount");
+    let (received_on, date_problem) = match read_date(map, cells, "received_on") {
+        Ok(date) => (date.unwrap_or_default(), None),
+        Err(why) => (String::new(), Some(("received_on", why))),
+    };
+    let problems = amount_problem.into_iter().chain(date_problem).collect();
     (
         LeadInput {
             title: get("title"),
@@ -555,8 +592,9 @@ pub fn lead_input(map: &ColumnMap, cells: &[String]) -> (LeadInput, Option<CellP
             source: get("source"),
             contact: get("contact"),
             notes: get("notes"),
+            received_on,
         },
-        problem,
+        problems,
     )
 }
 
@@ -580,16 +618,16 @@ mod tests {
                 .map(String::from)
                 .to_vec()
         };
-        let (usd, problem) = lead_input(&map, &row("500", "美元"));
+        let (usd, problems) = lead_input(&map, &row("500", "美元"));
         assert_eq!(
-            (usd.amount.as_str(), usd.currency.as_str(), problem),
-            ("500", "USD", None)
+            (usd.amount.as_str(), usd.currency.as_str(), problems),
+            ("500", "USD", vec![])
         );
-        let (_, problem) = lead_input(&map, &row("约五千万", ""));
-        let (field, why) = problem.expect("a problem");
-        assert!(field == "amount" && why.contains("约五千万"), "{why}");
-        let (_, problem) = lead_input(&map, &row("500", "欧元"));
-        assert_eq!(problem.map(|(f, _)| f), Some("currency"));
+        let (_, problems) = lead_input(&map, &row("约五千万", ""));
+        let (field, why) = &problems[0];
+        assert!(*field == "amount" && why.contains("约五千万"), "{why}");
+        let (_, problems) = lead_input(&map, &row("500", "欧元"));
+        assert_eq!(problems[0].0, "currency");
     }
 
     #[test]
@@ -652,8 +690,8 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let (input, problem) = investor_input(&map, &cells);
-        assert_eq!(problem, None);
+        let (input, problems) = investor_input(&map, &cells);
+        assert!(problems.is_empty());
         assert_eq!(input.credit_code, "91350100M000100Y43");
         assert_eq!(input.kind, "private");
         assert_eq!(input.industry_code, "33");

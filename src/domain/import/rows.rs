@@ -192,6 +192,10 @@ pub fn values_as_read(
                 .map_or(raw, |c| format!("{} {}", c.code(), c.name())),
             "channel" => crate::domain::channel::Channel::parse(&channel(&raw))
                 .map_or(raw, |c| c.label().to_string()),
+            "received_on" => super::read_date(map, cells, field)
+                .ok()
+                .flatten()
+                .unwrap_or(raw),
             "credit_code" => raw.to_uppercase(),
             _ => raw,
         };

@@ -20,6 +20,9 @@ pub struct Lead {
     pub source: Option<String>,
     pub contact: Option<String>,
     pub notes: Option<String>,
+    /// 获取日期: when the office learned of it.
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
+    pub received_on: time::Date,
     pub unit_id: UnitId,
     pub unit_name: String,
     #[serde(skip)]

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::sheet;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use time::Date;
 
 /// A row the rules refused, with the cells as they were and why.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -248,21 +249,25 @@ fn read_row(
     kind: ImportKind,
     map: &ColumnMap,
     headers: &[String],
-    row: usize,
-    cells: &[String],
+    (row, cells): (usize, &[String]),
+    today: Date,
 ) -> std::result::Result<Read, Vec<RowProblem>> {
     let place = |field: &str, why: String| RowProblem::at(map, headers, row, field, why);
-    let (parsed, cell_problem) = match kind {
+    let (parsed, cell_problems) = match kind {
         ImportKind::Investors => {
-            let (input, problem) = investor_input(map, cells);
-            (input.parse().map(Read::Investor), problem)
+            let (input, problems) = investor_input(map, cells);
+            (input.parse().map(Read::Investor), problems)
         }
         ImportKind::Leads => {
-            let (input, problem) = lead_input(map, cells);
-            (input.parse().map(Read::Lead), problem)
+            let (input, problems) = lead_input(map, cells);
+            let parsed = input.parse().and_then(|f| {
+                f.check_received_on(today)?;
+                Ok(f)
+            });
+            (parsed.map(Read::Lead), problems)
         }
     };
-    let mut problems: Vec<RowProblem> = cell_problem
+    let mut problems: Vec<RowProblem> = cell_problems
         .into_iter()
         .map(|(field, why)| place(field, why))
         .collect();
@@ -283,6 +288,7 @@ pub(super) fn check_file(
     bytes: &[u8],
     (max_bytes, max_rows): (usize, usize),
     library: Library,
+    today: Date,
 ) -> Result<Checked> {
     let rows =
         sheet::read_rows(bytes, max_bytes, max_rows).map_err(|e| file_problem(e.message()))?;
@@ -301,7 +307,7 @@ pub(super) fn check_file(
             // every row can be kept, shown and downloaded again whatever the database.
             let dirty = scrub_controls(&mut cells);
             let values = values_as_read(kind, map, &cells);
-            let read = match (dirty, read_row(kind, map, headers, row, &cells)) {
+            let read = match (dirty, read_row(kind, map, headers, (row, &cells), today)) {
                 (None, read) => read,
                 (Some(why), Ok(_)) => Err(vec![RowProblem::of_row(why)]),
                 (Some(why), Err(mut problems)) => {
@@ -429,6 +435,7 @@ pub(super) fn check_in_parts(
     headers_json: &str,
     payload: &str,
     chosen: &HashSet<usize>,
+    today: Date,
     parts: &tokio::sync::mpsc::Sender<Result<Part>>,
 ) {
     // A preview kept in another form (before an upgrade) is not guessed at.
@@ -454,7 +461,7 @@ pub(super) fn check_in_parts(
         if part.is_empty() {
             return;
         }
-        let checked = check_part(kind, &map, &headers, part);
+        let checked = check_part(kind, &map, &headers, part, today);
         let failed = checked.is_err();
         if parts.blocking_send(checked).is_err() || failed {
             return;
@@ -467,6 +474,7 @@ fn check_part(
     map: &ColumnMap,
     headers: &[String],
     rows: Vec<ValidRow>,
+    today: Date,
 ) -> Result<Part> {
     // The rules may have changed since the preview (a new release, another configuration).
     let no_longer = |row: usize, problems: Vec<RowProblem>| {
@@ -479,7 +487,7 @@ fn check_part(
     let mut investors = Vec::new();
     let mut leads = Vec::new();
     for r in rows {
-        match read_row(kind, map, headers, r.row, &r.cells) {
+        match read_row(kind, map, headers, (r.row, &r.cells), today) {
             Ok(Read::Investor(f)) => investors.push((r.row, f, r.duplicate)),
             Ok(Read::Lead(f)) => leads.push(f),
             Err(problems) => return Err(no_longer(r.row, problems)),

@@ -202,8 +202,9 @@ impl App {
         let limits = (self.config.import_max_bytes, self.config.import_max_rows);
         let bytes = bytes.to_vec();
         // A large file is seconds of work for the processor: kept off the request workers.
+        let today = self.today();
         let checked =
-            tokio::task::spawn_blocking(move || check_file(kind, &bytes, limits, library))
+            tokio::task::spawn_blocking(move || check_file(kind, &bytes, limits, library, today))
                 .await
                 .map_err(|e| Error::Internal(e.into()))??;
         let record = NewImport {
@@ -359,12 +360,13 @@ impl App {
         let headers = record.headers_json.clone();
         let (sender, mut parts) = tokio::sync::mpsc::channel(2);
         let checking = {
-            let chosen = chosen.clone();
+            let (chosen, today) = (chosen.clone(), self.today());
             tokio::task::spawn_blocking(move || {
-                check_in_parts(kind, &headers, &payload, &chosen, &sender)
+                check_in_parts(kind, &headers, &payload, &chosen, today, &sender)
             })
         };
         let now = now_text();
+        let today = self.today();
         let mut tx = self.db.write().await?;
         if !imports::claim(&mut tx, id, &now).await? {
             return Err(already());
@@ -415,7 +417,11 @@ impl App {
                     )
                     .await?
                 }
-                Part::Leads(fields) => {
+                Part::Leads(mut fields) => {
+                    // A row without a date was learned of the day it is imported.
+                    for f in &mut fields {
+                        f.received_on.get_or_insert(today);
+                    }
                     imports::insert_leads(
                         &mut tx,
                         self.db.backend,

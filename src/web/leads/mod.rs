@@ -68,6 +68,8 @@ struct LeadJson {
     source: Option<Option<String>>,
     contact: Option<Option<String>>,
     notes: Option<Option<String>>,
+    /// 获取日期, `YYYY-MM-DD` (blank or absent on creation: today).
+    received_on: Option<Option<String>>,
     version: Option<i64>,
 }
 
@@ -95,7 +97,20 @@ impl LeadJson {
             Some(sent) => lead::channel_choice(&mut errors, sent.as_deref().unwrap_or("")),
             None => base.channel,
         };
+        let received_on = match &self.received_on {
+            None => base.received_on,
+            Some(None) => None,
+            Some(Some(text)) if text.trim().is_empty() => None,
+            Some(Some(text)) => {
+                let parsed = crate::domain::dates::parse_date(text);
+                if parsed.is_none() {
+                    errors.add("received_on", lead::received_on_unreadable(text.trim()));
+                }
+                parsed
+            }
+        };
         let fields = LeadFields {
+            received_on,
             title: self.title.clone().unwrap_or(base.title),
             investor_name: self.investor_name.clone().unwrap_or(base.investor_name),
             investor_id: match self.investor_id {
@@ -135,6 +150,7 @@ fn fields_of(l: &Lead) -> LeadFields {
         source: l.source.clone(),
         contact: l.contact.clone(),
         notes: l.notes.clone(),
+        received_on: Some(l.received_on),
     }
 }
 
@@ -150,6 +166,7 @@ fn no_lead() -> LeadFields {
         source: None,
         contact: None,
         notes: None,
+        received_on: None,
     }
 }
 

@@ -20,6 +20,10 @@ pub(crate) struct LeadResponse {
     source: Option<String>,
     contact: Option<String>,
     notes: Option<String>,
+    /// 获取日期, `YYYY-MM-DD`.
+    #[serde(serialize_with = "crate::domain::dates::serialize_iso")]
+    #[schema(value_type = String, format = Date)]
+    received_on: time::Date,
     unit_id: UnitId,
     unit_name: String,
     officer_id: Option<UserId>,
@@ -48,6 +52,7 @@ impl From<Lead> for LeadResponse {
             source: l.source,
             contact: l.contact,
             notes: l.notes,
+            received_on: l.received_on,
             unit_id: l.unit_id,
             unit_name: l.unit_name,
             officer_id: l.officer_id,

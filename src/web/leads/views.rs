@@ -30,6 +30,7 @@ pub struct LeadRow {
     pub unit_name: String,
     pub officer: String,
     pub submitted_by: String,
+    pub received_on: String,
     pub updated: String,
 }
 
@@ -46,6 +47,7 @@ impl LeadRow {
             unit_name: l.unit_name.clone(),
             officer: l.officer_name.clone().unwrap_or_default(),
             submitted_by: l.created_by_name.clone().unwrap_or_default(),
+            received_on: crate::domain::dates::iso(l.received_on),
             updated: shanghai_minute(&l.updated_at),
         }
     }
@@ -165,6 +167,10 @@ pub struct LeadDetailPage {
 }
 
 impl LeadDetailPage {
+    pub fn received_on(&self) -> String {
+        crate::domain::dates::iso(self.l.received_on)
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn build(
         layout: Layout,
