@@ -312,7 +312,7 @@ async fn the_preview_page_lists_rows_by_status_and_imports_the_ticked_duplicates
         page.text
     );
     assert_eq!(page.attrs("input[name=dup]", "value"), ["3", "4"]);
-    let problems = page.texts("#import-rows tbody tr td:last-child");
+    let problems = page.texts("#import-rows tbody tr td.problems");
     assert!(problems[3].contains("客商类型"), "{problems:?}");
     let filters = page.texts("#row-filters a");
     assert_eq!(filters, ["全部 4", "可导入 1", "疑似重复 2", "有问题 1"]);

@@ -74,7 +74,9 @@ fn merged_header(top: &[String], bottom: &[String]) -> Vec<String> {
                     if known {
                         b
                     } else {
-                        format!("{heading}（{b}）")
+                        // One level of brackets: 投资额（金额，万元）, not 投资额（金额（万元））.
+                        let inner = b.replace(['（', '('], "，").replace(['）', ')'], "");
+                        format!("{heading}（{inner}）")
                     }
                 }
             }

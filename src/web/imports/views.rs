@@ -98,6 +98,14 @@ impl ImportPage {
         row.values.get(field).map_or("", String::as_str)
     }
 
+    /// Whether a field holds long text (names, contents) that may wrap.
+    pub fn long(&self, field: &str) -> bool {
+        matches!(
+            field,
+            "name" | "title" | "investor_name" | "notes" | "contact" | "source"
+        )
+    }
+
     /// A row's problems as one line each: "C12（投资额）：…".
     pub fn problems(&self, row: &crate::domain::import::PreviewRow) -> Vec<String> {
         row.errors
