@@ -3,6 +3,7 @@
 pub mod area;
 pub mod audit_diff;
 pub mod channel;
+pub mod contract;
 pub mod credit_code;
 pub mod dates;
 pub mod event;
