@@ -302,6 +302,40 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             FORM_EMPTY,
         ),
+        ("GET", "/api/v1/projects/{id}/contract") => (
+            Read {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        // The park project is signed or not: a stale version, or "not signed yet".
+        ("PUT", "/api/v1/projects/{id}/contract") => (
+            Write {
+                scoped: true,
+                ok: &[409, 422],
+            },
+            r#"{"version": 0}"#,
+        ),
+        ("POST", "/api/v1/projects/{id}/amendments")
+        | ("POST", "/api/v1/projects/{id}/funds")
+        | ("POST", "/api/v1/projects/{id}/delays") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            JSON_EMPTY,
+        ),
+        ("GET", "/api/v1/reports/performance")
+        | ("GET", "/api/v1/reports/batches")
+        | ("GET", "/api/v1/land/idle") => (
+            Staff {
+                scoped: false,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
         ("POST", "/api/v1/imports") => (
             Write {
                 scoped: false,

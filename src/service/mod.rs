@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod contracts;
 pub(crate) mod edit;
 pub mod events;
 pub mod exports;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod audit_key;
 pub mod bulk;
+pub mod contracts;
 pub mod events;
 pub mod imports;
 pub mod investors;

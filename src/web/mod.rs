@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod auth;
+mod contracts;
 mod csrf;
 mod error;
 mod events;
@@ -70,6 +71,7 @@ pub fn router(app: App) -> Router {
                 .merge(events::api_routes())
                 .merge(referrers::api_routes())
                 .merge(imports::api_routes())
+                .merge(contracts::api_routes())
                 .fallback(json::unknown_endpoint),
         )
         .fallback(error::not_found_page)

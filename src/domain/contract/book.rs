@@ -385,7 +385,7 @@ fn idle_land_follows_anniversaries_delays_and_a_late_start() {
     let overdue = at(9, "2025-02-27").unwrap();
     assert_eq!(
         (overdue.status, overdue.days_overdue, overdue.fee),
-        (IdleStatus::Overdue, 364, None)
+        (IdleStatus::Overdue, 364, Some(cny(0)))
     );
     let idle = at(9, "2025-02-28").unwrap();
     assert_eq!((idle.status, idle.days_overdue), (IdleStatus::Idle, 365));

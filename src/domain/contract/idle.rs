@@ -36,7 +36,8 @@ pub struct IdleLand {
     /// The deadline extended by the recorded delays.
     pub extended_deadline: Date,
     pub days_overdue: i64,
-    /// 闲置费 (20% of the land price) once idle; none while only overdue or without a price.
+    /// 闲置费: 20% of the land price once idle, nothing while only overdue; none when the
+    /// price is not recorded.
     pub fee: Option<Money>,
 }
 
@@ -84,12 +85,10 @@ pub fn idle_land(f: &ContractFacts, as_of: Date) -> Option<IdleLand> {
         IdleStatus::Overdue
     };
     // 20% of the land price, to the yuan (half up).
-    let fee = match status {
-        IdleStatus::Overdue => None,
-        _ => terms
-            .land_price
-            .map(|p| Money::new((p.yuan * 20 + 50) / 100, p.currency)),
-    };
+    let fee = terms.land_price.map(|p| match status {
+        IdleStatus::Overdue => Money::new(0, p.currency),
+        _ => Money::new((p.yuan * 20 + 50) / 100, p.currency),
+    });
     Some(IdleLand {
         project_id: f.project_id,
         status,

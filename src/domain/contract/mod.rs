@@ -7,6 +7,7 @@
 //! about an earlier date gives the same answer.
 
 mod idle;
+pub mod input;
 mod rates;
 
 pub use idle::{IdleLand, IdleStatus, anniversary, idle_land};

@@ -4,6 +4,7 @@
 //! (`web/<feature>/responses.rs`), built from these.
 
 pub mod audit;
+pub mod contract;
 pub mod event;
 pub mod investor;
 pub mod lead;

@@ -83,7 +83,12 @@ impl App {
     }
 
     /// The project, if it is inside the caller's scope; otherwise "not found", audited.
-    async fn in_scope(&self, conn: &mut Conn, actor: &Actor, id: ProjectId) -> Result<Project> {
+    pub(crate) async fn in_scope(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: ProjectId,
+    ) -> Result<Project> {
         let found = load_in_scope(conn, actor, id).await;
         self.refusal_recorded(
             actor,
