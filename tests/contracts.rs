@@ -333,3 +333,152 @@ async fn a_signed_project_s_terms_funds_and_delays_make_its_figures() {
     }
     t.assert_audit_intact().await;
 }
+
+/// The pages: a project's 合同履约 page records terms and funds from forms (a refused form
+/// keeps what was typed), the 履约监管 page shows the rates with their projects, the idle-land
+/// list names the project.
+#[tokio::test]
+async fn the_contract_pages_record_terms_and_funds_and_show_the_rates() {
+    let t = spawn_app().await;
+    let officer = t.token("officer").await;
+    let p = t.create_project(&officer, "页面履约项目", 8000).await;
+    let id = p["id"].as_i64().unwrap();
+    for step in [
+        json!({"to": "negotiating", "date": "2026-02-01"}),
+        json!({"to": "intent", "date": "2026-02-15"}),
+    ] {
+        assert_eq!(
+            t.transition(&officer, id, step).await.status,
+            StatusCode::OK
+        );
+    }
+    let signed = t
+        .transition(
+            &officer,
+            id,
+            json!({"to": "contracted", "date": "2026-03-01", "contract_amount": {"yuan": 80_000_000, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
+    let landed = t
+        .transition(
+            &officer,
+            id,
+            json!({"to": "landed", "date": "2026-03-10", "credit_code": "91350100M000100Y43", "land_grant_date": "2026-03-10"}),
+        )
+        .await;
+    assert_eq!(landed.status, StatusCode::OK, "{}", landed.text);
+    let cookie = t.cookie("officer").await;
+    let page_path = format!("/projects/{id}/contract");
+    let project_page = t.get_page(&format!("/projects/{id}"), &cookie).await;
+    assert_eq!(
+        project_page.attrs("#contract-link", "href"),
+        std::slice::from_ref(&page_path)
+    );
+    let page = t.get_page(&page_path, &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.texts("#no-terms"), ["尚未录入合同条款。"]);
+    let v = version(&t, &officer, id).await.to_string();
+
+    // A bad form comes back with what was typed and the reason beside the field.
+    let bad = t
+        .post_form(
+            &page_path,
+            Some(&cookie),
+            &[
+                ("version", &v),
+                ("start_deadline", "2026-02-30"),
+                ("production_deadline", "2027-03-01"),
+                ("land_price", "三百万"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(
+        bad.attrs("input[name=start_deadline]", "value"),
+        ["2026-02-30"]
+    );
+    assert_eq!(bad.attrs("input[name=land_price]", "value"), ["三百万"]);
+    let errors = bad.texts("#terms-form .error");
+    assert!(
+        errors.iter().any(|e| e.contains("约定开工日期")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("土地价款")), "{errors:?}");
+
+    let saved = t
+        .post_form(
+            &page_path,
+            Some(&cookie),
+            &[
+                ("version", &v),
+                ("start_deadline", "2026-06-30"),
+                ("production_deadline", "2027-06-30"),
+                ("land_area", "60"),
+                ("land_price", "300"),
+                ("intensity_yuan_per_m2", "3000"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let page = t.get_page(&format!("{page_path}?msg=terms"), &cookie).await;
+    assert_eq!(page.texts(".flash"), ["合同条款已保存。"]);
+    assert_eq!(page.texts("#standing"), ["违约"]);
+    assert!(page.texts("#missed li")[0].contains("约定开工"));
+    let terms = page.texts("#terms dd");
+    assert!(terms.contains(&"2026-06-30".to_string()), "{terms:?}");
+    assert!(terms.iter().any(|t| t.contains("60.00 亩")), "{terms:?}");
+    let v = version(&t, &officer, id).await.to_string();
+    let funds = t
+        .post_form(
+            &format!("{page_path}/funds"),
+            Some(&cookie),
+            &[
+                ("version", &v),
+                ("date", "2026-04-01"),
+                ("amount", "1500"),
+                ("text", "自有资金"),
+            ],
+        )
+        .await;
+    assert_eq!(funds.status, StatusCode::SEE_OTHER, "{}", funds.text);
+    let page = t.get_page(&page_path, &cookie).await;
+    assert_eq!(
+        page.texts("#funds tbody tr td:nth-child(2)"),
+        ["1,500.00万元"]
+    );
+
+    // The 履约监管 page: the project among the contract projects, breached.
+    let leader = t.cookie("leader").await;
+    let report = t.get_page("/performance?since=2026-01-01", &leader).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let breached = report.texts("#breached li a");
+    assert!(
+        breached.contains(&"页面履约项目".to_string()),
+        "{breached:?}"
+    );
+    assert!(report.texts("#fulfilment .figure-value")[0].ends_with('%'));
+    assert!(
+        !report.texts("#fulfilment .hint")[0].is_empty(),
+        "the definition beside it"
+    );
+    // The idle-land list as of a year after the start deadline.
+    let idle = t.get_page("/land/idle?as_of=2027-07-01", &leader).await;
+    let row = idle.texts(&format!("#idle-land tr[data-project=\"{id}\"] td"));
+    assert_eq!(row[1], "闲置", "{row:?}");
+    assert_eq!(row[5], "60.00万元", "20% of 300万元");
+    // A department reads the reports but records nothing.
+    let dept = t.cookie("department").await;
+    assert_eq!(
+        t.get_page("/performance", &dept).await.status,
+        StatusCode::OK
+    );
+    let refused = t
+        .post_form(
+            &format!("{page_path}/funds"),
+            Some(&dept),
+            &[("version", &v)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}

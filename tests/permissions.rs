@@ -336,6 +336,32 @@ fn rule(method: &Method, path: &str) -> Option<(Rule, &'static str)> {
             },
             FORM_EMPTY,
         ),
+        ("GET", "/projects/{id}/contract") => (
+            Read {
+                scoped: true,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
+        // An empty form: no version (or the park project not signed yet).
+        ("POST", "/projects/{id}/contract")
+        | ("POST", "/projects/{id}/contract/funds")
+        | ("POST", "/projects/{id}/contract/amendments")
+        | ("POST", "/projects/{id}/contract/delays") => (
+            Write {
+                scoped: true,
+                ok: &[422],
+            },
+            FORM_EMPTY,
+        ),
+        ("GET", "/performance") | ("GET", "/land/idle") => (
+            Staff {
+                scoped: false,
+                write: false,
+                ok: &[200],
+            },
+            FORM_EMPTY,
+        ),
         ("POST", "/api/v1/imports") => (
             Write {
                 scoped: false,

@@ -358,6 +358,30 @@ impl App {
         }
     }
 
+    /// The names of the projects a report lists (those in the caller's scope).
+    pub async fn projects_named(&self, actor: &Actor, ids: Vec<i64>) -> Result<Vec<(i64, String)>> {
+        let limit = ids.len() as i64;
+        Ok(self
+            .projects_by_ids_in_scope(actor, ids, limit)
+            .await?
+            .items
+            .into_iter()
+            .map(|p| (p.id.0, p.name))
+            .collect())
+    }
+
+    /// The units a report may be asked for: the caller's subtree.
+    pub async fn units_in_scope(&self, actor: &Actor) -> Result<Vec<(i64, String)>> {
+        self.role_allows(actor, Role::is_staff, "report", "查看履约统计")
+            .await?;
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(units::subtree(&mut conn, &actor.unit_path)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.0, u.name))
+            .collect())
+    }
+
     async fn facts_for(&self, scope: &UnitPath, among: Among) -> Result<Vec<ContractFacts>> {
         let mut conn = self.db.pool.acquire().await?;
         Ok(store::facts_of(&mut conn, Whose::Under(scope, among)).await?)

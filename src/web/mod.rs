@@ -53,6 +53,7 @@ pub fn router(app: App) -> Router {
         .merge(admin::pages::routes())
         .merge(investors::routes())
         .merge(leads::routes())
+        .merge(contracts::routes())
         .merge(visits::routes())
         .merge(events::routes())
         .merge(referrers::routes())

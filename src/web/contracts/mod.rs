@@ -1,7 +1,11 @@
 //! Contract performance over the JSON API: a signed project's terms, capital increases, funds
 //! arrived and delays; the performance report, 四个一批 and idle land.
 
+mod pages;
 pub(crate) mod responses;
+pub(super) mod views;
+
+pub use pages::routes;
 
 use super::auth::ApiUser;
 use super::error::ApiError;

@@ -246,12 +246,21 @@ pub(crate) struct Definitions {
     funds_rate: &'static str,
 }
 
+/// The definitions in words, in the order of `Definitions`' fields (the pages show them too).
+pub(crate) const DEFINITIONS_TEXT: [&str; 5] = [
+    "合同项目：在起始日与截止日之间（含两端）首次进入正式签约的项目，之后终止的仍计入",
+    "合同履约率 = 履约项目数 ÷ 截止日前至少有一项约定期限已到期的合同项目数；履约指每项已到期的约定（开工、投产）都在期限当日或之前做到",
+    "项目开工率 = 截止日前已进入开工在建的合同项目数 ÷ 全部合同项目数",
+    "项目开工率（到期口径）= 同上，只计约定开工日期已到的合同项目",
+    "资金到位率（分币种）= 起始日至截止日合同项目的到位资金 ÷ 其承诺投资（签约金额加截止日前的增资）",
+];
+
 const DEFINITIONS: Definitions = Definitions {
-    contract_projects: "合同项目：在起始日与截止日之间（含两端）首次进入正式签约的项目，之后终止的仍计入",
-    fulfilment: "合同履约率 = 履约项目数 ÷ 截止日前至少有一项约定期限已到期的合同项目数；履约指每项已到期的约定（开工、投产）都在期限当日或之前做到",
-    start_rate: "项目开工率 = 截止日前已进入开工在建的合同项目数 ÷ 全部合同项目数",
-    start_rate_due: "项目开工率（到期口径）= 同上，只计约定开工日期已到的合同项目",
-    funds_rate: "资金到位率（分币种）= 起始日至截止日合同项目的到位资金 ÷ 其承诺投资（签约金额加截止日前的增资）",
+    contract_projects: DEFINITIONS_TEXT[0],
+    fulfilment: DEFINITIONS_TEXT[1],
+    start_rate: DEFINITIONS_TEXT[2],
+    start_rate_due: DEFINITIONS_TEXT[3],
+    funds_rate: DEFINITIONS_TEXT[4],
 };
 
 #[derive(Serialize, utoipa::ToSchema)]

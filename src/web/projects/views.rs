@@ -385,6 +385,8 @@ pub struct ProjectView {
     pub stage_since: String,
     pub paused_from: Option<&'static str>,
     pub contract_amount: String,
+    /// It entered 正式签约 at some time: its contract page exists.
+    pub contracted: bool,
     pub credit_code: String,
     pub land_grant_date: String,
     pub milestones: Vec<(&'static str, String, bool)>,
@@ -443,6 +445,7 @@ impl ProjectView {
             stage_since: iso(p.stage_since),
             paused_from: p.paused_from.map(|s| s.label()),
             contract_amount: or_dash(p.contract_amount.map(|m| m.display())),
+            contracted: p.contracted_on.is_some(),
             credit_code: or_dash(p.credit_code.clone()),
             land_grant_date: or_dash(p.land_grant_date.map(iso)),
             milestones: milestone_dates
