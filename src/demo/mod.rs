@@ -3,6 +3,7 @@
 //! input; and, in `synthetic`, projects in bulk for scale tests.
 
 mod activity;
+mod contracts;
 mod synthetic;
 
 #[cfg(test)]
@@ -248,6 +249,22 @@ impl App {
             let project = created.map_err(|e| seed_error(format!("{}: {e}", p.name)))?;
             self.replay_history(&actor, project.id, &p.currency, &p.history)
                 .await?;
+            let entered = |stage: &str| {
+                p.history
+                    .iter()
+                    .find(|e| e.to.as_deref() == Some(stage))
+                    .map(|e| e.date.clone())
+            };
+            if let Some(on) = entered("contracted") {
+                let signed = contracts::Signed {
+                    on,
+                    started: entered("construction"),
+                    producing: entered("production"),
+                };
+                self.seed_contract(&actor, project.id, &signed)
+                    .await
+                    .map_err(|e| seed_error(format!("{} contract: {e}", p.name)))?;
+            }
         }
         for u in &seed.users {
             if let Some(name) = &u.investor {

@@ -182,6 +182,9 @@ fn version_of(form: &ContractForms) -> Option<i64> {
 fn joined(edge: Invalid, e: Error) -> Error {
     match e {
         Error::Invalid(mut rules) => {
+            // A field the edge could not read was sent to the rules as blank: its own
+            // message ("须为数字") stands, not the rules' "不能为空".
+            rules.0.retain(|f| edge.message_for(&f.field).is_none());
             rules.0.extend(edge.0);
             Error::Invalid(rules)
         }
