@@ -375,6 +375,15 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                         ),
                         Err(e) => tracing::warn!(error = %e, "list facts not loaded yet"),
                     }
+                    let started = std::time::Instant::now();
+                    match app.warm_contracts().await {
+                        Ok(n) => tracing::info!(
+                            projects = n,
+                            ms = started.elapsed().as_millis(),
+                            "contract facts loaded"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "contract facts not loaded yet"),
+                    }
                 }
             });
             let listener = tokio::net::TcpListener::bind(&listen)

@@ -15,7 +15,7 @@ use crate::domain::records::project::Project;
 use crate::domain::user::{Actor, Role, UnitPath};
 use crate::domain::validation::Invalid;
 use crate::error::{Error, Result};
-use crate::store::contracts::{self as store, Among, Dated, Whose};
+use crate::store::contracts::{self as store, Dated, Whose};
 use crate::store::{audit, now_text, units};
 use serde_json::json;
 use time::Date;
@@ -382,9 +382,32 @@ impl App {
             .collect())
     }
 
-    async fn facts_for(&self, scope: &UnitPath, among: Among) -> Result<Vec<ContractFacts>> {
+    /// Runs `report` over the contract facts of the projects under `scope`, in id order, from
+    /// the in-memory index (brought up to date first).
+    async fn with_facts<R>(
+        &self,
+        scope: &UnitPath,
+        report: impl FnOnce(Vec<&ContractFacts>) -> R,
+    ) -> Result<R> {
         let mut conn = self.db.pool.acquire().await?;
-        Ok(store::facts_of(&mut conn, Whose::Under(scope, among)).await?)
+        let units: std::collections::HashSet<i64> = units::subtree(&mut conn, scope)
+            .await?
+            .into_iter()
+            .map(|u| u.id.0)
+            .collect();
+        let snapshot = self.db.contracts.current(&mut conn).await?;
+        let mut facts: Vec<&ContractFacts> = snapshot
+            .facts()
+            .filter(|f| units.contains(&f.unit_id))
+            .collect();
+        facts.sort_unstable_by_key(|f| f.project_id);
+        Ok(report(facts))
+    }
+
+    /// Loads the contract facts of every project (at start, so the first report is quick).
+    pub async fn warm_contracts(&self) -> Result<usize> {
+        let mut conn = self.db.pool.acquire().await?;
+        Ok(self.db.contracts.current(&mut conn).await?.facts().count())
     }
 
     /// The three rates as of `as_of` for projects signed from `since`.
@@ -397,8 +420,10 @@ impl App {
         let scope = self.report_scope(actor, unit).await?;
         let today = self.today();
         let (since, as_of) = period(("since", since, year_start(today)), ("as_of", as_of, today))?;
-        let facts = self.facts_for(&scope, Among::Signed).await?;
-        Ok(contract::performance_report(&facts, since, as_of))
+        self.with_facts(&scope, |facts| {
+            contract::performance_report(facts, since, as_of)
+        })
+        .await
     }
 
     /// 四个一批 for `from`..=`to`.
@@ -411,12 +436,11 @@ impl App {
         let scope = self.report_scope(actor, unit).await?;
         let today = self.today();
         let (from, to) = period(("from", from, year_start(today)), ("to", to, today))?;
-        let facts = self.facts_for(&scope, Among::All).await?;
-        Ok((
-            contract::batches(&facts, from, to, self.config.usd_rate_e4),
-            from,
-            to,
-        ))
+        let rate = self.config.usd_rate_e4;
+        let batches = self
+            .with_facts(&scope, |facts| contract::batches(facts, from, to, rate))
+            .await?;
+        Ok((batches, from, to))
     }
 
     /// Idle land as of a date (today by default; a date ahead projects today's records).
@@ -433,14 +457,15 @@ impl App {
                 Invalid::single("as_of", format!("日期“{t}”不是有效日期，应如 2026-03-19"))
             })?,
         };
-        let facts = self.facts_for(&scope, Among::Signed).await?;
-        Ok((
-            as_of,
-            facts
-                .iter()
-                .filter_map(|f| contract::idle_land(f, as_of))
-                .collect(),
-        ))
+        let items = self
+            .with_facts(&scope, |facts| {
+                facts
+                    .into_iter()
+                    .filter_map(|f| contract::idle_land(f, as_of))
+                    .collect()
+            })
+            .await?;
+        Ok((as_of, items))
     }
 }
 

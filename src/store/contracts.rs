@@ -10,7 +10,6 @@ use crate::domain::records::contract::{
     ContractRecords, DelayRecord, FundsArrival, Increase, TermsRecord,
 };
 use crate::domain::stage::Stage;
-use crate::domain::user::UnitPath;
 use sqlx::Row;
 use std::collections::HashMap;
 use time::Date;
@@ -223,47 +222,34 @@ pub async fn records_of(conn: &mut Conn, project: ProjectId) -> sqlx::Result<Con
     Ok(records)
 }
 
-/// Which projects of a scope the rules need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Among {
-    /// Every project (储备一批 needs those never signed).
-    All,
-    /// Only those that ever entered 正式签约.
-    Signed,
-}
-
 /// Whose facts to read.
-pub enum Whose<'a> {
-    /// The projects of a unit subtree.
-    Under(&'a UnitPath, Among),
+pub enum Whose {
     /// One project.
     Project(ProjectId),
+    /// The projects written since a change number, up to another (see `list_index`).
+    Changed { after: i64, upto: i64 },
 }
 
-/// A query over the projects `whose` names, its one parameter bound.
+/// A query over the projects `whose` names, its parameters bound.
 fn over<'q>(
     sql: String,
-    whose: &Whose<'_>,
+    whose: &Whose,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     let q = sqlx::query(sqlx::AssertSqlSafe(sql));
     match whose {
-        Whose::Under(path, _) => q.bind(path.0.clone()),
         Whose::Project(id) => q.bind(id.0),
+        Whose::Changed { after, upto } => q.bind(*after).bind(*upto),
     }
 }
 
 /// The facts of the projects `whose` names: stage entries from the append-only history, the
 /// amount of the first signing, and the dated contract records.
-pub async fn facts_of(conn: &mut Conn, whose: Whose<'_>) -> sqlx::Result<Vec<ContractFacts>> {
+pub async fn facts_of(conn: &mut Conn, whose: Whose) -> sqlx::Result<Vec<ContractFacts>> {
     let projects = match &whose {
-        Whose::Under(_, among) => format!(
-            "FROM projects p JOIN units un ON un.id = p.unit_id WHERE un.path LIKE $1 || '%'{}",
-            match among {
-                Among::All => "",
-                Among::Signed => " AND p.contracted_on IS NOT NULL",
-            }
-        ),
         Whose::Project(_) => "FROM projects p WHERE p.id = $1".to_string(),
+        Whose::Changed { .. } => {
+            "FROM projects p WHERE p.change_seq > $1 AND p.change_seq <= $2".to_string()
+        }
     };
     let mut facts: HashMap<i64, ContractFacts> = HashMap::new();
     let mut order = Vec::new();

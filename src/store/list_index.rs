@@ -95,7 +95,7 @@ pub async fn next_change(conn: &mut Conn) -> sqlx::Result<i64> {
         .try_get("value")
 }
 
-async fn current_change(conn: &mut Conn) -> sqlx::Result<i64> {
+pub(super) async fn current_change(conn: &mut Conn) -> sqlx::Result<i64> {
     sqlx::query("SELECT value FROM change_counters WHERE name = $1")
         .bind(COUNTER)
         .fetch_one(conn)

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod audit_key;
 pub mod bulk;
+pub mod contract_index;
 pub mod contracts;
 pub mod events;
 pub mod imports;
@@ -35,6 +36,8 @@ pub struct Db {
     pub backend: Backend,
     /// The list facts of every project, kept in step with the table (see `list_index`).
     pub lists: std::sync::Arc<list_index::ListIndex>,
+    /// The contract facts of every project, in memory (see `contract_index`).
+    pub contracts: std::sync::Arc<contract_index::ContractIndex>,
     /// This process's turn to write: writers queue here, asleep and holding no connection,
     /// rather than in SQLite's busy handler (which polls with growing sleeps and gives up after
     /// its timeout) or in PostgreSQL's lock queue (each holding a pooled connection). On SQLite
@@ -198,6 +201,7 @@ impl Db {
             pool,
             backend,
             lists: Default::default(),
+            contracts: Default::default(),
             write_turn: Default::default(),
             options,
         })
