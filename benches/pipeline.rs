@@ -41,6 +41,14 @@ impl Bench {
         assert_eq!(status, StatusCode::OK, "{path}");
         took
     }
+    async fn api_get(&self, path: &str) -> (StatusCode, Duration) {
+        let req = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .body(Body::empty())
+            .unwrap();
+        self.call(req).await
+    }
+
     async fn api_json(&self, path: &str, body: String) -> (StatusCode, Duration) {
         let req = Request::post(path)
             .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
@@ -200,6 +208,81 @@ async fn run(label: &str, url: &str, projects: usize) {
         samples.push(took);
     }
     report("stage transition (API)", samples);
+
+    // Contract performance: terms for every signed project (start six months after signing,
+    // land at 5% of the contract) and funds for those that started, then the reports.
+    let mut conn = own.pool.acquire().await.unwrap();
+    let plus = |col: &str, days: i64| {
+        if url.starts_with("sqlite:") {
+            format!("date({col}, '+{days} days')")
+        } else {
+            format!("CAST(CAST({col} AS DATE) + {days} AS TEXT)")
+        }
+    };
+    let terms = format!(
+        "INSERT INTO contract_terms (project_id, effective_from, start_deadline, production_deadline, \
+         land_price_yuan, land_price_currency, incentives_json, recorded_at) \
+         SELECT id, contracted_on, {}, {}, contract_amount_yuan / 20, contract_currency, '[]', '2026-01-01T00:00:00Z' \
+         FROM projects WHERE contracted_on IS NOT NULL AND contract_amount_yuan IS NOT NULL",
+        plus("contracted_on", 183),
+        plus("contracted_on", 548)
+    );
+    let signed = sqlx::query(sqlx::AssertSqlSafe(terms))
+        .execute(&mut *conn)
+        .await
+        .unwrap()
+        .rows_affected();
+    let funded = sqlx::query(
+        "INSERT INTO funds_arrived (project_id, on_date, amount_yuan, currency, source, recorded_at) \
+         SELECT id, construction_on, contract_amount_yuan * 4 / 10, contract_currency, '自有资金', '2026-01-01T00:00:00Z' \
+         FROM projects WHERE construction_on IS NOT NULL AND contract_amount_yuan IS NOT NULL",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap()
+    .rows_affected();
+    // Marked changed, as recording them through the application would.
+    sqlx::query("UPDATE change_counters SET value = value + 1 WHERE name = 'projects'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE projects SET change_seq = (SELECT value FROM change_counters WHERE name = 'projects') \
+         WHERE contracted_on IS NOT NULL",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    drop(conn);
+    let rss_before = resident_mib();
+    let started = Instant::now();
+    let loaded = app.warm_contracts().await.expect("contract facts");
+    println!(
+        "  {signed} signed projects with terms, {funded} with funds; contract facts of {loaded} \
+         projects loaded in {:.2} s; resident memory {:.0} → {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        rss_before,
+        resident_mib()
+    );
+    for (name, path) in [
+        (
+            "performance report (API)",
+            "/api/v1/reports/performance?since=2020-01-01",
+        ),
+        (
+            "四个一批 (API)",
+            "/api/v1/reports/batches?from=2025-01-01&to=2025-12-31",
+        ),
+        ("idle land (API)", "/api/v1/land/idle"),
+    ] {
+        let mut samples = Vec::new();
+        for _ in 0..50 {
+            let (status, took) = bench.api_get(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            samples.push(took);
+        }
+        report(name, samples);
+    }
     own.pool.close().await;
     app.close().await;
 }

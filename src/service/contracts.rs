@@ -382,12 +382,12 @@ impl App {
             .collect())
     }
 
-    /// Runs `report` over the contract facts of the projects under `scope`, in id order, from
-    /// the in-memory index (brought up to date first).
+    /// Runs `report` over the contract facts of the projects under `scope` (signed ones only,
+    /// unless `unsigned`), in id order, from the in-memory index (brought up to date first).
     async fn with_facts<R>(
         &self,
-        scope: &UnitPath,
-        report: impl FnOnce(Vec<&ContractFacts>) -> R,
+        (scope, unsigned): (&UnitPath, bool),
+        report: impl FnOnce(&[std::borrow::Cow<'_, ContractFacts>]) -> R,
     ) -> Result<R> {
         let mut conn = self.db.pool.acquire().await?;
         let units: std::collections::HashSet<i64> = units::subtree(&mut conn, scope)
@@ -396,18 +396,14 @@ impl App {
             .map(|u| u.id.0)
             .collect();
         let snapshot = self.db.contracts.current(&mut conn).await?;
-        let mut facts: Vec<&ContractFacts> = snapshot
-            .facts()
-            .filter(|f| units.contains(&f.unit_id))
-            .collect();
-        facts.sort_unstable_by_key(|f| f.project_id);
-        Ok(report(facts))
+        let facts = snapshot.facts(|unit| units.contains(&unit), unsigned);
+        Ok(report(&facts))
     }
 
     /// Loads the contract facts of every project (at start, so the first report is quick).
     pub async fn warm_contracts(&self) -> Result<usize> {
         let mut conn = self.db.pool.acquire().await?;
-        Ok(self.db.contracts.current(&mut conn).await?.facts().count())
+        Ok(self.db.contracts.current(&mut conn).await?.len())
     }
 
     /// The three rates as of `as_of` for projects signed from `since`.
@@ -420,8 +416,8 @@ impl App {
         let scope = self.report_scope(actor, unit).await?;
         let today = self.today();
         let (since, as_of) = period(("since", since, year_start(today)), ("as_of", as_of, today))?;
-        self.with_facts(&scope, |facts| {
-            contract::performance_report(facts, since, as_of)
+        self.with_facts((&scope, false), |facts| {
+            contract::performance_report(facts.iter().map(|f| f.as_ref()), since, as_of)
         })
         .await
     }
@@ -438,7 +434,9 @@ impl App {
         let (from, to) = period(("from", from, year_start(today)), ("to", to, today))?;
         let rate = self.config.usd_rate_e4;
         let batches = self
-            .with_facts(&scope, |facts| contract::batches(facts, from, to, rate))
+            .with_facts((&scope, true), |facts| {
+                contract::batches(facts.iter().map(|f| f.as_ref()), from, to, rate)
+            })
             .await?;
         Ok((batches, from, to))
     }
@@ -458,9 +456,9 @@ impl App {
             })?,
         };
         let items = self
-            .with_facts(&scope, |facts| {
+            .with_facts((&scope, false), |facts| {
                 facts
-                    .into_iter()
+                    .iter()
                     .filter_map(|f| contract::idle_land(f, as_of))
                     .collect()
             })

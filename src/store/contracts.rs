@@ -226,8 +226,14 @@ pub async fn records_of(conn: &mut Conn, project: ProjectId) -> sqlx::Result<Con
 pub enum Whose {
     /// One project.
     Project(ProjectId),
-    /// The projects written since a change number, up to another (see `list_index`).
-    Changed { after: i64, upto: i64 },
+    /// The projects with ids `first..=last` written since a change number, up to another
+    /// (see `list_index`).
+    Changed {
+        after: i64,
+        upto: i64,
+        first: i64,
+        last: i64,
+    },
 }
 
 /// A query over the projects `whose` names, its parameters bound.
@@ -238,7 +244,12 @@ fn over<'q>(
     let q = sqlx::query(sqlx::AssertSqlSafe(sql));
     match whose {
         Whose::Project(id) => q.bind(id.0),
-        Whose::Changed { after, upto } => q.bind(*after).bind(*upto),
+        Whose::Changed {
+            after,
+            upto,
+            first,
+            last,
+        } => q.bind(*after).bind(*upto).bind(*first).bind(*last),
     }
 }
 
@@ -247,9 +258,9 @@ fn over<'q>(
 pub async fn facts_of(conn: &mut Conn, whose: Whose) -> sqlx::Result<Vec<ContractFacts>> {
     let projects = match &whose {
         Whose::Project(_) => "FROM projects p WHERE p.id = $1".to_string(),
-        Whose::Changed { .. } => {
-            "FROM projects p WHERE p.change_seq > $1 AND p.change_seq <= $2".to_string()
-        }
+        Whose::Changed { .. } => "FROM projects p WHERE p.change_seq > $1 AND p.change_seq <= $2 \
+             AND p.id >= $3 AND p.id <= $4"
+            .to_string(),
     };
     let mut facts: HashMap<i64, ContractFacts> = HashMap::new();
     let mut order = Vec::new();
@@ -274,7 +285,8 @@ pub async fn facts_of(conn: &mut Conn, whose: Whose) -> sqlx::Result<Vec<Contrac
     }
     // Stage entries in the order recorded; the first entry into 正式签约 carries its amount.
     let sql = format!(
-        "SELECT e.project_id, e.to_stage, e.effective_date, e.facts FROM project_events e \
+        "SELECT e.project_id, e.to_stage, e.effective_date, \
+         CASE WHEN e.to_stage = 'contracted' THEN e.facts END AS facts FROM project_events e \
          WHERE e.to_stage IS NOT NULL AND e.project_id IN (SELECT p.id {projects}) \
          ORDER BY e.project_id, e.id"
     );
@@ -378,4 +390,16 @@ pub async fn touch_project(
     .await?
     .rows_affected()
         == 1)
+}
+
+/// The ids of the projects written since a change number, up to another, in order.
+pub async fn changed_ids(conn: &mut Conn, after: i64, upto: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query("SELECT id FROM projects WHERE change_seq > $1 AND change_seq <= $2 ORDER BY id")
+        .bind(after)
+        .bind(upto)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect()
 }
