@@ -406,6 +406,28 @@ async fn the_contract_pages_record_terms_and_funds_and_show_the_rates() {
     );
     assert!(errors.iter().any(|e| e.contains("土地价款")), "{errors:?}");
 
+    // A field that cannot be read refuses the whole form, even when the dates are good:
+    // nothing is written.
+    let half = t
+        .post_form(
+            &page_path,
+            Some(&cookie),
+            &[
+                ("version", &v),
+                ("start_deadline", "2026-06-30"),
+                ("production_deadline", "2027-06-30"),
+                ("intensity_yuan_per_m2", "很高"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        half.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        half.text
+    );
+    assert_eq!(half.texts("#no-terms"), ["尚未录入合同条款。"]);
+    assert_eq!(version(&t, &officer, id).await.to_string(), v);
     let saved = t
         .post_form(
             &page_path,

@@ -23,14 +23,16 @@ use time::Date;
 /// A project's contract as recorded, and how it stands today.
 pub struct ContractView {
     pub project: Project,
-    /// The day it first entered 正式签约.
+    /// The day it first entered 正式签约, and the amount then (the contract's currency).
     pub signed_on: Option<Date>,
+    pub signed_amount: Option<Money>,
     pub records: ContractRecords,
     /// Amount signed plus capital increases to date.
     pub committed: Option<Money>,
     /// Funds arrived to date, per currency.
     pub funds_total: Vec<Money>,
-    pub standing: Standing,
+    /// How it stands today; none for an enterprise, which sees its contract's terms only.
+    pub standing: Option<Standing>,
 }
 
 /// A dated money record as sent.
@@ -54,10 +56,20 @@ impl App {
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("facts of project {id} missing")))
     }
 
-    /// The contract of a project the caller may see.
+    /// The contract of a project the caller may see. An enterprise sees its own project's
+    /// terms, not the office's records of funds, increases, delays or its standing.
     pub async fn contract(&self, actor: &Actor, id: ProjectId) -> Result<ContractView> {
         let project = self.get_project(actor, id).await?;
-        self.contract_view(project).await
+        let mut view = self.contract_view(project).await?;
+        if actor.role == Role::Enterprise {
+            view.records.funds.clear();
+            view.records.increases.clear();
+            view.records.delays.clear();
+            view.funds_total.clear();
+            view.committed = None;
+            view.standing = None;
+        }
+        Ok(view)
     }
 
     async fn contract_view(&self, project: Project) -> Result<ContractView> {
@@ -81,8 +93,11 @@ impl App {
         }
         Ok(ContractView {
             signed_on: facts.signed_on(today),
+            signed_amount: facts
+                .signed_amount
+                .filter(|_| facts.signed_on(today).is_some()),
             committed: facts.committed(today),
-            standing: contract::standing(&facts, today),
+            standing: Some(contract::standing(&facts, today)),
             funds_total,
             records,
             project,

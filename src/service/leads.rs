@@ -653,9 +653,14 @@ impl App {
             .create_project_in(&mut tx, actor, &fields, entered, None)
             .await?;
         if to == Stage::Negotiating {
+            // 在谈 from the day typed, or today: the lead came in earlier, the talks start now.
+            let talks_from = match input.date.trim() {
+                "" => self.today(),
+                _ => project.lead_on,
+            };
             let move_on = TransitionRequest {
                 to: Stage::Negotiating,
-                date: Some(project.lead_on),
+                date: Some(talks_from),
                 contract_amount: None,
                 credit_code: None,
                 land_grant_date: None,

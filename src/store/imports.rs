@@ -595,14 +595,22 @@ pub async fn insert_leads(
     Ok(())
 }
 
-/// Every lead's content and investor (to find a file's repeated leads, in memory).
-pub async fn lead_keys(conn: &mut Conn) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query("SELECT title, investor_name FROM leads")
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("title")?, r.try_get("investor_name")?)))
-        .collect()
+/// The content and investor of every lead under `scope` (to find a file's repeated leads, in
+/// memory; a lead of another unit is not the importer's to know of).
+pub async fn lead_keys(
+    conn: &mut Conn,
+    scope: &crate::domain::user::UnitPath,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query(
+        "SELECT l.title, l.investor_name FROM leads l JOIN units un ON un.id = l.unit_id \
+         WHERE un.path LIKE $1 || '%'",
+    )
+    .bind(&scope.0)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("title")?, r.try_get("investor_name")?)))
+    .collect()
 }
 
 /// Every live credit code and name key (to check a file against, in memory).

@@ -417,6 +417,26 @@ fn idle_land_follows_anniversaries_delays_and_a_late_start() {
         (IdleStatus::Overdue, 184)
     );
     assert_eq!(at(11, "2025-12-31"), None);
+    // Overlapping delays count each day once.
+    let overlapping = [
+        Delay {
+            from: d("2025-01-01"),
+            to: d("2025-01-10"),
+        },
+        Delay {
+            from: d("2025-01-05"),
+            to: d("2025-01-12"),
+        },
+        Delay {
+            from: d("2025-01-12"),
+            to: d("2025-01-12"),
+        },
+        Delay {
+            from: d("2025-02-01"),
+            to: d("2025-02-01"),
+        },
+    ];
+    assert_eq!(super::idle::delay_days(overlapping.into_iter()), 13);
     // Without land granted, no idle land whatever the deadline.
     assert_eq!(at(17, "2027-12-31"), None);
 }

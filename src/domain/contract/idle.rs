@@ -53,6 +53,28 @@ fn last_day(year: i32, month: Month) -> u8 {
     time::util::days_in_month(month, year)
 }
 
+/// The days `delays` cover, each day once however many delays overlap it.
+pub fn delay_days(delays: impl Iterator<Item = super::Delay>) -> i64 {
+    let mut spans: Vec<super::Delay> = delays.collect();
+    spans.sort_by_key(|d| d.from);
+    let mut days = 0;
+    let mut covered_until: Option<Date> = None;
+    for d in spans {
+        let start = match covered_until {
+            Some(until) if d.from <= until => match until.next_day() {
+                Some(next) => next,
+                None => continue,
+            },
+            _ => d.from,
+        };
+        if d.to >= start {
+            days += (d.to - start).whole_days() + 1;
+        }
+        covered_until = Some(covered_until.map_or(d.to, |u| u.max(d.to)));
+    }
+    days
+}
+
 /// The idle-land status of a project as of `as_of`, if it is listed: land granted, past the
 /// start deadline of the terms in force (extended by delays caused by the government or force
 /// majeure, each counted with both ends), and not started by then.
@@ -66,14 +88,10 @@ pub fn idle_land(f: &ContractFacts, as_of: Date) -> Option<IdleLand> {
         .terms_on(as_of)
         .or_else(|| f.terms.first().map(|t| &t.terms))?;
     let start_deadline = terms.start_deadline;
-    // Delays known by then (all recorded ones, for a date ahead).
-    let extension: i64 = f
-        .delays
-        .iter()
-        .filter(|d| d.from <= as_of)
-        .map(|d| d.days())
-        .sum();
-    let extended_deadline = start_deadline + time::Duration::days(extension);
+    // Delays known by then (all recorded ones, for a date ahead), overlapping ones counted
+    // once.
+    let extension = delay_days(f.delays.iter().filter(|d| d.from <= as_of).copied());
+    let extended_deadline = start_deadline.checked_add(time::Duration::days(extension))?;
     if as_of <= extended_deadline {
         return None;
     }

@@ -147,7 +147,10 @@ pub fn dated_within(
     }
 }
 
-/// A delay as typed: both days real, in order.
+/// The longest single delay recorded (ten years).
+pub const MAX_DELAY_DAYS: i64 = 3_653;
+
+/// A delay as typed: both days real, in order, at most ten years.
 pub fn delay(from: &str, to: &str) -> Result<Delay, Invalid> {
     let mut errors = Invalid::default();
     let f = date_field(&mut errors, "from", "延误开始日期", from);
@@ -157,6 +160,9 @@ pub fn delay(from: &str, to: &str) -> Result<Delay, Invalid> {
             "to",
             format!("延误结束日期不能早于开始日期（{}）", iso(from)),
         )),
+        (Some(from), Some(to)) if (to - from).whole_days() >= MAX_DELAY_DAYS => {
+            Err(Invalid::single("to", "一次延误不能超过十年，请核对日期"))
+        }
         (Some(from), Some(to)) if errors.is_empty() => Ok(Delay { from, to }),
         _ => Err(errors),
     }

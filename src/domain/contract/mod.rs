@@ -10,7 +10,7 @@ mod idle;
 pub mod input;
 mod rates;
 
-pub use idle::{IdleLand, IdleStatus, anniversary, idle_land};
+pub use idle::{IdleLand, IdleStatus, anniversary, delay_days, idle_land};
 pub use rates::{Batches, FundsRate, Performance, Rate, SignedBatch, batches, performance_report};
 
 use super::money::{Currency, Money};

@@ -317,26 +317,59 @@ pub fn map_headers(kind: ImportKind, headers: &[String]) -> Result<ColumnMap, St
 /// `currency`, as plain text for the ordinary amount rule. `header_unit` is the unit the column
 /// header names, if any (a bare number is in that unit, else in 万元).
 pub fn amount_in_wan(text: &str, header_unit: Option<&str>) -> Result<(String, Currency), String> {
+    amount_in_wan_of(text, header_unit, None)
+}
+
+/// As `amount_in_wan`, with the currency a 币种 column names (`named`): a bare 万 or 亿, or a
+/// bare number under a 万元 or 亿元 header, is of that currency; an amount whose own unit names
+/// the other currency is refused rather than guessed at.
+pub fn amount_in_wan_of(
+    text: &str,
+    header_unit: Option<&str>,
+    named: Option<Currency>,
+) -> Result<(String, Currency), String> {
     let t = half_width(text).replace([',', ' '], "");
     if t.is_empty() {
-        return Ok((String::new(), Currency::Cny));
+        return Ok((String::new(), named.unwrap_or(Currency::Cny)));
     }
-    let (number, unit) = if let Some(n) = t.strip_suffix("万美元") {
-        (n, "万美元")
-    } else if let Some(n) = t.strip_suffix("亿元").or_else(|| t.strip_suffix('亿')) {
-        (n, "亿元")
-    } else if let Some(n) = t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
-        (n, "万元")
+    // (number, currency said by the amount or its header, or None to follow 币种, scale)
+    let (number, said, scale) = if let Some(n) = t.strip_suffix("亿美元") {
+        (n, Some(Currency::Usd), 4)
+    } else if let Some(n) = t.strip_suffix("万美元") {
+        (n, Some(Currency::Usd), 0)
+    } else if let Some(n) = t.strip_suffix("亿元") {
+        (n, Some(Currency::Cny), 4)
+    } else if let Some(n) = t.strip_suffix("万元") {
+        (n, Some(Currency::Cny), 0)
+    } else if let Some(n) = t.strip_suffix('亿') {
+        (n, None, 4)
+    } else if let Some(n) = t.strip_suffix('万') {
+        (n, None, 0)
     } else if let Some(n) = t.strip_suffix('元') {
-        (n, "元")
+        (n, Some(Currency::Cny), -4)
     } else {
-        (t.as_str(), header_unit.unwrap_or("万元"))
+        match header_unit {
+            Some("万美元") => (t.as_str(), Some(Currency::Usd), 0),
+            // 金额（万元）beside a 币种 column: the column's unit is 万, its currency per row.
+            Some("亿元") => (t.as_str(), None, 4),
+            _ => (t.as_str(), None, 0),
+        }
     };
-    let (currency, scale) = match unit {
-        "亿元" => (Currency::Cny, 4),
-        "万美元" => (Currency::Usd, 0),
-        "元" => (Currency::Cny, -4),
-        _ => (Currency::Cny, 0),
+    let currency = match (said, named) {
+        (Some(s), Some(n)) if s != n => {
+            let word = |c: Currency| match c {
+                Currency::Cny => "人民币",
+                Currency::Usd => "美元",
+            };
+            return Err(format!(
+                "金额“{}”是{}，而币种一栏写的是{}，请核对",
+                text.trim(),
+                word(s),
+                word(n)
+            ));
+        }
+        (Some(s), _) => s,
+        (None, n) => n.unwrap_or(Currency::Cny),
     };
     // Exact decimal arithmetic: shift the decimal point instead of multiplying floats.
     let wan = shift_decimal(number, scale).ok_or_else(|| {
@@ -483,12 +516,14 @@ pub(crate) fn read_amount(
         return Ok(None);
     }
     let currency = cell(map, cells, currency_field_of(field));
-    let in_dollars = rows::currency_word(&currency) == Some(Currency::Usd);
-    let unit = match map.column(field).and_then(|(_, u)| u) {
-        None | Some("万元") if in_dollars => Some("万美元"),
-        other => other,
+    // Only a 币种 cell that says something names the currency (a blank one follows the amount).
+    let named = if currency.is_empty() {
+        None
+    } else {
+        rows::currency_word(&currency)
     };
-    amount_in_wan(&text, unit).map(Some)
+    let unit = map.column(field).and_then(|(_, u)| u);
+    amount_in_wan_of(&text, unit, named).map(Some)
 }
 
 /// A cell the ordinary rules cannot be given as typed: the field and why.
@@ -628,6 +663,28 @@ mod tests {
         assert!(*field == "amount" && why.contains("约五千万"), "{why}");
         let (_, problems) = lead_input(&map, &row("500", "欧元"));
         assert_eq!(problems[0].0, "currency");
+    }
+
+    #[test]
+    fn an_amount_follows_the_currency_column_or_is_refused_when_they_disagree() {
+        use Currency::{Cny, Usd};
+        let read = |t: &str, unit, named| amount_in_wan_of(t, unit, named);
+        assert_eq!(read("500万", None, Some(Usd)), Ok(("500".into(), Usd)));
+        assert_eq!(read("1.5亿", None, Some(Usd)), Ok(("15000".into(), Usd)));
+        assert_eq!(
+            read("800", Some("万元"), Some(Usd)),
+            Ok(("800".into(), Usd))
+        );
+        assert_eq!(read("800", Some("万元"), None), Ok(("800".into(), Cny)));
+        assert_eq!(read("2亿美元", None, None), Ok(("20000".into(), Usd)));
+        for (text, unit, named) in [
+            ("500万元", None, Some(Usd)),
+            ("500万美元", None, Some(Cny)),
+            ("500", Some("万美元"), Some(Cny)),
+        ] {
+            let why = read(text, unit, named).unwrap_err();
+            assert!(why.contains("请核对") && why.contains(text), "{why}");
+        }
     }
 
     #[test]

@@ -196,7 +196,9 @@ impl App {
                 ImportKind::Investors => {
                     Library::Investors(imports::live_investor_keys(&mut conn).await?)
                 }
-                ImportKind::Leads => Library::Leads(imports::lead_keys(&mut conn).await?),
+                ImportKind::Leads => {
+                    Library::Leads(imports::lead_keys(&mut conn, &actor.unit_path).await?)
+                }
             }
         };
         let limits = (self.config.import_max_bytes, self.config.import_max_rows);
@@ -372,9 +374,10 @@ impl App {
             return Err(already());
         }
         imports::begin_bulk(&mut tx, self.db.backend).await?;
-        // The library may have changed since the preview: every row is checked against it
-        // again, in this transaction, and nothing is imported if one now collides (or a row
-        // not confirmed as a probable duplicate now is one).
+        // The 客商库 may have changed since the preview: every investor row is checked against
+        // it again, in this transaction, and nothing is imported if one now collides (or a row
+        // not confirmed as a probable duplicate now is one). A repeated lead is only a doubt,
+        // shown in the preview; it is not looked for again.
         let mut keys = match kind {
             ImportKind::Investors => Keys::of(Library::Investors(
                 imports::live_investor_keys(&mut tx).await?,

@@ -156,22 +156,22 @@ fn whole(errors: &mut Invalid, field: &str, label: &str, text: &str) -> Option<i
     }
 }
 
-/// Who may write is settled first; then the contract's currency, for amounts typed in 万.
+/// Who may write is settled first; then the contract's currency (that of its signing), for
+/// amounts typed in 万.
 async fn contract_currency(
     app: &App,
     user: &PageUser,
     id: ProjectId,
 ) -> Result<Currency, PageError> {
+    let layout = || Some(Layout::of(&user.actor));
     app.may_write_projects(&user.actor)
         .await
-        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    let project = app
-        .get_project(&user.actor, id)
+        .map_err(|e| PageError::App(e, layout()))?;
+    let view = app
+        .contract(&user.actor, id)
         .await
-        .map_err(|e| PageError::App(e, Some(Layout::of(&user.actor))))?;
-    Ok(project
-        .contract_amount
-        .map_or(Currency::Cny, |m| m.currency))
+        .map_err(|e| PageError::App(e, layout()))?;
+    Ok(view.signed_amount.map_or(Currency::Cny, |m| m.currency))
 }
 
 fn version_of(form: &ContractForms) -> Option<i64> {
@@ -188,10 +188,7 @@ fn joined(edge: Invalid, e: Error) -> Error {
             rules.0.extend(edge.0);
             Error::Invalid(rules)
         }
-        e if !edge.is_empty() => {
-            let _ = e;
-            Error::Invalid(edge)
-        }
+        // Anything else (not found, forbidden, a stale version) says more than the edge.
         e => e,
     }
 }
@@ -265,7 +262,14 @@ async fn terms_page(
             Vec::new()
         },
     };
-    let outcome = app
+    // A field that could not be read refuses the form before anything is written, with the
+    // rules' own findings on the rest beside it.
+    if !edge.is_empty() {
+        let rules = input.parse().err().unwrap_or_default();
+        let e = joined(edge, Error::Invalid(rules));
+        return refused(&app, &user, id, Which::Terms, form, e).await;
+    }
+    match app
         .put_contract(
             &user.actor,
             id,
@@ -273,15 +277,10 @@ async fn terms_page(
             Some(&form.effective_from),
             &input,
         )
-        .await;
-    match (outcome, edge.is_empty()) {
-        (Ok(_), true) => {
-            Ok(Redirect::to(&format!("/projects/{id}/contract?msg=terms")).into_response())
-        }
-        // Written although the edge found a problem cannot happen: the edge's problems make
-        // the rules refuse too (a blank amount or area is not sent).
-        (Ok(_), false) => refused(&app, &user, id, Which::Terms, form, Error::Invalid(edge)).await,
-        (Err(e), _) => refused(&app, &user, id, Which::Terms, form, joined(edge, e)).await,
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/contract?msg=terms")).into_response()),
+        Err(e) => refused(&app, &user, id, Which::Terms, form, e).await,
     }
 }
 
@@ -309,10 +308,9 @@ async fn dated_page(
         .add_dated_money(&user.actor, id, version_of(&form), &input, increase)
         .await;
     match outcome {
-        Ok(_) if edge.is_empty() => {
-            Ok(Redirect::to(&format!("/projects/{id}/contract?msg={msg}")).into_response())
-        }
-        Ok(_) => refused(app, user, id, which, form, Error::Invalid(edge)).await,
+        // An amount that could not be read is sent as none: the rules refuse it, nothing is
+        // written, and the edge's message stands for it.
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/contract?msg={msg}")).into_response()),
         Err(e) => refused(app, user, id, which, form, joined(edge, e)).await,
     }
 }

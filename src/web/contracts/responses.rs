@@ -135,7 +135,8 @@ pub(crate) struct ContractResponse {
     funds: Vec<DatedMoneyResponse>,
     funds_total: Vec<Money>,
     delays: Vec<DelayResponse>,
-    standing: StandingResponse,
+    /// How it stands today (none for an enterprise).
+    standing: Option<StandingResponse>,
 }
 
 impl ContractResponse {
@@ -151,7 +152,7 @@ impl ContractResponse {
             project_id: v.project.id,
             version: v.project.version,
             signed_on: v.signed_on,
-            signed_amount: v.project.contract_amount,
+            signed_amount: v.signed_amount,
             committed: v.committed,
             current,
             terms_history: v
@@ -195,7 +196,7 @@ impl ContractResponse {
                     reason: d.reason.clone(),
                 })
                 .collect(),
-            standing: StandingResponse::from(&v.standing),
+            standing: v.standing.as_ref().map(StandingResponse::from),
         }
     }
 }

@@ -146,7 +146,8 @@ impl ContractPage {
             })
             .collect();
         let (key, label, missed) = match &v.standing {
-            crate::domain::contract::Standing::Breached(terms) => (
+            None => ("", "", Vec::new()),
+            Some(crate::domain::contract::Standing::Breached(terms)) => (
                 "breached",
                 "违约",
                 terms
@@ -161,15 +162,14 @@ impl ContractPage {
                     })
                     .collect(),
             ),
-            s => (s.key(), s.label(), Vec::new()),
+            Some(s) => (s.key(), s.label(), Vec::new()),
         };
         let (failed, typed, errors) = match typed {
             Some((w, t, e)) => (Some(w), t, e),
             None => (None, ContractForms::default(), Invalid::default()),
         };
         let currency = v
-            .project
-            .contract_amount
+            .signed_amount
             .map_or(crate::domain::money::Currency::Cny, |m| m.currency);
         ContractPage {
             layout,
@@ -177,7 +177,7 @@ impl ContractPage {
             project_name: v.project.name.clone(),
             version: v.project.version,
             signed_on: v.signed_on.map(iso).unwrap_or_default(),
-            signed_amount: money_text(v.project.contract_amount),
+            signed_amount: money_text(v.signed_amount),
             committed: money_text(v.committed),
             currency_unit: currency.wan_label(),
             standing_key: key,
