@@ -154,6 +154,38 @@ const TERMS_COLUMNS: &str = "t.id, t.project_id, t.effective_from, t.start_deadl
      t.production_deadline, t.intensity_yuan_per_m2, t.tax_yuan_per_mu, t.land_area_m2, \
      t.land_price_yuan, t.land_price_currency, t.incentives_json, t.recorded_at";
 
+impl Dated<'_> {
+    /// Where each kind is kept: (table, column of its text).
+    const INCREASES: (&'static str, &'static str) = ("capital_increases", "reason");
+    const FUNDS: (&'static str, &'static str) = ("funds_arrived", "source");
+}
+
+/// One project's dated money records of a kind, in date order: (id, date, amount, text).
+async fn dated_money(
+    conn: &mut Conn,
+    (table, text): (&str, &str),
+    project: ProjectId,
+) -> sqlx::Result<Vec<(i64, Date, Money, String)>> {
+    let sql = format!(
+        "SELECT id, on_date, amount_yuan, currency, {text} AS text FROM {table} \
+         WHERE project_id = $1 ORDER BY on_date, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(project.0)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                date(r, "on_date")?,
+                money(r, "amount_yuan", "currency")?.ok_or_else(|| decode("amount", ""))?,
+                r.try_get("text")?,
+            ))
+        })
+        .collect()
+}
+
 /// Every contract record of one project.
 pub async fn records_of(conn: &mut Conn, project: ProjectId) -> sqlx::Result<ContractRecords> {
     let mut records = ContractRecords::default();
@@ -172,34 +204,20 @@ pub async fn records_of(conn: &mut Conn, project: ProjectId) -> sqlx::Result<Con
             recorded_at: r.try_get("recorded_at")?,
         });
     }
-    for r in sqlx::query(
-        "SELECT id, on_date, amount_yuan, currency, reason FROM capital_increases \
-         WHERE project_id = $1 ORDER BY on_date, id",
-    )
-    .bind(project.0)
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    for (id, date, amount, reason) in dated_money(conn, Dated::INCREASES, project).await? {
         records.increases.push(Increase {
-            id: r.try_get("id")?,
-            date: date(&r, "on_date")?,
-            amount: money(&r, "amount_yuan", "currency")?.ok_or_else(|| decode("amount", ""))?,
-            reason: r.try_get("reason")?,
+            id,
+            date,
+            amount,
+            reason,
         });
     }
-    for r in sqlx::query(
-        "SELECT id, on_date, amount_yuan, currency, source FROM funds_arrived \
-         WHERE project_id = $1 ORDER BY on_date, id",
-    )
-    .bind(project.0)
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    for (id, date, amount, source) in dated_money(conn, Dated::FUNDS, project).await? {
         records.funds.push(FundsArrival {
-            id: r.try_get("id")?,
-            date: date(&r, "on_date")?,
-            amount: money(&r, "amount_yuan", "currency")?.ok_or_else(|| decode("amount", ""))?,
-            source: r.try_get("source")?,
+            id,
+            date,
+            amount,
+            source,
         });
     }
     for r in sqlx::query(
