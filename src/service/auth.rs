@@ -147,7 +147,7 @@ impl App {
         };
         let token = random_token()?;
         let mut tx = self.db.write().await?;
-        users::clear_failed_sign_ins(&mut tx, user.id).await?;
+        users::clear_failures_unless_locked(&mut tx, user.id, now).await?;
         sessions::insert(
             &mut tx,
             &token_hash(&token),

@@ -152,6 +152,24 @@ pub async fn clear_failed_sign_ins(conn: &mut Conn, id: UserId) -> sqlx::Result<
     Ok(())
 }
 
+/// After a right password: the failures counted so far are cleared, unless a lock is in force
+/// at `now` — one set by wrong guesses racing this sign-in stays (their count is what locked it).
+pub async fn clear_failures_unless_locked(
+    conn: &mut Conn,
+    id: UserId,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET failed_sign_ins = 0, locked_until = NULL \
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)",
+    )
+    .bind(id.0)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Sets a new password hash and clears the must-change mark.
 pub async fn set_password(conn: &mut Conn, id: UserId, password_hash: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
