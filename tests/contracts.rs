@@ -303,17 +303,7 @@ async fn a_signed_project_s_terms_funds_and_delays_make_its_figures() {
     assert_eq!(bad_date.json()["errors"][0]["field"], "as_of");
 
     // In the audit trail.
-    t.app
-        .add_user(
-            "auditor",
-            "审计员",
-            zhaoshang::domain::user::Role::Auditor,
-            "yutian_county",
-            common::PASSWORD,
-            false,
-        )
-        .await
-        .unwrap();
+    t.add_auditor().await;
     let auditor = t.token("auditor").await;
     for action in [
         "contract_terms",

@@ -171,17 +171,7 @@ async fn an_investor_list_is_previewed_imported_once_and_its_rejects_come_back_w
     assert!(rows[1].1.last().unwrap().contains("校验位不正确"));
 
     // The import is in the audit trail.
-    t.app
-        .add_user(
-            "auditor",
-            "审计员",
-            zhaoshang::domain::user::Role::Auditor,
-            "yutian_county",
-            common::PASSWORD,
-            false,
-        )
-        .await
-        .unwrap();
+    t.add_auditor().await;
     let trail = t
         .get(
             "/api/v1/audit?action=import",
@@ -612,17 +602,7 @@ async fn an_export_past_the_limit_is_refused_with_the_way_back_and_a_narrower_on
     let rows = read_rows(&narrow.bytes, 1 << 24, 100).unwrap();
     assert_eq!(rows.len(), total + 1);
     // The audit trail's export is bounded the same way.
-    t.app
-        .add_user(
-            "auditor",
-            "审计员",
-            zhaoshang::domain::user::Role::Auditor,
-            "yutian_county",
-            common::PASSWORD,
-            false,
-        )
-        .await
-        .unwrap();
+    t.add_auditor().await;
     let auditor = t.cookie("auditor").await;
     let audit = t.get_page("/audit.csv", &auditor).await;
     assert_eq!(audit.status, StatusCode::UNPROCESSABLE_ENTITY);

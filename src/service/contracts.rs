@@ -27,6 +27,8 @@ pub struct ContractView {
     pub signed_on: Option<Date>,
     pub signed_amount: Option<Money>,
     pub records: ContractRecords,
+    /// The terms that apply today.
+    pub terms_today: Option<TermsFrom>,
     /// Amount signed plus capital increases to date.
     pub committed: Option<Money>,
     /// Funds arrived to date, per currency.
@@ -98,6 +100,7 @@ impl App {
                 .filter(|_| facts.signed_on(today).is_some()),
             committed: facts.committed(today),
             standing: Some(contract::standing(&facts, today)),
+            terms_today: records.terms_on(today),
             funds_total,
             records,
             project,

@@ -300,6 +300,22 @@ impl TestApp {
     }
 
     /// Signs in through the login form and returns the `Cookie` header value.
+    /// Adds the county's auditor (the demo leaves the three administrators to the command
+    /// line), as `auditor`.
+    pub async fn add_auditor(&self) {
+        self.app
+            .add_user(
+                "auditor",
+                "审计员",
+                zhaoshang::domain::user::Role::Auditor,
+                "yutian_county",
+                PASSWORD,
+                false,
+            )
+            .await
+            .expect("the auditor");
+    }
+
     pub async fn cookie(&self, login: &str) -> String {
         self.cookie_with(login, PASSWORD).await
     }

@@ -62,4 +62,16 @@ impl ContractRecords {
         out.sort_by_key(|t| t.from);
         out
     }
+
+    /// The terms that apply on `day`: the latest change dated on or before it, or, before the
+    /// first applies, the first recorded.
+    pub fn terms_on(&self, day: time::Date) -> Option<TermsFrom> {
+        let in_force = self.terms_in_force();
+        in_force
+            .iter()
+            .filter(|t| t.from <= day)
+            .max_by_key(|t| t.from)
+            .or(in_force.first())
+            .cloned()
+    }
 }

@@ -108,7 +108,7 @@ async fn contract_api(
     ApiProjectId(id): ApiProjectId,
 ) -> ApiResult<Json<ContractResponse>> {
     let view = app.contract(&actor, id).await?;
-    Ok(Json(ContractResponse::of(view, app.today())))
+    Ok(Json(ContractResponse::of(view)))
 }
 
 #[utoipa::path(
@@ -147,15 +147,11 @@ async fn put_contract_api(
             &terms,
         )
         .await?;
-    Ok(Json(ContractResponse::of(view, app.today())))
+    Ok(Json(ContractResponse::of(view)))
 }
 
-fn created(app: &App, view: crate::service::contracts::ContractView) -> Response {
-    (
-        StatusCode::CREATED,
-        Json(ContractResponse::of(view, app.today())),
-    )
-        .into_response()
+fn created(view: crate::service::contracts::ContractView) -> Response {
+    (StatusCode::CREATED, Json(ContractResponse::of(view))).into_response()
 }
 
 #[utoipa::path(
@@ -184,7 +180,7 @@ async fn amendment_api(
     let view = app
         .add_dated_money(&actor, id, sent.version, &input, true)
         .await?;
-    Ok(created(&app, view))
+    Ok(created(view))
 }
 
 #[utoipa::path(
@@ -213,7 +209,7 @@ async fn funds_api(
     let view = app
         .add_dated_money(&actor, id, sent.version, &input, false)
         .await?;
-    Ok(created(&app, view))
+    Ok(created(view))
 }
 
 #[utoipa::path(
@@ -242,7 +238,7 @@ async fn delay_api(
             (&sent.from, &sent.to, &sent.reason),
         )
         .await?;
-    Ok(created(&app, view))
+    Ok(created(view))
 }
 
 /// A report's period and unit, as sent.

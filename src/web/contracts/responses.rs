@@ -140,13 +140,10 @@ pub(crate) struct ContractResponse {
 }
 
 impl ContractResponse {
-    pub(crate) fn of(v: ContractView, today: Date) -> ContractResponse {
-        let in_force = v.records.terms_in_force();
-        let current = in_force
-            .iter()
-            .filter(|t| t.from <= today)
-            .max_by_key(|t| t.from)
-            .or(in_force.first())
+    pub(crate) fn of(v: ContractView) -> ContractResponse {
+        let current = v
+            .terms_today
+            .as_ref()
             .map(|t| TermsResponse::of(t, None, None));
         ContractResponse {
             project_id: v.project.id,

@@ -89,14 +89,7 @@ impl ContractPage {
         flash: Option<String>,
         problem: Option<String>,
     ) -> ContractPage {
-        let today = crate::domain::dates::shanghai_date(time::OffsetDateTime::now_utc());
-        let in_force = v.records.terms_in_force();
-        let current = in_force
-            .iter()
-            .filter(|t| t.from <= today)
-            .max_by_key(|t| t.from)
-            .or(in_force.first());
-        let terms = current.map_or_else(Vec::new, |t| {
+        let terms = v.terms_today.as_ref().map_or_else(Vec::new, |t| {
             let mut rows = vec![
                 ("适用自", iso(t.from)),
                 ("约定开工日期", iso(t.terms.start_deadline)),
